@@ -1,0 +1,25 @@
+package dev.switchboard.api.routing;
+
+import dev.switchboard.api.stanza.Address;
+import dev.switchboard.api.stanza.Node;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * Takes a stanza a logged-in device sent and sees it to its recipients, answering the sender
+ * through the {@link dev.switchboard.api.session.SessionDirectory}. Stanzas from one sender to one
+ * recipient are handled in the order they were accepted.
+ */
+@ProviderType
+public interface Router {
+
+    /**
+     * Accepts a stanza for routing.
+     *
+     * @return {@code false} when this router is shutting down and took nothing: the caller keeps
+     *         the stanza and offers it again to the next router (ARCHITECTURE.md rule 4)
+     */
+    boolean route(Address from, Node stanza);
+
+    /** Messages routed since this router started, summed over every revision that handed state over. */
+    long routedCount();
+}

@@ -1,0 +1,33 @@
+package dev.switchboard.api.session;
+
+import dev.switchboard.api.stanza.Address;
+import dev.switchboard.api.stanza.Node;
+import java.util.List;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * Who is connected where, and the way to hand a stanza to a connected device. Provided by the
+ * transport (in-process today; a cluster bundle may provide it across nodes later).
+ */
+@ProviderType
+public interface SessionDirectory {
+
+    /**
+     * Queues a stanza for a logged-in device, in call order per device.
+     *
+     * @return {@code false} when that device has no session here
+     */
+    boolean deliver(Address to, Node stanza);
+
+    /** The devices of a user that have a logged-in session, in device order. */
+    List<Address> devicesOf(String user);
+
+    /** A snapshot of the logged-in sessions, optionally only those whose user id starts with a prefix. */
+    List<SessionInfo> sessions(String userPrefix);
+
+    /** The number of open connections, logged in or not. */
+    int connectionCount();
+
+    /** Closes the session of a device with a reason sent as an error stanza. @return whether one was open */
+    boolean close(Address device, String reason);
+}

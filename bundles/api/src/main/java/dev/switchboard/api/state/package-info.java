@@ -1,0 +1,7 @@
+/** Switchboard contracts: state. */
+@Export
+@Version("1.0.0")
+package dev.switchboard.api.state;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

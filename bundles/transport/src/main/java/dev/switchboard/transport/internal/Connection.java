@@ -1,0 +1,51 @@
+package dev.switchboard.transport.internal;
+
+import dev.switchboard.api.stanza.Address;
+import dev.switchboard.api.stanza.Node;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import org.apache.mina.core.session.IoSession;
+
+/**
+ * The transport's state of one connection: plain data, so nothing here belongs to a swappable
+ * bundle. Fields other than the counters are guarded by {@code this}; {@link #outbound} by itself.
+ */
+final class Connection {
+
+    final IoSession session;
+    final long connectedAtMs = System.currentTimeMillis();
+
+    /** Dictionary the client named in its preamble; -1 until the preamble has arrived. */
+    int dictionary = -1;
+    /** The device logged in on this connection, or null before login. */
+    volatile Address address;
+    /** Bytes read but not yet decoded (a partial frame, or everything while no codec is bound). */
+    ByteBuffer inbound;
+    /** Decoded stanzas not yet handed to a service, in arrival order. */
+    final ArrayDeque<Node> pending = new ArrayDeque<>(2);
+    /** Stanzas to write that wait for a codec; also the lock that orders writes. */
+    final ArrayDeque<Node> outbound = new ArrayDeque<>(0);
+    /** A login is being checked; stanzas wait behind it. */
+    boolean loginInFlight;
+    /** When reading was suspended for a missing service; 0 while reading. */
+    long waitingSinceMs;
+    /** Set once the connection is being closed: nothing more is read or dispatched. */
+    volatile boolean closing;
+
+    volatile long framesIn;
+    volatile long framesOut;
+
+    Connection(IoSession session) {
+        this.session = session;
+    }
+
+    String remote() {
+        return String.valueOf(session.getRemoteAddress());
+    }
+
+    @Override
+    public String toString() {
+        Address a = address;
+        return "session " + session.getId() + (a == null ? "" : " (" + a + ")");
+    }
+}

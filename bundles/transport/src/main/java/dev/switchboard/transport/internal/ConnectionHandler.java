@@ -1,0 +1,69 @@
+package dev.switchboard.transport.internal;
+
+import org.apache.mina.core.buffer.IoBuffer;
+import org.apache.mina.core.service.IoHandlerAdapter;
+import org.apache.mina.core.session.IoSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/** A thin adapter from MINA's events to the transport-free dispatcher (Vysper's XmppIoHandlerAdapter). */
+final class ConnectionHandler extends IoHandlerAdapter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectionHandler.class);
+    /** The only session attribute: a transport class, never one of a swappable bundle. */
+    static final String CONNECTION = "sb.connection";
+
+    private final SessionTable sessions;
+    private final InboundDispatcher dispatcher;
+    private final OutboundWriter writer;
+
+    ConnectionHandler(SessionTable sessions, InboundDispatcher dispatcher, OutboundWriter writer) {
+        this.sessions = sessions;
+        this.dispatcher = dispatcher;
+        this.writer = writer;
+    }
+
+    static Connection connection(IoSession session) {
+        return (Connection) session.getAttribute(CONNECTION);
+    }
+
+    @Override
+    public void sessionCreated(IoSession session) {
+        Connection c = new Connection(session);
+        session.setAttribute(CONNECTION, c);
+        sessions.opened(c);
+    }
+
+    @Override
+    public void messageReceived(IoSession session, Object message) {
+        Connection c = connection(session);
+        MDC.put("session", String.valueOf(session.getId()));
+        try {
+            dispatcher.received(c, ((IoBuffer) message).buf());
+        } catch (RuntimeException e) {
+            // A fault while handling one connection's frame closes that connection only.
+            LOG.error("Fault handling {}; closing it", c, e);
+            TransportComponent.closeWithError(c, writer, "internal-error", "server fault; reconnect");
+        } finally {
+            MDC.remove("session");
+        }
+    }
+
+    @Override
+    public void sessionClosed(IoSession session) {
+        Connection c = connection(session);
+        if (c != null) {
+            c.closing = true;
+            sessions.closed(c);
+            dispatcher.forget(c);
+            writer.forget(c);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(IoSession session, Throwable cause) {
+        LOG.debug("I/O error on session {}: {}", session.getId(), cause.toString());
+        session.closeNow();
+    }
+}

@@ -1,0 +1,231 @@
+package dev.switchboard.transport.internal;
+
+import dev.switchboard.api.auth.Authenticator;
+import dev.switchboard.api.auth.LoginResult;
+import dev.switchboard.api.protocol.Decoded;
+import dev.switchboard.api.protocol.FrameCodec;
+import dev.switchboard.api.protocol.ProtocolError;
+import dev.switchboard.api.routing.Router;
+import dev.switchboard.api.stanza.Node;
+import java.nio.ByteBuffer;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns a connection's bytes into stanzas and hands them to the services, in order. When a service
+ * it needs is missing, the connection stops reading and keeps what it has (ARCHITECTURE.md rule 4);
+ * {@link #resumeWaiting} picks up again when the service is back.
+ */
+final class InboundDispatcher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(InboundDispatcher.class);
+
+    private final ServiceSlots services;
+    private final SessionTable sessions;
+    private final OutboundWriter writer;
+    private final ExecutorService loginExecutor;
+    private final int maxFrameBytes;
+    private final Set<Connection> waiting = ConcurrentHashMap.newKeySet();
+
+    InboundDispatcher(ServiceSlots services, SessionTable sessions, OutboundWriter writer,
+                      ExecutorService loginExecutor, int maxFrameBytes) {
+        this.services = services;
+        this.sessions = sessions;
+        this.writer = writer;
+        this.loginExecutor = loginExecutor;
+        this.maxFrameBytes = maxFrameBytes;
+    }
+
+    /** New bytes from the socket. The buffer is copied; the caller may reuse it. */
+    void received(Connection c, ByteBuffer bytes) {
+        synchronized (c) {
+            if (c.closing) {
+                return;
+            }
+            ByteBuffer in;
+            if (c.inbound == null) {
+                in = ByteBuffer.allocate(bytes.remaining()).put(bytes).flip();
+            } else {
+                in = ByteBuffer.allocate(c.inbound.remaining() + bytes.remaining()).put(c.inbound).put(bytes).flip();
+            }
+            c.inbound = in;
+            pump(c);
+        }
+    }
+
+    /** Retries every connection that waits for a service; called when one is bound. */
+    void resumeWaiting() {
+        for (Connection c : waiting) {
+            synchronized (c) {
+                pump(c);
+            }
+        }
+    }
+
+    /** Closes connections that waited longer than the grace period. */
+    void expireWaiting(long graceMs) {
+        long now = System.currentTimeMillis();
+        for (Connection c : waiting) {
+            synchronized (c) {
+                if (c.waitingSinceMs != 0 && now - c.waitingSinceMs > graceMs) {
+                    fail(c, "service-unavailable", "a server component stayed unavailable for too long; reconnect");
+                }
+            }
+        }
+    }
+
+    void forget(Connection c) {
+        waiting.remove(c);
+    }
+
+    int waitingCount() {
+        return waiting.size();
+    }
+
+    /** Decodes what it can, dispatches what it can; suspends reading when stuck. Holds the connection's lock. */
+    private void pump(Connection c) {
+        if (c.closing) {
+            return;
+        }
+        if (!decodeAll(c) || c.closing) {
+            return;
+        }
+        while (!c.pending.isEmpty() && !c.loginInFlight) {
+            if (!dispatch(c, c.pending.peek())) {
+                suspend(c);
+                return;
+            }
+            c.pending.poll();
+        }
+        if (c.pending.isEmpty() || c.loginInFlight) {
+            resume(c);
+        }
+    }
+
+    /** @return false when no codec is bound (the connection is then suspended) or the input is malformed */
+    private boolean decodeAll(Connection c) {
+        ByteBuffer in = c.inbound;
+        if (in == null) {
+            return true;
+        }
+        FrameCodec codec = services.codec;
+        if (codec == null) {
+            suspend(c);
+            return false;
+        }
+        if (c.dictionary < 0) {
+            int version = codec.readPreamble(in);
+            if (version == FrameCodec.PREAMBLE_NEED_MORE) {
+                return true;
+            }
+            if (version == FrameCodec.PREAMBLE_INVALID) {
+                c.dictionary = 1;
+                fail(c, ProtocolError.BAD_PREAMBLE.wireCode(), "connection must start with the protocol preamble");
+                return false;
+            }
+            c.dictionary = version;
+            writer.flushHeld();
+        }
+        while (in.hasRemaining()) {
+            Decoded d = codec.decode(in, c.dictionary, maxFrameBytes);
+            if (d instanceof Decoded.Frame f) {
+                c.pending.add(f.node());
+                c.framesIn++;
+            } else if (d instanceof Decoded.Error e) {
+                LOG.info("Closing {}: {} ({})", c, e.code().wireCode(), e.text());
+                fail(c, e.code().wireCode(), e.text());
+                return false;
+            } else {
+                break;
+            }
+        }
+        c.inbound = in.hasRemaining() ? in.slice() : null;
+        return true;
+    }
+
+    /** @return false when the service this stanza needs is missing or refused it for now */
+    private boolean dispatch(Connection c, Node stanza) {
+        if (c.address == null) {
+            if (!"auth".equals(stanza.tag())) {
+                fail(c, "not-authorized", "log in first");
+                return true;
+            }
+            return startLogin(c, stanza);
+        }
+        switch (stanza.tag()) {
+            case "ping":
+                writer.write(c, Node.of("pong", "id", stanza.attr("id")));
+                return true;
+            case "auth":
+                writer.write(c, Node.of("error", "code", "bad-request", "text", "already logged in"));
+                return true;
+            default:
+                Router router = services.router;
+                return router != null && router.route(c.address, stanza);
+        }
+    }
+
+    private boolean startLogin(Connection c, Node auth) {
+        Authenticator authenticator = services.authenticator;
+        if (authenticator == null) {
+            return false;
+        }
+        c.loginInFlight = true;
+        try {
+            loginExecutor.execute(() -> finishLogin(c, authenticator.login(auth.attr("user"), auth.attr("device"),
+                    auth.attr("password"), c.remote())));
+        } catch (RejectedExecutionException shuttingDown) {
+            c.loginInFlight = false;
+            return false;
+        }
+        return true;
+    }
+
+    private void finishLogin(Connection c, LoginResult result) {
+        synchronized (c) {
+            c.loginInFlight = false;
+            if (c.closing) {
+                return;
+            }
+            if (!result.succeeded()) {
+                fail(c, result.failure().wireCode(), result.text());
+                return;
+            }
+            c.address = result.address();
+            Connection previous = sessions.loggedIn(c);
+            writer.write(c, Node.of("success", "user", c.address.user(), "device", String.valueOf(c.address.device())));
+            if (previous != null) {
+                TransportComponent.closeWithError(previous, writer, "conflict", "logged in from another connection");
+            }
+            pump(c);
+        }
+    }
+
+    private void suspend(Connection c) {
+        if (c.waitingSinceMs == 0) {
+            c.waitingSinceMs = System.currentTimeMillis();
+            waiting.add(c);
+            c.session.suspendRead();
+        }
+    }
+
+    private void resume(Connection c) {
+        if (c.waitingSinceMs != 0) {
+            c.waitingSinceMs = 0;
+            waiting.remove(c);
+            c.session.resumeRead();
+        }
+    }
+
+    private void fail(Connection c, String code, String text) {
+        waiting.remove(c);
+        c.waitingSinceMs = 0;
+        c.pending.clear();
+        c.inbound = null;
+        TransportComponent.closeWithError(c, writer, code, text);
+    }
+}

@@ -1,0 +1,75 @@
+package dev.switchboard.transport.internal;
+
+import dev.switchboard.api.protocol.FrameCodec;
+import dev.switchboard.api.stanza.Node;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.mina.core.buffer.IoBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes stanzas to connections in call order. While no codec is bound, stanzas wait on the
+ * connection (plain api data) and are written when one returns, so a codec swap loses nothing.
+ */
+final class OutboundWriter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OutboundWriter.class);
+
+    private final ServiceSlots services;
+    private final Set<Connection> held = ConcurrentHashMap.newKeySet();
+
+    OutboundWriter(ServiceSlots services) {
+        this.services = services;
+    }
+
+    void write(Connection c, Node stanza) {
+        synchronized (c.outbound) {
+            if (c.closing && !"error".equals(stanza.tag())) {
+                return;
+            }
+            FrameCodec codec = services.codec;
+            if (codec == null || !c.outbound.isEmpty() || c.dictionary < 0) {
+                c.outbound.add(stanza);
+                held.add(c);
+                return;
+            }
+            send(c, codec, stanza);
+        }
+    }
+
+    /** Writes what waited for a codec; called when one is bound. */
+    void flushHeld() {
+        FrameCodec codec = services.codec;
+        if (codec == null) {
+            return;
+        }
+        for (Connection c : held) {
+            synchronized (c.outbound) {
+                if (c.dictionary < 0) {
+                    continue;
+                }
+                Node n;
+                while ((n = c.outbound.poll()) != null) {
+                    send(c, codec, n);
+                }
+                held.remove(c);
+            }
+        }
+    }
+
+    void forget(Connection c) {
+        held.remove(c);
+    }
+
+    private static void send(Connection c, FrameCodec codec, Node stanza) {
+        try {
+            c.session.write(IoBuffer.wrap(codec.encode(stanza, c.dictionary)));
+            c.framesOut++;
+        } catch (RuntimeException e) {
+            // A stanza the codec cannot encode is a server bug: close this one connection only.
+            LOG.error("Cannot encode {} for {}; closing it", stanza.tag(), c, e);
+            c.session.closeNow();
+        }
+    }
+}

@@ -1,0 +1,15 @@
+package dev.switchboard.transport.internal;
+
+import dev.switchboard.api.auth.Authenticator;
+import dev.switchboard.api.protocol.FrameCodec;
+import dev.switchboard.api.routing.Router;
+
+/**
+ * The swappable services the transport calls, each possibly absent for a moment during a swap.
+ * Readers take one local copy per use and never keep it (ARCHITECTURE.md rule 2).
+ */
+final class ServiceSlots {
+    volatile FrameCodec codec;
+    volatile Router router;
+    volatile Authenticator authenticator;
+}

@@ -1,0 +1,24 @@
+package dev.switchboard.transport.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/** Where the binary protocol listens and how patient the transport is with missing services. */
+@ObjectClassDefinition(name = "Switchboard transport")
+public @interface TransportConfiguration {
+
+    @AttributeDefinition(description = "Address the binary protocol listens on")
+    String host() default "127.0.0.1";
+
+    @AttributeDefinition(description = "TCP port of the binary protocol", min = "0", max = "65535")
+    int port() default 5200;
+
+    @AttributeDefinition(description = "Largest frame accepted from a client, in bytes", min = "64")
+    int maxFrameBytes() default 1 << 20;
+
+    @AttributeDefinition(description = "Seconds a connection waits for a missing service before it is closed", min = "1")
+    int graceSeconds() default 10;
+
+    @AttributeDefinition(description = "Threads that check logins (password hashing is slow by design)", min = "1")
+    int loginThreads() default 2;
+}

@@ -1,0 +1,142 @@
+package dev.switchboard.transport.internal;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.switchboard.api.auth.Authenticator;
+import dev.switchboard.api.auth.LoginResult;
+import dev.switchboard.api.stanza.Address;
+import dev.switchboard.api.stanza.Node;
+import dev.switchboard.client.ClientException;
+import dev.switchboard.client.SwitchboardClient;
+import dev.switchboard.protocol.binary.wire.BinaryWire;
+import dev.switchboard.routing.internal.RouterComponent;
+import dev.switchboard.routing.internal.RoutingConfiguration;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The transport over real loopback sockets, wired by hand instead of by DS. */
+class TransportTest {
+
+    private TransportComponent transport;
+    private RouterComponent router;
+    private final BinaryWire codec = new BinaryWire();
+    private final Authenticator auth = (user, device, password, remote) -> ("pw-" + user).equals(password)
+            ? LoginResult.ok(new Address(user, Integer.parseInt(device)))
+            : LoginResult.refused(LoginResult.Failure.NOT_AUTHORIZED, "wrong password");
+
+    @BeforeEach
+    void start() throws Exception {
+        transport = new TransportComponent(Configs.of(TransportConfiguration.class,
+                Map.of("port", 0, "graceSeconds", 2, "maxFrameBytes", 4096)));
+        router = newRouter();
+        transport.bindCodec(codec);
+        transport.bindAuthenticator(auth);
+        transport.bindRouter(router);
+    }
+
+    private RouterComponent newRouter() {
+        return new RouterComponent(transport, new StateVaultComponent(), Configs.of(RoutingConfiguration.class, Map.of()));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        router.deactivateForTest();
+        transport.deactivate();
+    }
+
+    private SwitchboardClient login(String user) throws Exception {
+        SwitchboardClient c = SwitchboardClient.connect("127.0.0.1", transport.port());
+        c.login(user, 0, "pw-" + user);
+        return c;
+    }
+
+    @Test
+    void messageReachesTheRecipientAndTheSenderGetsAnAck() throws Exception {
+        try (SwitchboardClient a = login("1001"); SwitchboardClient b = login("1002")) {
+            Node ack = a.send("1002", "m1", "hi".getBytes(StandardCharsets.UTF_8)).get(5, TimeUnit.SECONDS);
+            assertNull(ack.attr("error"));
+            Node m = b.incoming().poll(5, TimeUnit.SECONDS);
+            assertEquals("1001/0", m.attr("from"));
+            assertEquals("m1", m.attr("id"));
+            assertArrayEquals("hi".getBytes(StandardCharsets.UTF_8), m.content());
+        }
+    }
+
+    @Test
+    void offlineRecipientGivesAnErrorAck() throws Exception {
+        try (SwitchboardClient a = login("1001")) {
+            Node ack = a.send("1999", "m1", new byte[1]).get(5, TimeUnit.SECONDS);
+            assertEquals("recipient-offline", ack.attr("error"));
+        }
+    }
+
+    @Test
+    void wrongPasswordIsRefusedWithACode() throws Exception {
+        try (SwitchboardClient c = SwitchboardClient.connect("127.0.0.1", transport.port())) {
+            ClientException e = assertThrows(ClientException.class, () -> c.login("1001", 0, "nope"));
+            assertEquals("not-authorized", e.code());
+        }
+    }
+
+    @Test
+    void malformedFrameClosesOnlyThatConnection() throws Exception {
+        try (SwitchboardClient a = login("1001"); SwitchboardClient b = login("1002"); SwitchboardClient bad = login("1003")) {
+            bad.writeRaw(new byte[] {3, 0x00, (byte) 0xE5, 0x01});
+            Node error = bad.closed().get(5, TimeUnit.SECONDS);
+            assertEquals("unknown-token", error.attr("code"));
+            assertNull(a.send("1002", "after", new byte[1]).get(5, TimeUnit.SECONDS).attr("error"));
+            assertTrue(a.isOpen() && b.isOpen());
+        }
+    }
+
+    @Test
+    void oversizedFrameClosesOnlyThatConnection() throws Exception {
+        try (SwitchboardClient a = login("1001"); SwitchboardClient big = login("1004")) {
+            big.send("1001", "huge", new byte[10_000]);
+            assertEquals("frame-too-large", big.closed().get(5, TimeUnit.SECONDS).attr("code"));
+            assertTrue(a.isOpen());
+        }
+    }
+
+    @Test
+    void missingRouterHoldsMessagesUntilItReturns() throws Exception {
+        try (SwitchboardClient a = login("1001"); SwitchboardClient b = login("1002")) {
+            RouterComponent old = router;
+            transport.unbindRouter(old);
+            old.deactivateForTest();
+            var ack = a.send("1002", "held", new byte[] {7});
+            assertNull(b.incoming().poll(300, TimeUnit.MILLISECONDS));
+            router = newRouter();
+            transport.bindRouter(router);
+            assertNull(ack.get(5, TimeUnit.SECONDS).attr("error"));
+            assertEquals("held", b.incoming().poll(5, TimeUnit.SECONDS).attr("id"));
+            assertTrue(a.isOpen());
+        }
+    }
+
+    @Test
+    void missingCodecHoldsBytesAndRepliesUntilItReturns() throws Exception {
+        try (SwitchboardClient a = login("1001"); SwitchboardClient b = login("1002")) {
+            transport.unbindCodec(codec);
+            var ack = a.send("1002", "held", new byte[] {7});
+            assertNull(b.incoming().poll(300, TimeUnit.MILLISECONDS));
+            transport.bindCodec(new BinaryWire());
+            assertNull(ack.get(5, TimeUnit.SECONDS).attr("error"));
+            assertEquals("held", b.incoming().poll(5, TimeUnit.SECONDS).attr("id"));
+        }
+    }
+
+    @Test
+    void connectionWaitingLongerThanTheGracePeriodIsClosedWithAReason() throws Exception {
+        try (SwitchboardClient a = login("1001")) {
+            transport.unbindRouter(router);
+            a.send("1002", "stuck", new byte[1]);
+            assertEquals("service-unavailable", a.closed().get(10, TimeUnit.SECONDS).attr("code"));
+            transport.bindRouter(router);
+        }
+    }
+}

@@ -1,0 +1,221 @@
+package dev.switchboard.client;
+
+import dev.switchboard.api.protocol.Decoded;
+import dev.switchboard.api.stanza.Node;
+import dev.switchboard.protocol.binary.wire.BinaryWire;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A connection to a Switchboard server speaking the binary protocol. Thread-safe for sending;
+ * incoming messages are queued ({@link #incoming()}) in arrival order.
+ *
+ * <pre>{@code
+ * try (SwitchboardClient c = SwitchboardClient.connect("127.0.0.1", 5200)) {
+ *     c.login("15550001", 0, "secret-password");
+ *     c.send("15550002", "1", "hello".getBytes(UTF_8)).get();   // completes on the server's ack
+ *     Node m = c.incoming().take();
+ * }
+ * }</pre>
+ */
+public final class SwitchboardClient implements AutoCloseable {
+
+    private static final int DICTIONARY = 1;
+    private static final int MAX_FRAME = 16 << 20;
+
+    private final BinaryWire wire = new BinaryWire();
+    private final Socket socket;
+    private final OutputStream out;
+    private final BlockingQueue<Node> incoming = new LinkedBlockingQueue<>();
+    private final Map<String, CompletableFuture<Node>> awaitingAck = new ConcurrentHashMap<>();
+    private final CompletableFuture<Node> loginAnswer = new CompletableFuture<>();
+    private final CompletableFuture<Node> closedWith = new CompletableFuture<>();
+    private final Thread reader;
+
+    private SwitchboardClient(Socket socket) throws IOException {
+        this.socket = socket;
+        this.out = new BufferedOutputStream(socket.getOutputStream(), 8192);
+        this.reader = new Thread(this::readLoop, "sb-client-reader");
+        reader.setDaemon(true);
+    }
+
+    /** Connects and sends the protocol preamble; does not log in. */
+    public static SwitchboardClient connect(String host, int port) throws IOException {
+        return connect(new InetSocketAddress(host, port), null);
+    }
+
+    /** Connects from a given local address (e.g. 127.0.0.2, to spread load tests), or any when null. */
+    public static SwitchboardClient connect(InetSocketAddress server, InetSocketAddress local) throws IOException {
+        Socket s = new Socket();
+        s.setTcpNoDelay(true);
+        if (local != null) {
+            s.bind(local);
+        }
+        s.connect(server, 10_000);
+        SwitchboardClient c = new SwitchboardClient(s);
+        c.writeRaw(c.wire.preamble(DICTIONARY));
+        c.reader.start();
+        return c;
+    }
+
+    /**
+     * Logs in a device and waits for the answer.
+     *
+     * @throws ClientException with the server's code ({@code not-authorized}, {@code malformed},
+     *         {@code unavailable}, ...) when refused
+     */
+    public void login(String user, int device, String password) throws ClientException, IOException {
+        write(Node.of("auth", "user", user, "device", String.valueOf(device), "password", password));
+        Node answer = await(loginAnswer, Duration.ofSeconds(30));
+        if (!"success".equals(answer.tag())) {
+            throw new ClientException(answer.attr("code"), answer.attr("text"));
+        }
+    }
+
+    /**
+     * Sends a message; the future completes with the server's ack (check {@code error} on it) and
+     * fails if the connection closes first.
+     *
+     * @param to a user id (every online device) or {@code user/device}
+     * @param id the sender's message id, unique per device
+     */
+    public CompletableFuture<Node> send(String to, String id, byte[] body) throws IOException {
+        CompletableFuture<Node> ack = new CompletableFuture<>();
+        awaitingAck.put(id, ack);
+        write(Node.withContent("message", body, "to", to, "id", id));
+        if (closedWith.isDone()) {
+            failPending();
+        }
+        return ack;
+    }
+
+    /** Writes one stanza. */
+    public void write(Node stanza) throws IOException {
+        ByteBuffer frame = wire.encode(stanza, DICTIONARY);
+        writeRaw(frame.array(), frame.arrayOffset(), frame.remaining());
+    }
+
+    /** Writes raw bytes as they are (tests use this to send malformed input). */
+    public void writeRaw(byte[] bytes) throws IOException {
+        writeRaw(bytes, 0, bytes.length);
+    }
+
+    private void writeRaw(byte[] bytes, int offset, int length) throws IOException {
+        synchronized (out) {
+            out.write(bytes, offset, length);
+            out.flush();
+        }
+    }
+
+    /** Messages and other unsolicited stanzas from the server, in arrival order. */
+    public BlockingQueue<Node> incoming() {
+        return incoming;
+    }
+
+    /** Completes when the connection ends: with the server's error stanza, or a synthetic {@code <closed/>}. */
+    public CompletableFuture<Node> closed() {
+        return closedWith;
+    }
+
+    public boolean isOpen() {
+        return !closedWith.isDone();
+    }
+
+    @Override
+    public void close() {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+    }
+
+    private void readLoop() {
+        Node error = null;
+        try (InputStream in = socket.getInputStream()) {
+            ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
+            while (true) {
+                int n = in.read(buf.array(), buf.position(), buf.remaining());
+                if (n < 0) {
+                    break;
+                }
+                buf.position(buf.position() + n).flip();
+                Decoded d;
+                while ((d = wire.decode(buf, DICTIONARY, MAX_FRAME)) instanceof Decoded.Frame f) {
+                    if ("error".equals(f.node().tag())) {
+                        error = f.node();
+                    }
+                    dispatch(f.node());
+                }
+                if (d instanceof Decoded.Error e) {
+                    error = Node.of("error", "code", e.code().wireCode(), "text", "client could not decode: " + e.text());
+                    break;
+                }
+                buf.compact();
+                if (!buf.hasRemaining()) {
+                    buf = ByteBuffer.allocate(buf.capacity() * 2).put(buf.flip());
+                }
+            }
+        } catch (IOException e) {
+            // the connection ended
+        } finally {
+            Node reason = error != null ? error : Node.of("closed");
+            loginAnswer.complete(reason);
+            closedWith.complete(reason);
+            failPending();
+            close();
+        }
+    }
+
+    private void dispatch(Node n) {
+        switch (n.tag()) {
+            case "success", "failure" -> loginAnswer.complete(n);
+            case "error" -> {
+                if (!loginAnswer.isDone()) {
+                    loginAnswer.complete(n);
+                } else {
+                    incoming.add(n);
+                }
+            }
+            case "ack" -> {
+                CompletableFuture<Node> f = awaitingAck.remove(n.attr("id"));
+                if (f != null) {
+                    f.complete(n);
+                }
+            }
+            default -> incoming.add(n);
+        }
+    }
+
+    private void failPending() {
+        Node reason = closedWith.getNow(Node.of("closed"));
+        awaitingAck.forEach((id, f) -> f.completeExceptionally(
+                new ClientException(reason.attr("code") == null ? "closed" : reason.attr("code"), "connection closed before ack of " + id)));
+        awaitingAck.clear();
+    }
+
+    private static Node await(CompletableFuture<Node> f, Duration timeout) throws IOException {
+        try {
+            return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IOException("no answer from server", e);
+        }
+    }
+}
