@@ -14,14 +14,12 @@ final class ConnectionHandler extends IoHandlerAdapter {
     /** The only session attribute: a transport class, never one of a swappable bundle. */
     static final String CONNECTION = "sb.connection";
 
-    private final SessionTable sessions;
+    private final SessionRegistry registry;
     private final InboundDispatcher dispatcher;
-    private final OutboundWriter writer;
 
-    ConnectionHandler(SessionTable sessions, InboundDispatcher dispatcher, OutboundWriter writer) {
-        this.sessions = sessions;
+    ConnectionHandler(SessionRegistry registry, InboundDispatcher dispatcher) {
+        this.registry = registry;
         this.dispatcher = dispatcher;
-        this.writer = writer;
     }
 
     static Connection connection(IoSession session) {
@@ -32,7 +30,7 @@ final class ConnectionHandler extends IoHandlerAdapter {
     public void sessionCreated(IoSession session) {
         Connection c = new Connection(session);
         session.setAttribute(CONNECTION, c);
-        sessions.opened(c);
+        registry.sessions.opened(c);
     }
 
     @Override
@@ -44,7 +42,7 @@ final class ConnectionHandler extends IoHandlerAdapter {
         } catch (RuntimeException e) {
             // A fault while handling one connection's frame closes that connection only.
             LOG.error("Fault handling {}; closing it", c, e);
-            TransportComponent.closeWithError(c, writer, "internal-error", "server fault; reconnect");
+            registry.closeWithError(c, "internal-error", "server fault; reconnect");
         } finally {
             MDC.remove("session");
         }
@@ -55,9 +53,9 @@ final class ConnectionHandler extends IoHandlerAdapter {
         Connection c = connection(session);
         if (c != null) {
             c.closing = true;
-            sessions.closed(c);
+            registry.sessions.closed(c);
             dispatcher.forget(c);
-            writer.forget(c);
+            registry.writer.forget(c);
         }
     }
 

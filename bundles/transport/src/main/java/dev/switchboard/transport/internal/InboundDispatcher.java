@@ -25,17 +25,18 @@ final class InboundDispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(InboundDispatcher.class);
 
     private final ServiceSlots services;
+    private final SessionRegistry registry;
     private final SessionTable sessions;
     private final OutboundWriter writer;
     private final ExecutorService loginExecutor;
     private final int maxFrameBytes;
     private final Set<Connection> waiting = ConcurrentHashMap.newKeySet();
 
-    InboundDispatcher(ServiceSlots services, SessionTable sessions, OutboundWriter writer,
-                      ExecutorService loginExecutor, int maxFrameBytes) {
+    InboundDispatcher(ServiceSlots services, SessionRegistry registry, ExecutorService loginExecutor, int maxFrameBytes) {
         this.services = services;
-        this.sessions = sessions;
-        this.writer = writer;
+        this.registry = registry;
+        this.sessions = registry.sessions;
+        this.writer = registry.writer;
         this.loginExecutor = loginExecutor;
         this.maxFrameBytes = maxFrameBytes;
     }
@@ -86,24 +87,38 @@ final class InboundDispatcher {
         return waiting.size();
     }
 
-    /** Decodes what it can, dispatches what it can; suspends reading when stuck. Holds the connection's lock. */
+    /**
+     * Decodes what it can, dispatches what it can; suspends reading when stuck. Holds the
+     * connection's lock. If a service was bound while this pass was deciding to suspend, the
+     * bind's wake-up may have missed this connection, so it tries again at once.
+     */
     private void pump(Connection c) {
+        long generation;
+        do {
+            generation = services.generation;
+            if (pumpOnce(c)) {
+                return;
+            }
+        } while (services.generation != generation && !c.closing);
+    }
+
+    /** @return false when it stopped because a service was missing */
+    private boolean pumpOnce(Connection c) {
         if (c.closing) {
-            return;
+            return true;
         }
-        if (!decodeAll(c) || c.closing) {
-            return;
+        if (!decodeAll(c)) {
+            return c.closing;
         }
-        while (!c.pending.isEmpty() && !c.loginInFlight) {
+        while (!c.pending.isEmpty() && !c.loginInFlight && !c.closing) {
             if (!dispatch(c, c.pending.peek())) {
                 suspend(c);
-                return;
+                return false;
             }
             c.pending.poll();
         }
-        if (c.pending.isEmpty() || c.loginInFlight) {
-            resume(c);
-        }
+        resume(c);
+        return true;
     }
 
     /** @return false when no codec is bound (the connection is then suspended) or the input is malformed */
@@ -199,7 +214,7 @@ final class InboundDispatcher {
             Connection previous = sessions.loggedIn(c);
             writer.write(c, Node.of("success", "user", c.address.user(), "device", String.valueOf(c.address.device())));
             if (previous != null) {
-                TransportComponent.closeWithError(previous, writer, "conflict", "logged in from another connection");
+                registry.closeWithError(previous, "conflict", "logged in from another connection");
             }
             pump(c);
         }
@@ -226,6 +241,6 @@ final class InboundDispatcher {
         c.waitingSinceMs = 0;
         c.pending.clear();
         c.inbound = null;
-        TransportComponent.closeWithError(c, writer, code, text);
+        registry.closeWithError(c, code, text);
     }
 }

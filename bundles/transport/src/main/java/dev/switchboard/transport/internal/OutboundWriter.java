@@ -16,11 +16,16 @@ final class OutboundWriter {
 
     private static final Logger LOG = LoggerFactory.getLogger(OutboundWriter.class);
 
-    private final ServiceSlots services;
     private final Set<Connection> held = ConcurrentHashMap.newKeySet();
+    private volatile FrameCodec codec;
 
-    OutboundWriter(ServiceSlots services) {
-        this.services = services;
+    /** Sets the codec, or null while none is bound; a new codec writes what waited. */
+    void codec(FrameCodec codec) {
+        this.codec = codec;
+    }
+
+    FrameCodec codec() {
+        return codec;
     }
 
     void write(Connection c, Node stanza) {
@@ -28,10 +33,14 @@ final class OutboundWriter {
             if (c.closing && !"error".equals(stanza.tag())) {
                 return;
             }
-            FrameCodec codec = services.codec;
+            FrameCodec codec = this.codec;
             if (codec == null || !c.outbound.isEmpty() || c.dictionary < 0) {
                 c.outbound.add(stanza);
                 held.add(c);
+                // A codec bound since the check above may have flushed before this connection was held.
+                if (this.codec != null && c.dictionary >= 0) {
+                    drain(c, this.codec);
+                }
                 return;
             }
             send(c, codec, stanza);
@@ -40,22 +49,25 @@ final class OutboundWriter {
 
     /** Writes what waited for a codec; called when one is bound. */
     void flushHeld() {
-        FrameCodec codec = services.codec;
+        FrameCodec codec = this.codec;
         if (codec == null) {
             return;
         }
         for (Connection c : held) {
             synchronized (c.outbound) {
-                if (c.dictionary < 0) {
-                    continue;
+                if (c.dictionary >= 0) {
+                    drain(c, codec);
                 }
-                Node n;
-                while ((n = c.outbound.poll()) != null) {
-                    send(c, codec, n);
-                }
-                held.remove(c);
             }
         }
+    }
+
+    private void drain(Connection c, FrameCodec codec) {
+        Node n;
+        while ((n = c.outbound.poll()) != null) {
+            send(c, codec, n);
+        }
+        held.remove(c);
     }
 
     void forget(Connection c) {

@@ -12,4 +12,12 @@ final class ServiceSlots {
     volatile FrameCodec codec;
     volatile Router router;
     volatile Authenticator authenticator;
+    /** Bumped after every bind, so a connection that just suspended can tell it raced a bind. */
+    volatile long generation;
+
+    void bound() {
+        synchronized (this) {
+            generation++;
+        }
+    }
 }

@@ -3,14 +3,8 @@ package dev.switchboard.transport.internal;
 import dev.switchboard.api.auth.Authenticator;
 import dev.switchboard.api.protocol.FrameCodec;
 import dev.switchboard.api.routing.Router;
-import dev.switchboard.api.session.SessionDirectory;
-import dev.switchboard.api.session.SessionInfo;
-import dev.switchboard.api.stanza.Address;
-import dev.switchboard.api.stanza.Node;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.util.Comparator;
-import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -33,28 +27,28 @@ import org.slf4j.LoggerFactory;
  * optional and dynamic, so a swap of any of them never deactivates this component or drops a
  * connection: connections wait (reads suspended) until the service is back, for at most the grace period.
  */
-@Component(service = SessionDirectory.class, immediate = true, configurationPid = "dev.switchboard.transport")
+@Component(service = TransportComponent.class, immediate = true, configurationPid = "dev.switchboard.transport")
 @Designate(ocd = TransportConfiguration.class)
-public final class TransportComponent implements SessionDirectory {
+public final class TransportComponent {
 
     private static final Logger LOG = LoggerFactory.getLogger(TransportComponent.class);
 
     private final ServiceSlots services = new ServiceSlots();
-    private final SessionTable sessions = new SessionTable();
-    private final OutboundWriter writer = new OutboundWriter(services);
+    private final SessionRegistry registry;
     private final ExecutorService loginExecutor;
     private final ScheduledExecutorService housekeeping;
     private final InboundDispatcher dispatcher;
     private final NioSocketAcceptor acceptor;
 
     @Activate
-    public TransportComponent(TransportConfiguration config) throws IOException {
+    public TransportComponent(@Reference SessionRegistry registry, TransportConfiguration config) throws IOException {
         if (config.graceSeconds() < 1 || config.maxFrameBytes() < 64 || config.loginThreads() < 1) {
             throw new IllegalArgumentException("graceSeconds >= 1, maxFrameBytes >= 64, loginThreads >= 1");
         }
+        this.registry = registry;
         loginExecutor = Executors.newFixedThreadPool(config.loginThreads(), named("sb-login-"));
         housekeeping = Executors.newSingleThreadScheduledExecutor(named("sb-transport-"));
-        dispatcher = new InboundDispatcher(services, sessions, writer, loginExecutor, config.maxFrameBytes());
+        dispatcher = new InboundDispatcher(services, registry, loginExecutor, config.maxFrameBytes());
         long graceMs = TimeUnit.SECONDS.toMillis(config.graceSeconds());
         housekeeping.scheduleWithFixedDelay(() -> dispatcher.expireWaiting(graceMs), 1, 1, TimeUnit.SECONDS);
 
@@ -62,7 +56,7 @@ public final class TransportComponent implements SessionDirectory {
         acceptor.setReuseAddress(true);
         acceptor.setBacklog(1024);
         acceptor.getSessionConfig().setTcpNoDelay(true);
-        acceptor.setHandler(new ConnectionHandler(sessions, dispatcher, writer));
+        acceptor.setHandler(new ConnectionHandler(registry, dispatcher));
         try {
             acceptor.bind(new InetSocketAddress(config.host(), config.port()));
         } catch (IOException e) {
@@ -75,8 +69,8 @@ public final class TransportComponent implements SessionDirectory {
 
     @Deactivate
     public void deactivate() {
-        for (Connection c : sessions.all()) {
-            closeWithError(c, writer, "shutdown", "server shutting down");
+        for (Connection c : registry.sessions.all()) {
+            registry.closeWithError(c, "shutdown", "server shutting down");
         }
         acceptor.unbind();
         acceptor.dispose(true);
@@ -100,10 +94,8 @@ public final class TransportComponent implements SessionDirectory {
             policyOption = ReferencePolicyOption.GREEDY)
     void bindCodec(FrameCodec codec) {
         services.codec = codec;
-        housekeeping.execute(() -> {
-            writer.flushHeld();
-            dispatcher.resumeWaiting();
-        });
+        services.bound();
+        housekeeping.execute(dispatcher::resumeWaiting);
     }
 
     void unbindCodec(FrameCodec codec) {
@@ -116,6 +108,7 @@ public final class TransportComponent implements SessionDirectory {
             policyOption = ReferencePolicyOption.GREEDY)
     void bindRouter(Router router) {
         services.router = router;
+        services.bound();
         housekeeping.execute(dispatcher::resumeWaiting);
     }
 
@@ -129,6 +122,7 @@ public final class TransportComponent implements SessionDirectory {
             policyOption = ReferencePolicyOption.GREEDY)
     void bindAuthenticator(Authenticator authenticator) {
         services.authenticator = authenticator;
+        services.bound();
         housekeeping.execute(dispatcher::resumeWaiting);
     }
 
@@ -138,65 +132,9 @@ public final class TransportComponent implements SessionDirectory {
         }
     }
 
-    // --- SessionDirectory
-
-    @Override
-    public boolean deliver(Address to, Node stanza) {
-        Connection c = sessions.find(to);
-        if (c == null || c.closing) {
-            return false;
-        }
-        writer.write(c, stanza);
-        return true;
-    }
-
-    @Override
-    public List<Address> devicesOf(String user) {
-        return sessions.devicesOf(user);
-    }
-
-    @Override
-    public List<SessionInfo> sessions(String userPrefix) {
-        String prefix = userPrefix == null ? "" : userPrefix;
-        return sessions.loggedIn().stream()
-                .filter(c -> c.address != null && c.address.user().startsWith(prefix))
-                .map(c -> new SessionInfo(c.address, c.remote(), c.connectedAtMs, c.framesIn, c.framesOut))
-                .sorted(Comparator.comparing((SessionInfo s) -> s.address().user())
-                        .thenComparingInt(s -> s.address().device()))
-                .toList();
-    }
-
-    @Override
-    public int connectionCount() {
-        return sessions.size();
-    }
-
     /** Connections whose reads are suspended while a service is missing. */
     public int waitingCount() {
         return dispatcher.waitingCount();
-    }
-
-    @Override
-    public boolean close(Address device, String reason) {
-        Connection c = sessions.find(device);
-        if (c == null) {
-            return false;
-        }
-        closeWithError(c, writer, "kicked", reason);
-        return true;
-    }
-
-    /** Sends an error stanza, then closes once it is written. Touches no other connection. */
-    static void closeWithError(Connection c, OutboundWriter writer, String code, String text) {
-        if (c.closing) {
-            return;
-        }
-        c.closing = true;
-        if (c.dictionary < 0) {
-            c.dictionary = 1;
-        }
-        writer.write(c, Node.of("error", "code", code, "text", text));
-        c.session.closeOnFlush();
     }
 
     private static java.util.concurrent.ThreadFactory named(String prefix) {

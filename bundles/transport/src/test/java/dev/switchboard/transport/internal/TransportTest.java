@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 /** The transport over real loopback sockets, wired by hand instead of by DS. */
 class TransportTest {
 
+    private SessionRegistry registry;
     private TransportComponent transport;
     private RouterComponent router;
     private final BinaryWire codec = new BinaryWire();
@@ -30,7 +31,9 @@ class TransportTest {
 
     @BeforeEach
     void start() throws Exception {
-        transport = new TransportComponent(Configs.of(TransportConfiguration.class,
+        registry = new SessionRegistry();
+        registry.bindCodec(codec);
+        transport = new TransportComponent(registry, Configs.of(TransportConfiguration.class,
                 Map.of("port", 0, "graceSeconds", 2, "maxFrameBytes", 4096)));
         router = newRouter();
         transport.bindCodec(codec);
@@ -39,13 +42,14 @@ class TransportTest {
     }
 
     private RouterComponent newRouter() {
-        return new RouterComponent(transport, new StateVaultComponent(), Configs.of(RoutingConfiguration.class, Map.of()));
+        return new RouterComponent(registry, new StateVaultComponent(), Configs.of(RoutingConfiguration.class, Map.of()));
     }
 
     @AfterEach
     void stop() throws Exception {
         router.deactivateForTest();
         transport.deactivate();
+        registry.deactivate();
     }
 
     private SwitchboardClient login(String user) throws Exception {
@@ -122,9 +126,12 @@ class TransportTest {
     void missingCodecHoldsBytesAndRepliesUntilItReturns() throws Exception {
         try (SwitchboardClient a = login("1001"); SwitchboardClient b = login("1002")) {
             transport.unbindCodec(codec);
+            registry.unbindCodec(codec);
             var ack = a.send("1002", "held", new byte[] {7});
             assertNull(b.incoming().poll(300, TimeUnit.MILLISECONDS));
-            transport.bindCodec(new BinaryWire());
+            BinaryWire next = new BinaryWire();
+            registry.bindCodec(next);
+            transport.bindCodec(next);
             assertNull(ack.get(5, TimeUnit.SECONDS).attr("error"));
             assertEquals("held", b.incoming().poll(5, TimeUnit.SECONDS).attr("id"));
         }

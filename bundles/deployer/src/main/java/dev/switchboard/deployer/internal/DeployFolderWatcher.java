@@ -1,0 +1,138 @@
+package dev.switchboard.deployer.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.Version;
+import org.osgi.framework.wiring.FrameworkWiring;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Installs or updates bundles from jars dropped into the deploy folder, matching running bundles
+ * by symbolic name so a newer jar replaces the running revision in place instead of installing a
+ * second copy beside it (BUILD-NOTES: the FileInstall trap). Only {@code *.jar} names not starting
+ * with a dot are read, so a file being copied under a temporary name is left alone.
+ */
+@Component(immediate = true, configurationPid = "dev.switchboard.deployer")
+@Designate(ocd = DeployerConfiguration.class)
+public final class DeployFolderWatcher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeployFolderWatcher.class);
+
+    private final BundleContext context;
+    private final Path folder;
+    private final ScheduledExecutorService scanner;
+    /** What each file looked like when last handled: size and modification time. */
+    private final Map<Path, String> seen = new HashMap<>();
+
+    @Activate
+    public DeployFolderWatcher(BundleContext context, DeployerConfiguration config) throws IOException {
+        if (config.pollMillis() < 100) {
+            throw new IllegalArgumentException("pollMillis must be at least 100");
+        }
+        this.context = context;
+        String home = context.getProperty("switchboard.home");
+        this.folder = (config.folder().isBlank() ? Path.of(home == null ? "." : home, "deploy")
+                : Path.of(config.folder())).toAbsolutePath().normalize();
+        Files.createDirectories(folder);
+        scanner = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sb-deployer");
+            t.setDaemon(true);
+            return t;
+        });
+        scanner.scheduleWithFixedDelay(this::scan, 0, config.pollMillis(), TimeUnit.MILLISECONDS);
+        LOG.info("Watching {} for bundle jars", folder);
+    }
+
+    @Deactivate
+    void deactivate() {
+        scanner.shutdownNow();
+    }
+
+    private void scan() {
+        try (DirectoryStream<Path> jars = Files.newDirectoryStream(folder, "[!.]*.jar")) {
+            for (Path jar : jars) {
+                String stamp = Files.size(jar) + "@" + Files.getLastModifiedTime(jar).toMillis();
+                if (!stamp.equals(seen.get(jar))) {
+                    seen.put(jar, stamp);
+                    deploy(jar);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Scanning {} failed: {}", folder, e.toString());
+        }
+    }
+
+    private void deploy(Path jar) {
+        String name;
+        Version version;
+        try (JarFile file = new JarFile(jar.toFile())) {
+            Manifest manifest = file.getManifest();
+            String bsn = manifest == null ? null : manifest.getMainAttributes().getValue("Bundle-SymbolicName");
+            if (bsn == null) {
+                LOG.error("Not deploying {}: it has no Bundle-SymbolicName", jar.getFileName());
+                return;
+            }
+            name = bsn.split(";")[0].trim();
+            version = Version.parseVersion(manifest.getMainAttributes().getValue("Bundle-Version"));
+        } catch (IOException | IllegalArgumentException e) {
+            LOG.error("Not deploying {}: not a readable bundle jar ({})", jar.getFileName(), e.toString());
+            return;
+        }
+        Bundle running = find(name);
+        try (InputStream in = Files.newInputStream(jar)) {
+            if (running == null) {
+                Bundle b = context.installBundle("deploy:" + jar.getFileName(), in);
+                b.start();
+                LOG.info("Installed {} {} from {}", name, version, jar.getFileName());
+                return;
+            }
+            if (running.getVersion().equals(version) && running.getLastModified() >= Files.getLastModifiedTime(jar).toMillis()) {
+                return;
+            }
+            Version before = running.getVersion();
+            long started = System.nanoTime();
+            running.update(in);
+            refreshIfPending(running);
+            LOG.info("Updated {} {} -> {} from {} in {} ms", name, before, version, jar.getFileName(),
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        } catch (BundleException | IOException | RuntimeException e) {
+            LOG.error("Deploying {} failed: {}", jar.getFileName(), e.toString());
+        }
+    }
+
+    /** A bundle that exports packages keeps its old revision wired until refreshed. */
+    private void refreshIfPending(Bundle bundle) {
+        FrameworkWiring wiring = context.getBundle(0).adapt(FrameworkWiring.class);
+        if (wiring.getRemovalPendingBundles().contains(bundle)) {
+            wiring.refreshBundles(List.of(bundle));
+        }
+    }
+
+    private Bundle find(String symbolicName) {
+        for (Bundle b : context.getBundles()) {
+            if (symbolicName.equals(b.getSymbolicName())) {
+                return b;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,120 @@
+package dev.switchboard.shell.internal;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.apache.felix.service.command.CommandProcessor;
+import org.apache.felix.service.command.CommandSession;
+import org.apache.felix.service.command.Converter;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs Gogo lines sent over a Unix domain socket, one command per line, answering each with its
+ * output. Only the server's owner can reach it: the socket sits in a directory of mode 0700 and is
+ * itself 0600. Example: {@code echo 'sb:status' | socat - UNIX-CONNECT:data/ctl/shell.sock}.
+ */
+@Component(immediate = true, configurationPid = "dev.switchboard.shell.socket")
+@Designate(ocd = ManagementSocketConfiguration.class)
+public final class ManagementSocket {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ManagementSocket.class);
+
+    private final CommandProcessor processor;
+    private final Path path;
+    private final ServerSocketChannel server;
+    private final Thread acceptor;
+
+    @Activate
+    public ManagementSocket(@Reference CommandProcessor processor, ManagementSocketConfiguration config,
+                            BundleContext context) throws IOException {
+        this.processor = processor;
+        String home = context.getProperty("switchboard.home");
+        this.path = config.path().isBlank()
+                ? Path.of(home == null ? "." : home, "data", "ctl", "shell.sock").toAbsolutePath().normalize()
+                : Path.of(config.path()).toAbsolutePath();
+        Path dir = path.getParent();
+        Files.createDirectories(dir);
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        Files.deleteIfExists(path);
+        server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        server.bind(UnixDomainSocketAddress.of(path));
+        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
+        acceptor = new Thread(this::acceptLoop, "sb-shell-socket");
+        acceptor.setDaemon(true);
+        acceptor.start();
+        LOG.info("Management shell on {}", path);
+    }
+
+    @Deactivate
+    void deactivate() throws IOException {
+        server.close();
+        Files.deleteIfExists(path);
+    }
+
+    private void acceptLoop() {
+        while (server.isOpen()) {
+            try {
+                SocketChannel client = server.accept();
+                Thread t = new Thread(() -> serve(client), "sb-shell-client");
+                t.setDaemon(true);
+                t.start();
+            } catch (IOException e) {
+                if (server.isOpen()) {
+                    LOG.warn("Management socket accept failed: {}", e.toString());
+                }
+            }
+        }
+    }
+
+    private void serve(SocketChannel client) {
+        try (client;
+             BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(client), StandardCharsets.UTF_8));
+             OutputStream raw = Channels.newOutputStream(client);
+             PrintStream out = new PrintStream(raw, true, StandardCharsets.UTF_8)) {
+            CommandSession session = processor.createSession(InputStream.nullInputStream(), out, out);
+            try {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    if (!line.isBlank()) {
+                        run(session, line, out);
+                    }
+                }
+            } finally {
+                session.close();
+            }
+        } catch (IOException e) {
+            LOG.debug("Management client went away: {}", e.toString());
+        }
+    }
+
+    private static void run(CommandSession session, String line, PrintStream out) {
+        try {
+            Object result = session.execute(line);
+            if (result != null) {
+                out.println(session.format(result, Converter.INSPECT));
+            }
+        } catch (Exception e) {
+            out.println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+        }
+        out.flush();
+    }
+}

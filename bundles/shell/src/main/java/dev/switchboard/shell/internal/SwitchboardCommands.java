@@ -1,0 +1,175 @@
+package dev.switchboard.shell.internal;
+
+import dev.switchboard.api.auth.AccountException;
+import dev.switchboard.api.auth.AccountService;
+import dev.switchboard.api.routing.Router;
+import dev.switchboard.api.session.SessionDirectory;
+import dev.switchboard.api.session.SessionInfo;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.apache.felix.service.command.Descriptor;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.Version;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+
+/**
+ * The {@code sb:} Gogo commands. Services are optional and dynamic so the shell keeps answering
+ * (and says what is missing) while a bundle is being swapped.
+ */
+@Component(service = SwitchboardCommands.class, property = {
+        "osgi.command.scope=sb", "osgi.command.function=status", "osgi.command.function=sessions",
+        "osgi.command.function=user", "osgi.command.function=update"})
+public final class SwitchboardCommands {
+
+    private static final String USER_USAGE = "usage: sb:user add <user id> <password>";
+
+    private final BundleContext context;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile SessionDirectory directory;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile Router router;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile AccountService accounts;
+
+    @Activate
+    public SwitchboardCommands(BundleContext context) {
+        this.context = context;
+    }
+
+    @Descriptor("uptime, connections, messages routed and the state of every switchboard bundle")
+    public String status() {
+        StringBuilder out = new StringBuilder();
+        long uptimeMs = ManagementFactory.getRuntimeMXBean().getUptime();
+        out.append("uptime       ").append(Duration.ofMillis(uptimeMs).withNanos(0)).append('\n');
+        SessionDirectory d = directory;
+        out.append("connections  ").append(d == null ? "transport not running" : d.connectionCount()).append('\n');
+        Router r = router;
+        out.append("routed       ").append(r == null ? "routing not running" : r.routedCount()).append('\n');
+        Runtime rt = Runtime.getRuntime();
+        out.append("heap used    ").append((rt.totalMemory() - rt.freeMemory()) >> 20).append(" MiB\n");
+        out.append("bundles\n");
+        for (Bundle b : context.getBundles()) {
+            if (b.getSymbolicName() != null && b.getSymbolicName().startsWith("dev.switchboard.")) {
+                out.append(String.format("  %-32s %-22s %s%n", b.getSymbolicName(), b.getVersion(), state(b)));
+            }
+        }
+        return out.toString();
+    }
+
+    @Descriptor("list logged-in sessions")
+    public String sessions() {
+        return sessions("");
+    }
+
+    @Descriptor("list logged-in sessions whose user id starts with a prefix")
+    public String sessions(@Descriptor("user id prefix") String prefix) {
+        SessionDirectory d = directory;
+        if (d == null) {
+            return "error: the transport is not running";
+        }
+        List<SessionInfo> list = d.sessions(prefix);
+        StringBuilder out = new StringBuilder(String.format("%-26s %-24s %-20s %8s %8s%n",
+                "device", "remote", "connected", "in", "out"));
+        for (SessionInfo s : list) {
+            out.append(String.format("%-26s %-24s %-20s %8d %8d%n", s.address(), s.remote(),
+                    Instant.ofEpochMilli(s.connectedAtMs()).toString().substring(0, 19), s.framesIn(), s.framesOut()));
+        }
+        return out.append(list.size()).append(" session(s)").toString();
+    }
+
+    @Descriptor("account administration: sb:user add <user id> <password>")
+    public String user(@Descriptor("add") String action, @Descriptor("user id (digits)") String id,
+                       @Descriptor("password") String password) {
+        if (!"add".equals(action)) {
+            return "error: unknown action '" + action + "'; " + USER_USAGE;
+        }
+        AccountService a = accounts;
+        if (a == null) {
+            return "error: account service unavailable (auth bundle not running); retry";
+        }
+        try {
+            a.register(id, password);
+            return "created account " + id + " (device 0)";
+        } catch (AccountException e) {
+            return "error: " + e.getMessage();
+        }
+    }
+
+    public String user() {
+        return "error: missing action; " + USER_USAGE;
+    }
+
+    public String user(String action) {
+        return "error: '" + action + "' needs a user id and a password; " + USER_USAGE;
+    }
+
+    public String user(String action, String id) {
+        return "error: '" + action + " " + id + "' needs a password; " + USER_USAGE;
+    }
+
+    @Descriptor("replace a running bundle, found by symbolic name, with a jar (or re-read its own location)")
+    public String update(@Descriptor("bundle symbolic name") String symbolicName,
+                         @Descriptor("path or URL of the new jar") String jar) {
+        Bundle bundle = find(symbolicName);
+        if (bundle == null) {
+            return "error: no bundle named " + symbolicName;
+        }
+        Version before = bundle.getVersion();
+        long started = System.nanoTime();
+        try (InputStream in = open(jar)) {
+            bundle.update(in);
+        } catch (IOException e) {
+            return "error: cannot read " + jar + ": " + e.getMessage();
+        } catch (BundleException | RuntimeException e) {
+            return "error: update of " + symbolicName + " failed: " + e.getMessage();
+        }
+        return String.format("updated %s %s -> %s in %d ms", symbolicName, before, bundle.getVersion(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    }
+
+    public String update(String symbolicName) {
+        return "error: name the jar to update " + symbolicName + " from; usage: sb:update <symbolic name> <jar path or URL>";
+    }
+
+    private static InputStream open(String jar) throws IOException {
+        if (jar.contains(":/")) {
+            return new URL(jar).openStream();
+        }
+        return Files.newInputStream(Path.of(jar));
+    }
+
+    private Bundle find(String symbolicName) {
+        for (Bundle b : context.getBundles()) {
+            if (symbolicName.equals(b.getSymbolicName())) {
+                return b;
+            }
+        }
+        return null;
+    }
+
+    private static String state(Bundle b) {
+        switch (b.getState()) {
+            case Bundle.ACTIVE: return "Active";
+            case Bundle.RESOLVED: return "Resolved";
+            case Bundle.INSTALLED: return "Installed";
+            case Bundle.STARTING: return "Starting";
+            case Bundle.STOPPING: return "Stopping";
+            default: return "state " + b.getState();
+        }
+    }
+}

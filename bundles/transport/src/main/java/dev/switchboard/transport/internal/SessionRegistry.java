@@ -1,0 +1,106 @@
+package dev.switchboard.transport.internal;
+
+import dev.switchboard.api.protocol.FrameCodec;
+import dev.switchboard.api.session.SessionDirectory;
+import dev.switchboard.api.session.SessionInfo;
+import dev.switchboard.api.stanza.Address;
+import dev.switchboard.api.stanza.Node;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+
+/**
+ * The session directory: which device is connected on which connection, and the ordered write
+ * path to it. A component of its own, apart from the acceptor, so that routing can depend on it
+ * while the acceptor depends on routing, without a reference cycle.
+ */
+@Component(service = {SessionDirectory.class, SessionRegistry.class})
+public final class SessionRegistry implements SessionDirectory {
+
+    final SessionTable sessions = new SessionTable();
+    final OutboundWriter writer = new OutboundWriter();
+    private final ExecutorService flusher = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "sb-flush");
+        t.setDaemon(true);
+        return t;
+    });
+
+    @Deactivate
+    void deactivate() {
+        flusher.shutdownNow();
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindCodec(FrameCodec codec) {
+        writer.codec(codec);
+        flusher.execute(writer::flushHeld);
+    }
+
+    void unbindCodec(FrameCodec codec) {
+        if (writer.codec() == codec) {
+            writer.codec(null);
+        }
+    }
+
+    @Override
+    public boolean deliver(Address to, Node stanza) {
+        Connection c = sessions.find(to);
+        if (c == null || c.closing) {
+            return false;
+        }
+        writer.write(c, stanza);
+        return true;
+    }
+
+    @Override
+    public List<Address> devicesOf(String user) {
+        return sessions.devicesOf(user);
+    }
+
+    @Override
+    public List<SessionInfo> sessions(String userPrefix) {
+        String prefix = userPrefix == null ? "" : userPrefix;
+        return sessions.loggedIn().stream()
+                .filter(c -> c.address != null && c.address.user().startsWith(prefix))
+                .map(c -> new SessionInfo(c.address, c.remote(), c.connectedAtMs, c.framesIn, c.framesOut))
+                .sorted(Comparator.comparing((SessionInfo s) -> s.address().user())
+                        .thenComparingInt(s -> s.address().device()))
+                .toList();
+    }
+
+    @Override
+    public int connectionCount() {
+        return sessions.size();
+    }
+
+    @Override
+    public boolean close(Address device, String reason) {
+        Connection c = sessions.find(device);
+        if (c == null) {
+            return false;
+        }
+        closeWithError(c, "kicked", reason);
+        return true;
+    }
+
+    /** Sends an error stanza, then closes once it is written. Touches no other connection. */
+    void closeWithError(Connection c, String code, String text) {
+        if (c.closing) {
+            return;
+        }
+        c.closing = true;
+        if (c.dictionary < 0) {
+            c.dictionary = 1;
+        }
+        writer.write(c, Node.of("error", "code", code, "text", text));
+        c.session.closeOnFlush();
+    }
+}

@@ -1,0 +1,225 @@
+package dev.switchboard.itest;
+
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+import static org.ops4j.pax.exam.CoreOptions.*;
+
+import dev.switchboard.api.auth.AccountService;
+import dev.switchboard.client.SwitchboardClient;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.ref.WeakReference;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarInputStream;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import javax.inject.Inject;
+import org.junit.Before;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.wiring.BundleWiring;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.util.tracker.ServiceTracker;
+
+/**
+ * Shared set-up of the Pax Exam tests: a forked Felix with the switchboard bundles (from their
+ * built jars) and their third-party dependencies, each test class with its own home and port.
+ * Provisioning fails the test when a bundle does not resolve.
+ */
+public abstract class SwitchboardTestSupport {
+
+    protected static final String ROOT = System.getProperty("sb.root", "..");
+    protected static final String VERSION = System.getProperty("sb.version", "0.1.0-SNAPSHOT");
+
+    @Inject
+    protected BundleContext context;
+
+    protected int port;
+
+    @Configuration
+    public Option[] configuration() throws IOException {
+        Path homes = Path.of(System.getProperty("sb.itest.dir", "target/itest-homes"));
+        Files.createDirectories(homes);
+        Path home = Files.createTempDirectory(homes, getClass().getSimpleName() + "-");
+        int freePort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            freePort = s.getLocalPort();
+        }
+        return options(
+                frameworkProperty("switchboard.home").value(home.toString()),
+                frameworkProperty("sb.itest.port").value(String.valueOf(freePort)),
+                frameworkProperty("sb.root").value(Path.of(ROOT).toAbsolutePath().normalize().toString()),
+                frameworkProperty("sb.version").value(VERSION),
+                frameworkProperty("org.osgi.framework.bootdelegation").value("sun.misc"),
+                systemProperty("org.slf4j.simpleLogger.defaultLogLevel").value("warn"),
+                systemProperty("org.slf4j.simpleLogger.log.dev.switchboard").value("info"),
+                vmOption("-Xmx1g"),
+                mavenBundle("org.ow2.asm", "asm").versionAsInProject().startLevel(1),
+                mavenBundle("org.ow2.asm", "asm-commons").versionAsInProject().startLevel(1),
+                mavenBundle("org.ow2.asm", "asm-tree").versionAsInProject().startLevel(1),
+                mavenBundle("org.ow2.asm", "asm-analysis").versionAsInProject().startLevel(1),
+                mavenBundle("org.ow2.asm", "asm-util").versionAsInProject().startLevel(1),
+                mavenBundle("org.apache.aries.spifly", "org.apache.aries.spifly.dynamic.bundle").versionAsInProject().startLevel(1),
+                mavenBundle("org.slf4j", "slf4j-api").versionAsInProject().startLevel(2),
+                mavenBundle("org.slf4j", "slf4j-simple").versionAsInProject().startLevel(2),
+                mavenBundle("org.osgi", "org.osgi.util.function").versionAsInProject(),
+                mavenBundle("org.osgi", "org.osgi.util.promise").versionAsInProject(),
+                mavenBundle("org.osgi", "org.osgi.service.component").versionAsInProject(),
+                mavenBundle("org.apache.felix", "org.apache.felix.scr").versionAsInProject(),
+                mavenBundle("org.apache.felix", "org.apache.felix.configadmin").versionAsInProject(),
+                mavenBundle("org.apache.felix", "org.apache.felix.gogo.runtime").versionAsInProject(),
+                mavenBundle("org.apache.mina", "mina-core").versionAsInProject(),
+                mavenBundle("com.h2database", "h2").versionAsInProject(),
+                switchboard("bundles/api", "api"),
+                switchboard("bundles/protocol.binary", "protocol.binary"),
+                switchboard("bundles/store.sql", "store.sql"),
+                switchboard("bundles/auth", "auth"),
+                switchboard("bundles/routing", "routing"),
+                switchboard("bundles/transport", "transport"),
+                switchboard("bundles/shell", "shell"),
+                switchboard("client", "client"),
+                junitBundles());
+    }
+
+    private static Option switchboard(String module, String name) {
+        return org.ops4j.pax.exam.CoreOptions.bundle(jar(module, name).toUri().toString());
+    }
+
+    /** The jar the reactor built for a module. */
+    protected static Path jar(String module, String name) {
+        return Path.of(ROOT, module, "target", "switchboard-" + name + "-" + VERSION + ".jar").toAbsolutePath().normalize();
+    }
+
+    @Before
+    public void listenOnTheTestPort() throws Exception {
+        port = Integer.parseInt(context.getProperty("sb.itest.port"));
+        ConfigurationAdmin admin = service(ConfigurationAdmin.class);
+        org.osgi.service.cm.Configuration config = admin.getConfiguration("dev.switchboard.transport", "?");
+        if (config.getProperties() == null || !Integer.valueOf(port).equals(config.getProperties().get("port"))) {
+            Dictionary<String, Object> props = new Hashtable<>();
+            props.put("port", port);
+            config.update(props);
+        }
+        await("transport listening on " + port, Duration.ofSeconds(30), this::listening);
+        await("routing and auth services", Duration.ofSeconds(30), () -> bundle("dev.switchboard.routing").getState() == Bundle.ACTIVE);
+    }
+
+    private boolean listening() {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** A service, waiting up to 30 s for it. */
+    protected <T> T service(Class<T> type) throws InterruptedException {
+        ServiceTracker<T, T> tracker = new ServiceTracker<>(context, type, null);
+        tracker.open();
+        T s = tracker.waitForService(30_000);
+        if (s == null) {
+            fail("no " + type.getName() + " service within 30 s");
+        }
+        return s;
+    }
+
+    protected void register(String user) throws Exception {
+        service(AccountService.class).register(user, password(user));
+    }
+
+    protected static String password(String user) {
+        return "pw-" + user + "-secret";
+    }
+
+    protected SwitchboardClient login(String user) throws Exception {
+        SwitchboardClient c = SwitchboardClient.connect("127.0.0.1", port);
+        c.login(user, 0, password(user));
+        return c;
+    }
+
+    protected Bundle bundle(String symbolicName) {
+        for (Bundle b : context.getBundles()) {
+            if (symbolicName.equals(b.getSymbolicName())) {
+                return b;
+            }
+        }
+        throw new AssertionError("no bundle " + symbolicName);
+    }
+
+    protected static WeakReference<ClassLoader> loaderOf(Bundle b) {
+        return new WeakReference<>(b.adapt(BundleWiring.class).getClassLoader());
+    }
+
+    /** A copy of a built bundle jar whose Bundle-Version is the given one. */
+    protected static byte[] withVersion(Path jar, String version) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (JarInputStream in = new JarInputStream(Files.newInputStream(jar))) {
+            Manifest manifest = new Manifest(in.getManifest());
+            manifest.getMainAttributes().put(new Attributes.Name("Bundle-Version"), version);
+            try (JarOutputStream jarOut = new JarOutputStream(out, manifest)) {
+                JarEntry e;
+                while ((e = in.getNextJarEntry()) != null) {
+                    jarOut.putNextEntry(new JarEntry(e.getName()));
+                    in.transferTo(jarOut);
+                    jarOut.closeEntry();
+                }
+            }
+        }
+        return out.toByteArray();
+    }
+
+    /** Waits for a condition, failing with its description after the timeout. */
+    protected static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("timed out after " + timeout.toSeconds() + " s waiting for " + what);
+            }
+            Thread.onSpinWait();
+            Object lock = new Object();
+            synchronized (lock) {
+                lock.wait(20);
+            }
+        }
+    }
+
+    /** Asserts that every class loader becomes unreachable, collecting garbage for at most a minute. */
+    protected static void assertCollected(List<WeakReference<ClassLoader>> loaders) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        List<WeakReference<ClassLoader>> alive = new ArrayList<>(loaders);
+        while (!alive.isEmpty() && System.nanoTime() < deadline) {
+            System.gc();
+            alive.removeIf(r -> r.get() == null);
+            if (!alive.isEmpty()) {
+                Object lock = new Object();
+                synchronized (lock) {
+                    lock.wait(100);
+                }
+            }
+        }
+        assertTrue(alive.size() + " of " + loaders.size() + " replaced class loaders still reachable: " + alive.stream()
+                .map(r -> String.valueOf(r.get())).toList(), alive.isEmpty());
+    }
+
+    protected static byte[] readAll(InputStream in) throws IOException {
+        try (in) {
+            return in.readAllBytes();
+        }
+    }
+}
