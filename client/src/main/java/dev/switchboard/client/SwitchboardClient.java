@@ -45,6 +45,7 @@ public final class SwitchboardClient implements AutoCloseable {
     private final CompletableFuture<Node> loginAnswer = new CompletableFuture<>();
     private final CompletableFuture<Node> closedWith = new CompletableFuture<>();
     private final Thread reader;
+    private volatile String user;
 
     private SwitchboardClient(Socket socket) throws IOException {
         this.socket = socket;
@@ -84,6 +85,12 @@ public final class SwitchboardClient implements AutoCloseable {
         if (!"success".equals(answer.tag())) {
             throw new ClientException(answer.attr("code"), answer.attr("text"));
         }
+        this.user = user;
+    }
+
+    /** The user id logged in on this connection, or null before login. */
+    public String user() {
+        return user;
     }
 
     /**
