@@ -7,8 +7,10 @@ import dev.switchboard.api.stanza.Address;
 import dev.switchboard.api.stanza.Node;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
@@ -26,7 +28,10 @@ public final class SessionRegistry implements SessionDirectory {
 
     final SessionTable sessions = new SessionTable();
     final OutboundWriter writer = new OutboundWriter();
-    private final ExecutorService flusher = Executors.newSingleThreadExecutor(r -> {
+    /** How long a connection closed for an error keeps reading (and discarding) after the error is sent. */
+    private static final long LINGER_MS = 1000;
+
+    private final ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "sb-flush");
         t.setDaemon(true);
         return t;
@@ -91,7 +96,11 @@ public final class SessionRegistry implements SessionDirectory {
         return true;
     }
 
-    /** Sends an error stanza, then closes once it is written. Touches no other connection. */
+    /**
+     * Sends an error stanza, then closes. Touches no other connection. The close lingers: input is
+     * read and dropped for a moment, because closing a socket with unread input makes TCP send a
+     * reset that can destroy the error stanza before the client reads it.
+     */
     void closeWithError(Connection c, String code, String text) {
         if (c.closing) {
             return;
@@ -101,6 +110,11 @@ public final class SessionRegistry implements SessionDirectory {
             c.dictionary = 1;
         }
         writer.write(c, Node.of("error", "code", code, "text", text));
-        c.session.closeOnFlush();
+        c.session.resumeRead();
+        try {
+            flusher.schedule(() -> c.session.closeOnFlush(), LINGER_MS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopping) {
+            c.session.closeOnFlush();
+        }
     }
 }
