@@ -2,6 +2,7 @@ package dev.switchboard.client;
 
 import dev.switchboard.api.protocol.Decoded;
 import dev.switchboard.api.stanza.Node;
+import dev.switchboard.client.scram.ScramClient;
 import dev.switchboard.protocol.binary.wire.BinaryWire;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -10,6 +11,10 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -19,6 +24,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A connection to a Switchboard server speaking the binary protocol. Thread-safe for sending;
@@ -26,7 +32,7 @@ import java.util.concurrent.TimeoutException;
  *
  * <pre>{@code
  * try (SwitchboardClient c = SwitchboardClient.connect("127.0.0.1", 5200)) {
- *     c.login("15550001", 0, "secret-password");
+ *     c.login("15550001", 0, "secret-password");          // SCRAM-SHA-256
  *     c.send("15550002", "1", "hello".getBytes(UTF_8)).get();   // completes on the server's ack
  *     Node m = c.incoming().take();
  * }
@@ -42,7 +48,11 @@ public final class SwitchboardClient implements AutoCloseable {
     private final OutputStream out;
     private final BlockingQueue<Node> incoming = new LinkedBlockingQueue<>();
     private final Map<String, CompletableFuture<Node>> awaitingAck = new ConcurrentHashMap<>();
-    private final CompletableFuture<Node> loginAnswer = new CompletableFuture<>();
+    private final Map<String, CompletableFuture<Node>> awaitingResult = new ConcurrentHashMap<>();
+    private final AtomicLong nextRequest = new AtomicLong();
+    private volatile CompletableFuture<Node> loginAnswer = new CompletableFuture<>();
+    private volatile String token;
+    private volatile int iterations = 4096;
     private final CompletableFuture<Node> closedWith = new CompletableFuture<>();
     private final Thread reader;
     private volatile String user;
@@ -74,18 +84,138 @@ public final class SwitchboardClient implements AutoCloseable {
     }
 
     /**
-     * Logs in a device and waits for the answer.
+     * Logs in a device with SCRAM-SHA-256 (the password never leaves this process) and waits for
+     * the answer; the server's resume token is then available from {@link #token()}.
      *
-     * @throws ClientException with the server's code ({@code not-authorized}, {@code malformed},
-     *         {@code unavailable}, ...) when refused
+     * @throws ClientException with the server's code ({@code not-authorized}, {@code throttled},
+     *         {@code unavailable}, ...) when refused, or {@code server-unverified} when the server
+     *         could not prove it knows the credential
      */
     public void login(String user, int device, String password) throws ClientException, IOException {
-        write(Node.of("auth", "user", user, "device", String.valueOf(device), "password", password));
+        ScramClient scram = new ScramClient(user + "/" + device, password);
+        write(Node.withContent("auth", utf8(scram.clientFirst()), "mechanism", ScramClient.MECHANISM,
+                "user", user, "device", String.valueOf(device)));
+        Node challenge = await(loginAnswer, Duration.ofSeconds(30));
+        if (!"challenge".equals(challenge.tag())) {
+            throw refusal(challenge);
+        }
+        loginAnswer = new CompletableFuture<>();
+        if (closedWith.isDone()) {
+            loginAnswer.complete(closedWith.getNow(null));
+        }
+        String clientFinal;
+        try {
+            clientFinal = scram.clientFinal(text(challenge));
+        } catch (RuntimeException e) {
+            throw new ClientException("malformed", "bad challenge from server: " + e.getMessage());
+        }
+        write(Node.withContent("response", utf8(clientFinal)));
         Node answer = await(loginAnswer, Duration.ofSeconds(30));
         if (!"success".equals(answer.tag())) {
-            throw new ClientException(answer.attr("code"), answer.attr("text"));
+            throw refusal(answer);
+        }
+        if (!scram.serverVerified(text(answer))) {
+            close();
+            throw new ClientException("server-unverified", "the server did not prove it knows the credential");
         }
         this.user = user;
+        this.token = answer.attr("token");
+    }
+
+    /** Logs in a device with a resume token from an earlier {@link #login}. */
+    public void resume(String user, int device, String token) throws ClientException, IOException {
+        write(Node.of("auth", "mechanism", "TOKEN", "user", user, "device", String.valueOf(device), "token", token));
+        Node answer = await(loginAnswer, Duration.ofSeconds(30));
+        if (!"success".equals(answer.tag())) {
+            throw refusal(answer);
+        }
+        this.user = user;
+        this.token = token;
+    }
+
+    /** The resume token the server issued at the last password login, or null. */
+    public String token() {
+        return token;
+    }
+
+    /**
+     * Creates an account (before logging in). The credential is derived here from the password.
+     *
+     * @throws ClientException {@code duplicate}, {@code malformed-id}, {@code forbidden} (registration
+     *         switched off), {@code unavailable}
+     */
+    public void register(String user, String password) throws ClientException, IOException {
+        request(credentialNode("register", password, "user", user));
+    }
+
+    /** Links a further device (1-255) of the logged-in account; only the primary device may. */
+    public void linkDevice(int device, String password) throws ClientException, IOException {
+        request(credentialNode("account", password, "op", "link", "device", String.valueOf(device)));
+    }
+
+    /** Unlinks a device: its tokens are revoked and its session closed. Primary device only. */
+    public void unlinkDevice(int device) throws ClientException, IOException {
+        request(Node.of("account", "op", "unlink", "device", String.valueOf(device)));
+    }
+
+    /** Changes this device's password; its resume tokens are revoked. */
+    public void changePassword(String password) throws ClientException, IOException {
+        request(credentialNode("account", password, "op", "passwd"));
+    }
+
+    /** Deletes the logged-in account with all its devices. Primary device only. */
+    public void deleteAccount() throws ClientException, IOException {
+        request(Node.of("account", "op", "delete"));
+    }
+
+    /** The device numbers of the logged-in account. */
+    public List<Integer> devices() throws ClientException, IOException {
+        Node result = request(Node.of("account", "op", "devices"));
+        List<Integer> out = new ArrayList<>();
+        for (Node d : result.children()) {
+            out.add(Integer.parseInt(d.attr("id")));
+        }
+        return out;
+    }
+
+    private Node credentialNode(String tag, String password, String... attrs) {
+        Map<String, String> all = new LinkedHashMap<>();
+        for (int i = 0; i < attrs.length; i += 2) {
+            all.put(attrs[i], attrs[i + 1]);
+        }
+        all.putAll(ScramClient.credential(password, iterations));
+        return new Node(tag, all, List.of(), null);
+    }
+
+    /** Sends a request with a fresh id and waits for its {@code result}; an error result throws. */
+    private Node request(Node request) throws ClientException, IOException {
+        String id = "r" + nextRequest.incrementAndGet();
+        CompletableFuture<Node> result = new CompletableFuture<>();
+        awaitingResult.put(id, result);
+        write(request.with("id", id));
+        Node answer = await(result, Duration.ofSeconds(30));
+        if (!"result".equals(answer.tag()) || answer.attr("error") != null) {
+            throw new ClientException(answer.attr("error") != null ? answer.attr("error") : String.valueOf(answer.attr("code")),
+                    String.valueOf(answer.attr("text")));
+        }
+        return answer;
+    }
+
+    /** PBKDF2 iterations for credentials this client derives (the server's minimum is 4096). */
+    public void setIterations(int iterations) {
+        this.iterations = iterations;
+    }
+
+    private static ClientException refusal(Node answer) {
+        return new ClientException(String.valueOf(answer.attr("code")), String.valueOf(answer.attr("text")));
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String text(Node n) {
+        return n.content() == null ? "" : new String(n.content(), StandardCharsets.UTF_8);
     }
 
     /** The user id logged in on this connection, or null before login. */
@@ -181,8 +311,9 @@ public final class SwitchboardClient implements AutoCloseable {
             // the connection ended
         } finally {
             Node reason = error != null ? error : Node.of("closed");
-            loginAnswer.complete(reason);
             closedWith.complete(reason);
+            loginAnswer.complete(reason);
+            awaitingResult.forEach((id, f) -> f.complete(reason));
             failPending();
             close();
         }
@@ -190,7 +321,13 @@ public final class SwitchboardClient implements AutoCloseable {
 
     private void dispatch(Node n) {
         switch (n.tag()) {
-            case "success", "failure" -> loginAnswer.complete(n);
+            case "challenge", "success", "failure" -> loginAnswer.complete(n);
+            case "result" -> {
+                CompletableFuture<Node> f = awaitingResult.remove(n.attr("id"));
+                if (f != null) {
+                    f.complete(n);
+                }
+            }
             case "error" -> {
                 if (!loginAnswer.isDone()) {
                     loginAnswer.complete(n);

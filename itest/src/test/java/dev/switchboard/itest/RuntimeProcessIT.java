@@ -41,12 +41,12 @@ public class RuntimeProcessIT {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        Files.createDirectories(home.resolve("etc"));
-        Files.writeString(home.resolve("etc/dev.switchboard.transport.cfg"), "port=" + port + "\n");
         Path jar = Path.of(ROOT, "run/target/switchboard.jar").toAbsolutePath().normalize();
         assertTrue("the exported runtime is built first: " + jar, Files.exists(jar));
-        server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar.toString())
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", jar.toString());
+        builder.environment().put("SB_PORT", String.valueOf(port));
+        server = builder
                 .directory(home.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(home.resolve("server.log").toFile())

@@ -4,19 +4,23 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * A device's password as stored: never the password, only a salted, iterated hash of it.
+ * A device's SCRAM credential as stored (RFC 5802 §3): never the password, and nothing from which
+ * a client could log in without it. {@code StoredKey = H(ClientKey)}, {@code ServerKey =
+ * HMAC(SaltedPassword, "Server Key")}, {@code SaltedPassword = PBKDF2(password, salt, iterations)}.
  *
- * @param algorithm  the hash, e.g. {@code PBKDF2WithHmacSHA256}
- * @param iterations the iteration count used
+ * @param mechanism  e.g. {@code SCRAM-SHA-256}
+ * @param iterations the PBKDF2 iteration count
  * @param salt       random salt, unique per credential
- * @param hash       the derived key
+ * @param storedKey  H(ClientKey)
+ * @param serverKey  HMAC(SaltedPassword, "Server Key")
  */
-public record StoredCredential(String algorithm, int iterations, byte[] salt, byte[] hash) {
+public record StoredCredential(String mechanism, int iterations, byte[] salt, byte[] storedKey, byte[] serverKey) {
 
     public StoredCredential {
-        Objects.requireNonNull(algorithm, "algorithm");
+        Objects.requireNonNull(mechanism, "mechanism");
         salt = salt.clone();
-        hash = hash.clone();
+        storedKey = storedKey.clone();
+        serverKey = serverKey.clone();
     }
 
     @Override
@@ -25,23 +29,29 @@ public record StoredCredential(String algorithm, int iterations, byte[] salt, by
     }
 
     @Override
-    public byte[] hash() {
-        return hash.clone();
+    public byte[] storedKey() {
+        return storedKey.clone();
+    }
+
+    @Override
+    public byte[] serverKey() {
+        return serverKey.clone();
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof StoredCredential c && algorithm.equals(c.algorithm) && iterations == c.iterations
-                && Arrays.equals(salt, c.salt) && Arrays.equals(hash, c.hash);
+        return o instanceof StoredCredential c && mechanism.equals(c.mechanism) && iterations == c.iterations
+                && Arrays.equals(salt, c.salt) && Arrays.equals(storedKey, c.storedKey)
+                && Arrays.equals(serverKey, c.serverKey);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(algorithm, iterations) * 31 + Arrays.hashCode(hash);
+        return Objects.hash(mechanism, iterations) * 31 + Arrays.hashCode(storedKey);
     }
 
     @Override
     public String toString() {
-        return "StoredCredential[" + algorithm + ", " + iterations + " iterations]";
+        return "StoredCredential[" + mechanism + ", " + iterations + " iterations]";
     }
 }

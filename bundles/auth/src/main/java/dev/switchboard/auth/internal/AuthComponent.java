@@ -1,95 +1,136 @@
 package dev.switchboard.auth.internal;
 
 import dev.switchboard.api.auth.AccountException;
-import dev.switchboard.api.auth.AccountException.Reason;
 import dev.switchboard.api.auth.AccountService;
 import dev.switchboard.api.auth.Authenticator;
-import dev.switchboard.api.auth.LoginResult;
-import dev.switchboard.api.auth.LoginResult.Failure;
+import dev.switchboard.api.auth.CredentialData;
+import dev.switchboard.api.session.SessionDirectory;
 import dev.switchboard.api.stanza.Address;
+import dev.switchboard.api.stanza.Node;
+import dev.switchboard.api.state.StateVault;
 import dev.switchboard.api.store.AccountStore;
-import dev.switchboard.api.store.StoreException;
-import dev.switchboard.api.store.StoredCredential;
-import java.util.Optional;
+import dev.switchboard.api.store.DeviceRecord;
+import java.util.List;
+import java.util.Map;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Checks logins and creates accounts against the account store. Stateless, so it swaps freely. */
+/**
+ * Logins and account administration. Its only in-memory state, the login throttle and the decoy
+ * secret, is handed to the next revision through the state vault; the credential cache is rebuilt.
+ */
 @Component(service = {Authenticator.class, AccountService.class}, configurationPid = "dev.switchboard.auth")
 @Designate(ocd = AuthConfiguration.class)
 public final class AuthComponent implements Authenticator, AccountService {
 
     private static final Logger LOG = LoggerFactory.getLogger(AuthComponent.class);
-    private static final int MAX_PASSWORD_LENGTH = 1024;
+    private static final String VAULT_KEY = "dev.switchboard.auth";
+    private static final int STATE_SHAPE = 1;
 
-    private final AccountStore store;
-    private final PasswordHasher hasher;
-    private final int minPasswordLength;
+    private final StateVault vault;
+    private final CredentialCache cache;
+    private final LoginThrottle throttle;
+    private final byte[] secret;
+    private final LoginFlow logins;
+    private final Accounts accounts;
+    private final AccountRequests requests;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile SessionDirectory sessions;
 
     @Activate
-    public AuthComponent(@Reference AccountStore store, AuthConfiguration config) {
-        if (config.minPasswordLength() < 1) {
-            throw new IllegalArgumentException("minPasswordLength must be at least 1");
+    public AuthComponent(@Reference AccountStore store, @Reference StateVault vault, AuthConfiguration config) {
+        if (config.iterations() < 4096 || config.minPasswordLength() < 1 || config.tokenHours() < 1
+                || config.accountFailures() < 1 || config.addressFailures() < 1 || config.lockoutMs() < 100) {
+            throw new IllegalArgumentException("iterations >= 4096 (RFC 7677), and the other limits >= 1");
         }
-        this.store = store;
-        this.hasher = new PasswordHasher(config.iterations());
-        this.minPasswordLength = config.minPasswordLength();
+        this.vault = vault;
+        this.cache = new CredentialCache(store, config.cacheEntries());
+        this.throttle = new LoginThrottle(config.lockoutMs(), 15 * 60_000L);
+        Map<String, Object> handedOver = vault.take(VAULT_KEY)
+                .filter(s -> s.shapeVersion() == STATE_SHAPE).map(s -> s.data()).orElse(Map.of());
+        this.secret = handedOver.get("secret") instanceof byte[] s ? s.clone() : Scram.random(32);
+        if (handedOver.get("throttle") instanceof Map<?, ?> t) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> counters = (Map<String, Object>) t;
+            throttle.restore(counters);
+        }
+        this.logins = new LoginFlow(store, cache, throttle, config, secret);
+        this.accounts = new Accounts(store, cache, () -> sessions, config.iterations(), config.minPasswordLength());
+        this.requests = new AccountRequests(accounts, config.clientRegistration());
+        LOG.info("Authentication ready (SCRAM-SHA-256, {} iterations)", config.iterations());
+    }
+
+    @Deactivate
+    void deactivate() {
+        vault.put(VAULT_KEY, STATE_SHAPE, Map.of("secret", secret.clone(), "throttle", throttle.snapshot()));
+        cache.close();
     }
 
     @Override
-    public LoginResult login(String user, String device, String password, String remote) {
-        Address address;
-        try {
-            address = new Address(user, Integer.parseInt(device == null ? "0" : device));
-        } catch (IllegalArgumentException e) {
-            return LoginResult.refused(Failure.MALFORMED, "user must be 1-20 digits and device 0-255");
-        }
-        if (password == null || password.length() > MAX_PASSWORD_LENGTH) {
-            return LoginResult.refused(Failure.MALFORMED, "missing or oversized password");
-        }
-        try {
-            Optional<StoredCredential> stored = store.credential(address.user(), address.device());
-            if (stored.isEmpty()) {
-                hasher.burn(password);
-            } else if (hasher.matches(password, stored.get())) {
-                return LoginResult.ok(address);
-            }
-            LOG.info("Refused login of {} from {}", address, remote);
-            return LoginResult.refused(Failure.NOT_AUTHORIZED, "wrong user, device or password");
-        } catch (StoreException e) {
-            LOG.warn("Account store unavailable for login of {}: {}", address, e.getMessage());
-            return LoginResult.refused(Failure.UNAVAILABLE, "service unavailable, retry");
-        }
+    public LoginStep login(Map<String, String> state, Node stanza, String remote) {
+        return logins.step(state, stanza, remote);
+    }
+
+    @Override
+    public Node accountRequest(Address from, Node request, String remote) {
+        return requests.handle(from, request);
     }
 
     @Override
     public void register(String user, String password) throws AccountException {
-        if (!Address.isUserId(user)) {
-            throw new AccountException(Reason.MALFORMED_ID, "a user id is 1 to 20 digits, got '" + user + "'");
-        }
-        if (password == null || password.length() < minPasswordLength || password.length() > MAX_PASSWORD_LENGTH) {
-            throw new AccountException(Reason.WEAK_PASSWORD,
-                    "a password is " + minPasswordLength + " to " + MAX_PASSWORD_LENGTH + " characters");
-        }
-        try {
-            if (!store.createAccount(user, hasher.hash(password))) {
-                throw new AccountException(Reason.DUPLICATE, "account " + user + " already exists");
-            }
-        } catch (StoreException e) {
-            throw new AccountException(Reason.UNAVAILABLE, "account store unavailable: " + e.getMessage(), e);
-        }
+        accounts.register(user, password);
+    }
+
+    @Override
+    public void register(String user, CredentialData credential) throws AccountException {
+        accounts.register(user, credential);
+    }
+
+    @Override
+    public void linkDevice(Address device, String password) throws AccountException {
+        accounts.linkDevice(device, password);
+    }
+
+    @Override
+    public void linkDevice(Address device, CredentialData credential) throws AccountException {
+        accounts.linkDevice(device, credential);
+    }
+
+    @Override
+    public void unlinkDevice(Address device) throws AccountException {
+        accounts.unlinkDevice(device);
+    }
+
+    @Override
+    public void changePassword(Address device, String password) throws AccountException {
+        accounts.changePassword(device, password);
+    }
+
+    @Override
+    public void changePassword(Address device, CredentialData credential) throws AccountException {
+        accounts.changePassword(device, credential);
+    }
+
+    @Override
+    public void deleteAccount(String user) throws AccountException {
+        accounts.deleteAccount(user);
+    }
+
+    @Override
+    public List<DeviceRecord> devices(String user) throws AccountException {
+        return accounts.devices(user);
     }
 
     @Override
     public long accountCount() throws AccountException {
-        try {
-            return store.accountCount();
-        } catch (StoreException e) {
-            throw new AccountException(Reason.UNAVAILABLE, "account store unavailable: " + e.getMessage(), e);
-        }
+        return accounts.accountCount();
     }
 }

@@ -35,7 +35,8 @@ import org.osgi.service.component.annotations.ReferencePolicy;
         "osgi.command.function=user", "osgi.command.function=update"})
 public final class SwitchboardCommands {
 
-    private static final String USER_USAGE = "usage: sb:user add <user id> <password>";
+    private static final String USER_USAGE = "usage: sb:user add <user> <password> | passwd <user[/device]> <password>"
+            + " | devices <user> | unlink <user/device> | del <user>";
 
     private final BundleContext context;
 
@@ -92,34 +93,37 @@ public final class SwitchboardCommands {
         return out.append(list.size()).append(" session(s)").toString();
     }
 
-    @Descriptor("account administration: sb:user add <user id> <password>")
-    public String user(@Descriptor("add") String action, @Descriptor("user id (digits)") String id,
+    @Descriptor("account administration: sb:user add|passwd|devices|unlink|del ...")
+    public String user(@Descriptor("add | passwd | devices | unlink | del") String action,
+                       @Descriptor("user id, or user/device") String target,
                        @Descriptor("password") String password) {
-        if (!"add".equals(action)) {
-            return "error: unknown action '" + action + "'; " + USER_USAGE;
-        }
-        AccountService a = accounts;
-        if (a == null) {
-            return "error: account service unavailable (auth bundle not running); retry";
-        }
-        try {
-            a.register(id, password);
-            return "created account " + id + " (device 0)";
-        } catch (AccountException e) {
-            return "error: " + e.getMessage();
-        }
+        return userCommand(action, target, password);
+    }
+
+    public String user(String action, String target) {
+        return userCommand(action, target, null);
+    }
+
+    public String user(String action) {
+        return userCommand(action, null, null);
     }
 
     public String user() {
         return "error: missing action; " + USER_USAGE;
     }
 
-    public String user(String action) {
-        return "error: '" + action + "' needs a user id and a password; " + USER_USAGE;
-    }
-
-    public String user(String action, String id) {
-        return "error: '" + action + " " + id + "' needs a password; " + USER_USAGE;
+    private String userCommand(String action, String target, String password) {
+        AccountService a = accounts;
+        if (a == null) {
+            return "error: account service unavailable (auth bundle not running); retry";
+        }
+        try {
+            return new UserCommand(a).run(action, target, password);
+        } catch (AccountException e) {
+            return "error: " + e.getMessage();
+        } catch (IllegalArgumentException e) {
+            return "error: " + e.getMessage() + "; " + USER_USAGE;
+        }
     }
 
     @Descriptor("replace a running bundle, found by symbolic name, with a jar (or re-read its own location)")

@@ -4,6 +4,7 @@ import dev.switchboard.api.stanza.Address;
 import dev.switchboard.api.stanza.Node;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.Map;
 import org.apache.mina.core.session.IoSession;
 
 /**
@@ -25,8 +26,10 @@ final class Connection {
     final ArrayDeque<Node> pending = new ArrayDeque<>(2);
     /** Stanzas to write that wait for a codec; also the lock that orders writes. */
     final ArrayDeque<Node> outbound = new ArrayDeque<>(0);
-    /** A login is being checked; stanzas wait behind it. */
-    boolean loginInFlight;
+    /** A login step or account request is being worked on; later stanzas wait behind it. */
+    boolean busy;
+    /** What the authenticator asked to keep between login steps (plain strings). */
+    Map<String, String> loginState = Map.of();
     /** When reading was suspended for a missing service; 0 while reading. */
     long waitingSinceMs;
     /** Set once the connection is being closed: nothing more is read or dispatched. */

@@ -1,12 +1,14 @@
 package dev.switchboard.transport.internal;
 
 import dev.switchboard.api.auth.Authenticator;
-import dev.switchboard.api.auth.LoginResult;
 import dev.switchboard.api.protocol.Decoded;
 import dev.switchboard.api.protocol.FrameCodec;
 import dev.switchboard.api.protocol.ProtocolError;
 import dev.switchboard.api.routing.Router;
+import dev.switchboard.api.stanza.Address;
 import dev.switchboard.api.stanza.Node;
+import java.util.Map;
+import java.util.function.Consumer;
 import java.nio.ByteBuffer;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,16 +30,16 @@ final class InboundDispatcher {
     private final SessionRegistry registry;
     private final SessionTable sessions;
     private final OutboundWriter writer;
-    private final ExecutorService loginExecutor;
+    private final ExecutorService blockingExecutor;
     private final int maxFrameBytes;
     private final Set<Connection> waiting = ConcurrentHashMap.newKeySet();
 
-    InboundDispatcher(ServiceSlots services, SessionRegistry registry, ExecutorService loginExecutor, int maxFrameBytes) {
+    InboundDispatcher(ServiceSlots services, SessionRegistry registry, ExecutorService blockingExecutor, int maxFrameBytes) {
         this.services = services;
         this.registry = registry;
         this.sessions = registry.sessions;
         this.writer = registry.writer;
-        this.loginExecutor = loginExecutor;
+        this.blockingExecutor = blockingExecutor;
         this.maxFrameBytes = maxFrameBytes;
     }
 
@@ -110,7 +112,7 @@ final class InboundDispatcher {
         if (!decodeAll(c)) {
             return c.closing;
         }
-        while (!c.pending.isEmpty() && !c.loginInFlight && !c.closing) {
+        while (!c.pending.isEmpty() && !c.busy && !c.closing) {
             if (!dispatch(c, c.pending.peek())) {
                 suspend(c);
                 return false;
@@ -165,58 +167,90 @@ final class InboundDispatcher {
     /** @return false when the service this stanza needs is missing or refused it for now */
     private boolean dispatch(Connection c, Node stanza) {
         if (c.address == null) {
-            if (!"auth".equals(stanza.tag())) {
-                fail(c, "not-authorized", "log in first");
-                return true;
+            switch (stanza.tag()) {
+                case "auth", "response":
+                    return offToAuthenticator(c, a -> loginStep(c, a.login(c.loginState, stanza, c.remote())));
+                case "register":
+                    return offToAuthenticator(c, a -> writer.write(c, a.accountRequest(null, stanza, c.remote())));
+                default:
+                    fail(c, "not-authorized", "log in first");
+                    return true;
             }
-            return startLogin(c, stanza);
         }
         switch (stanza.tag()) {
             case "ping":
                 writer.write(c, Node.of("pong", "id", stanza.attr("id")));
                 return true;
-            case "auth":
+            case "auth", "register", "response":
                 writer.write(c, Node.of("error", "code", "bad-request", "text", "already logged in"));
                 return true;
+            case "account":
+                Address from = c.address;
+                return offToAuthenticator(c, a -> writer.write(c, a.accountRequest(from, stanza, c.remote())));
             default:
                 Router router = services.router;
                 return router != null && router.route(c.address, stanza);
         }
     }
 
-    private boolean startLogin(Connection c, Node auth) {
+    /**
+     * Runs authenticator work (slow by design: key derivation, database) off the I/O thread. The
+     * connection's later stanzas wait until it is done, so its order is kept.
+     */
+    private boolean offToAuthenticator(Connection c, Consumer<Authenticator> work) {
         Authenticator authenticator = services.authenticator;
         if (authenticator == null) {
             return false;
         }
-        c.loginInFlight = true;
+        c.busy = true;
         try {
-            loginExecutor.execute(() -> finishLogin(c, authenticator.login(auth.attr("user"), auth.attr("device"),
-                    auth.attr("password"), c.remote())));
+            blockingExecutor.execute(() -> {
+                try {
+                    work.accept(authenticator);
+                } catch (RuntimeException e) {
+                    LOG.error("Authenticator fault on {}; closing it", c, e);
+                    synchronized (c) {
+                        fail(c, "internal-error", "server fault; reconnect");
+                    }
+                } finally {
+                    synchronized (c) {
+                        c.busy = false;
+                        pump(c);
+                    }
+                }
+            });
         } catch (RejectedExecutionException shuttingDown) {
-            c.loginInFlight = false;
+            c.busy = false;
             return false;
         }
         return true;
     }
 
-    private void finishLogin(Connection c, LoginResult result) {
+    private void loginStep(Connection c, Authenticator.LoginStep step) {
         synchronized (c) {
-            c.loginInFlight = false;
             if (c.closing) {
                 return;
             }
-            if (!result.succeeded()) {
-                fail(c, result.failure().wireCode(), result.text());
-                return;
+            switch (step.outcome()) {
+                case CONTINUE -> {
+                    c.loginState = step.state();
+                    writer.write(c, step.reply());
+                }
+                case FAILURE -> {
+                    c.loginState = Map.of();
+                    writer.write(c, step.reply());
+                    fail(c, step.reply().attr("code"), step.reply().attr("text"), false);
+                }
+                case SUCCESS -> {
+                    c.loginState = Map.of();
+                    c.address = step.address();
+                    Connection previous = sessions.loggedIn(c);
+                    writer.write(c, step.reply());
+                    if (previous != null) {
+                        registry.closeWithError(previous, "conflict", "logged in from another connection");
+                    }
+                }
             }
-            c.address = result.address();
-            Connection previous = sessions.loggedIn(c);
-            writer.write(c, Node.of("success", "user", c.address.user(), "device", String.valueOf(c.address.device())));
-            if (previous != null) {
-                registry.closeWithError(previous, "conflict", "logged in from another connection");
-            }
-            pump(c);
         }
     }
 
@@ -237,10 +271,19 @@ final class InboundDispatcher {
     }
 
     private void fail(Connection c, String code, String text) {
+        fail(c, code, text, true);
+    }
+
+    /** Closes a connection; {@code withError} false when its reason was already sent (a login failure). */
+    private void fail(Connection c, String code, String text, boolean withError) {
         waiting.remove(c);
         c.waitingSinceMs = 0;
         c.pending.clear();
         c.inbound = null;
-        registry.closeWithError(c, code, text);
+        if (withError) {
+            registry.closeWithError(c, code, text);
+        } else {
+            registry.closeQuietly(c);
+        }
     }
 }

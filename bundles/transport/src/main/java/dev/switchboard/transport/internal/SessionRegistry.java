@@ -96,6 +96,15 @@ public final class SessionRegistry implements SessionDirectory {
         return true;
     }
 
+    /** Closes after what was already written, lingering like {@link #closeWithError}. */
+    void closeQuietly(Connection c) {
+        if (c.closing) {
+            return;
+        }
+        c.closing = true;
+        lingerThenClose(c);
+    }
+
     /**
      * Sends an error stanza, then closes. Touches no other connection. The close lingers: input is
      * read and dropped for a moment, because closing a socket with unread input makes TCP send a
@@ -110,6 +119,10 @@ public final class SessionRegistry implements SessionDirectory {
             c.dictionary = 1;
         }
         writer.write(c, Node.of("error", "code", code, "text", text));
+        lingerThenClose(c);
+    }
+
+    private void lingerThenClose(Connection c) {
         c.session.resumeRead();
         try {
             flusher.schedule(() -> c.session.closeOnFlush(), LINGER_MS, TimeUnit.MILLISECONDS);

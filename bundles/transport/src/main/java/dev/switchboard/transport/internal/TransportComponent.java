@@ -57,14 +57,22 @@ public final class TransportComponent {
         acceptor.setBacklog(1024);
         acceptor.getSessionConfig().setTcpNoDelay(true);
         acceptor.setHandler(new ConnectionHandler(registry, dispatcher));
+        String host = env("SB_HOST", config.host());
+        int port = Integer.parseInt(env("SB_PORT", String.valueOf(config.port())));
         try {
-            acceptor.bind(new InetSocketAddress(config.host(), config.port()));
+            acceptor.bind(new InetSocketAddress(host, port));
         } catch (IOException e) {
             shutdownExecutors();
             acceptor.dispose();
-            throw new IOException("cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
+            throw new IOException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
         }
         LOG.info("Binary protocol listening on {}", acceptor.getLocalAddress());
+    }
+
+    /** ARCHITECTURE.md: environment variables override configuration files. */
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
     }
 
     @Deactivate

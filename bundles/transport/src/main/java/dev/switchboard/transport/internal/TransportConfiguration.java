@@ -3,7 +3,10 @@ package dev.switchboard.transport.internal;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
-/** Where the binary protocol listens and how patient the transport is with missing services. */
+/**
+ * Where the binary protocol listens and how patient the transport is with missing services.
+ * Environment variables {@code SB_HOST} and {@code SB_PORT} override host and port.
+ */
 @ObjectClassDefinition(name = "Switchboard transport")
 public @interface TransportConfiguration {
 
@@ -19,6 +22,6 @@ public @interface TransportConfiguration {
     @AttributeDefinition(description = "Seconds a connection waits for a missing service before it is closed", min = "1")
     int graceSeconds() default 10;
 
-    @AttributeDefinition(description = "Threads that check logins (password hashing is slow by design)", min = "1")
+    @AttributeDefinition(description = "Threads for login steps and account requests (key derivation and database work)", min = "1")
     int loginThreads() default 2;
 }

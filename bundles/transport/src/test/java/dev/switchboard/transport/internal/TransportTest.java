@@ -2,9 +2,9 @@ package dev.switchboard.transport.internal;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import dev.switchboard.api.auth.Authenticator;
-import dev.switchboard.api.auth.LoginResult;
-import dev.switchboard.api.stanza.Address;
+import dev.switchboard.auth.internal.AuthConfiguration;
+import dev.switchboard.auth.internal.AuthComponent;
+import dev.switchboard.auth.internal.MemoryAccountStore;
 import dev.switchboard.api.stanza.Node;
 import dev.switchboard.client.ClientException;
 import dev.switchboard.client.SwitchboardClient;
@@ -25,9 +25,9 @@ class TransportTest {
     private TransportComponent transport;
     private RouterComponent router;
     private final BinaryWire codec = new BinaryWire();
-    private final Authenticator auth = (user, device, password, remote) -> ("pw-" + user).equals(password)
-            ? LoginResult.ok(new Address(user, Integer.parseInt(device)))
-            : LoginResult.refused(LoginResult.Failure.NOT_AUTHORIZED, "wrong password");
+    private final MemoryAccountStore accounts = new MemoryAccountStore();
+    private final AuthComponent auth = new AuthComponent(accounts, new StateVaultComponent(),
+            Configs.of(AuthConfiguration.class, Map.of()));
 
     @BeforeEach
     void start() throws Exception {
@@ -53,8 +53,11 @@ class TransportTest {
     }
 
     private SwitchboardClient login(String user) throws Exception {
+        if (accounts.devices(user).isEmpty()) {
+            auth.register(user, "pw-" + user + "-secret");
+        }
         SwitchboardClient c = SwitchboardClient.connect("127.0.0.1", transport.port());
-        c.login(user, 0, "pw-" + user);
+        c.login(user, 0, "pw-" + user + "-secret");
         return c;
     }
 
@@ -80,9 +83,24 @@ class TransportTest {
 
     @Test
     void wrongPasswordIsRefusedWithACode() throws Exception {
+        login("1001").close();
         try (SwitchboardClient c = SwitchboardClient.connect("127.0.0.1", transport.port())) {
-            ClientException e = assertThrows(ClientException.class, () -> c.login("1001", 0, "nope"));
+            ClientException e = assertThrows(ClientException.class, () -> c.login("1001", 0, "nope-nope"));
             assertEquals("not-authorized", e.code());
+            assertFalse(c.closed().get(5, TimeUnit.SECONDS).tag().isEmpty());
+        }
+    }
+
+    @Test
+    void resumeTokenLogsInWithoutThePassword() throws Exception {
+        String token;
+        try (SwitchboardClient c = login("1005")) {
+            token = c.token();
+            assertNotNull(token);
+        }
+        try (SwitchboardClient c = SwitchboardClient.connect("127.0.0.1", transport.port())) {
+            c.resume("1005", 0, token);
+            assertEquals("1005", c.user());
         }
     }
 

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 final class Migrations {
 
     /** Append-only: a released script is never edited, a change is a new version. */
-    static final List<String> SCRIPTS = List.of("V1__accounts.sql");
+    static final List<String> SCRIPTS = List.of("V1__accounts.sql", "V2__scram_and_tokens.sql");
 
     private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
 
