@@ -1,0 +1,117 @@
+package dev.switchboard.itest;
+
+import static org.junit.Assert.*;
+
+import dev.switchboard.api.auth.AccountException;
+import dev.switchboard.api.auth.AccountService;
+import dev.switchboard.client.ClientException;
+import dev.switchboard.client.SwitchboardClient;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.concurrent.TimeUnit;
+import org.junit.Assume;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.service.cm.ConfigurationAdmin;
+
+/**
+ * Issue #3's database fault: the server runs on MariaDB through a relay the test cuts. Connected
+ * sessions keep chatting, a new login gets "unavailable, retry", and logins recover by themselves
+ * once the database answers again. Needs the MariaDB at 127.0.0.1:3306 (fails under CI=true
+ * without it, skips loudly elsewhere).
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class DatabaseOutageIT extends SwitchboardTestSupport {
+
+    private static final InetSocketAddress MARIADB = new InetSocketAddress(
+            System.getenv().getOrDefault("SB_MARIADB_HOST", "127.0.0.1"),
+            Integer.parseInt(System.getenv().getOrDefault("SB_MARIADB_PORT", "3306")));
+
+    @Test
+    public void sessionsSurviveAnOutageAndLoginsRecover() throws Exception {
+        requireMariaDb();
+        try (TcpProxy proxy = new TcpProxy(MARIADB)) {
+            useDatabase("jdbc:mariadb://127.0.0.1:" + proxy.port() + "/test");
+            String[] users = {"15558000001", "15558000002", "15558000003"};
+            for (String u : users) {
+                registerWhenReady(u);
+            }
+            try (SwitchboardClient a = login(users[0]); SwitchboardClient b = login(users[1])) {
+                proxy.cut();
+                assertNull(a.send(users[1], "during-outage", new byte[] {1}).get(10, TimeUnit.SECONDS).attr("error"));
+                assertEquals("during-outage", b.incoming().poll(10, TimeUnit.SECONDS).attr("id"));
+
+                try (SwitchboardClient c = SwitchboardClient.connect("127.0.0.1", port)) {
+                    ClientException e = assertThrows(ClientException.class, () -> c.login(users[2], 0, password(users[2])));
+                    assertEquals("unavailable", e.code());
+                    assertTrue(e.getMessage(), e.getMessage().contains("retry"));
+                }
+                assertTrue(a.isOpen() && b.isOpen());
+
+                proxy.restore();
+                await("a login to succeed again", Duration.ofSeconds(30), () -> {
+                    try (SwitchboardClient c = SwitchboardClient.connect("127.0.0.1", port)) {
+                        c.login(users[2], 0, password(users[2]));
+                        return true;
+                    } catch (ClientException e) {
+                        assertEquals("unavailable", e.code());
+                        return false;
+                    } catch (Exception e) {
+                        throw new AssertionError(e);
+                    }
+                });
+                assertNull(b.send(users[0], "after-outage", new byte[] {2}).get(10, TimeUnit.SECONDS).attr("error"));
+                assertTrue(a.isOpen() && b.isOpen());
+            }
+        }
+    }
+
+    private static void requireMariaDb() {
+        try (Socket s = new Socket()) {
+            s.connect(MARIADB, 2000);
+        } catch (Exception e) {
+            String message = "MariaDB at " + MARIADB + " is unreachable (" + e + ")";
+            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+                fail(message + ": under CI the MariaDB tests must run");
+            }
+            System.err.println("\n*** SKIPPING DatabaseOutageIT: " + message + " ***\n");
+            Assume.assumeTrue(message, false);
+        }
+    }
+
+    /** Points the store at another database and waits until auth runs on the new store revision. */
+    private void useDatabase(String url) throws Exception {
+        service(AccountService.class);
+        long before = (Long) context.getServiceReference(AccountService.class).getProperty("service.id");
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put("url", url);
+        props.put("user", System.getenv().getOrDefault("SB_MARIADB_USER", "root"));
+        props.put("password", System.getenv().getOrDefault("SB_MARIADB_PASSWORD", ""));
+        service(ConfigurationAdmin.class).getConfiguration("dev.switchboard.store.sql", "?").update(props);
+        await("auth to restart on the reconfigured store", Duration.ofSeconds(30), () -> {
+            var ref = context.getServiceReference(AccountService.class);
+            return ref != null && (Long) ref.getProperty("service.id") != before;
+        });
+    }
+
+    /** Registers once the reconfigured store answers; an account left by an earlier run is fine. */
+    private void registerWhenReady(String user) throws Exception {
+        await("the MariaDB-backed account service", Duration.ofSeconds(30), () -> {
+            try {
+                service(AccountService.class).register(user, password(user));
+                return true;
+            } catch (AccountException e) {
+                return e.reason() == AccountException.Reason.DUPLICATE;
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        });
+    }
+}
