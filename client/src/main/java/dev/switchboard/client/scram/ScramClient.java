@@ -25,6 +25,7 @@ public final class ScramClient {
 
     private final String password;
     private final String clientFirstBare;
+    private final Map<String, byte[]> saltedCache;
     private String authMessage;
     private byte[] saltedPassword;
 
@@ -35,8 +36,22 @@ public final class ScramClient {
 
     /** For tests: a fixed client nonce. */
     public ScramClient(String name, String password, String nonce) {
+        this(name, password, nonce, null);
+    }
+
+    /**
+     * With a cache of derived keys by salt and iteration count, for a load generator whose many
+     * accounts share one password and salt: the deliberately slow derivation then runs once.
+     */
+    public ScramClient(String name, String password, String nonce, Map<String, byte[]> saltedCache) {
         this.password = password;
         this.clientFirstBare = "n=" + name + ",r=" + nonce;
+        this.saltedCache = saltedCache;
+    }
+
+    /** A fresh random client nonce. */
+    public static String nonce() {
+        return B64.encodeToString(random(18));
     }
 
     /** The client-first message. */
@@ -52,7 +67,10 @@ public final class ScramClient {
             throw new IllegalArgumentException("server nonce does not extend ours");
         }
         int iterations = Integer.parseInt(f.get("i"));
-        saltedPassword = saltedPassword(password, Base64.getDecoder().decode(f.get("s")), iterations);
+        byte[] salt = Base64.getDecoder().decode(f.get("s"));
+        saltedPassword = saltedCache == null ? saltedPassword(password, salt, iterations)
+                : saltedCache.computeIfAbsent(f.get("s") + "/" + iterations + "/" + password,
+                        k -> saltedPassword(password, salt, iterations));
         String withoutProof = "c=biws,r=" + nonce;
         authMessage = clientFirstBare + "," + serverFirst + "," + withoutProof;
         byte[] clientKey = hmac(saltedPassword, "Client Key".getBytes(StandardCharsets.UTF_8));
@@ -79,7 +97,11 @@ public final class ScramClient {
      * {@code mechanism, iterations, salt, stored-key, server-key}.
      */
     public static Map<String, String> credential(String password, int iterations) {
-        byte[] salt = random(16);
+        return credential(password, random(16), iterations);
+    }
+
+    /** As {@link #credential(String, int)} with a given salt (a load generator shares one). */
+    public static Map<String, String> credential(String password, byte[] salt, int iterations) {
         byte[] salted = saltedPassword(password, salt, iterations);
         Map<String, String> out = new HashMap<>();
         out.put("mechanism", MECHANISM);

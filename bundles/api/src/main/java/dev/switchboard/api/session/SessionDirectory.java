@@ -28,6 +28,12 @@ public interface SessionDirectory {
     /** The number of open connections, logged in or not. */
     int connectionCount();
 
+    /**
+     * Counters since the transport started, for operators and benchmarks: {@code connections},
+     * {@code sessions} (logged in), {@code logins}, {@code frames-in}, {@code frames-out}.
+     */
+    java.util.Map<String, Long> counters();
+
     /** Closes the session of a device with a reason sent as an error stanza. @return whether one was open */
     boolean close(Address device, String reason);
 }

@@ -8,6 +8,7 @@ import dev.switchboard.api.session.SessionInfo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +33,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
  */
 @Component(service = SwitchboardCommands.class, property = {
         "osgi.command.scope=sb", "osgi.command.function=status", "osgi.command.function=sessions",
-        "osgi.command.function=user", "osgi.command.function=update"})
+        "osgi.command.function=user", "osgi.command.function=update", "osgi.command.function=stats"})
 public final class SwitchboardCommands {
 
     private static final String USER_USAGE = "usage: sb:user add <user> <password> | passwd <user[/device]> <password>"
@@ -69,6 +70,35 @@ public final class SwitchboardCommands {
                 out.append(String.format("  %-32s %-22s %s%n", b.getSymbolicName(), b.getVersion(), state(b)));
             }
         }
+        return out.toString();
+    }
+
+    @Descriptor("counters for benchmarks, one 'name value' per line")
+    public String stats() {
+        return stats("");
+    }
+
+    @Descriptor("counters for benchmarks; with --gc, heap is measured after a full collection")
+    public String stats(@Descriptor("--gc to collect garbage before measuring the heap") String option) {
+        if (!option.isEmpty() && !"--gc".equals(option)) {
+            return "error: unknown option '" + option + "'; usage: sb:stats [--gc]";
+        }
+        StringBuilder out = new StringBuilder();
+        SessionDirectory d = directory;
+        if (d != null) {
+            d.counters().forEach((k, v) -> out.append(k).append(' ').append(v).append('\n'));
+        }
+        Router r = router;
+        out.append("routed ").append(r == null ? -1 : r.routedCount()).append('\n');
+        if ("--gc".equals(option)) {
+            for (int i = 0; i < 3; i++) {
+                System.gc();
+            }
+        }
+        MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+        out.append("heap-used ").append(heap.getUsed()).append('\n');
+        out.append("heap-committed ").append(heap.getCommitted()).append('\n');
+        out.append("uptime-ms ").append(ManagementFactory.getRuntimeMXBean().getUptime());
         return out.toString();
     }
 

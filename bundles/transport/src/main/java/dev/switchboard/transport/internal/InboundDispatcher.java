@@ -152,6 +152,7 @@ final class InboundDispatcher {
             if (d instanceof Decoded.Frame f) {
                 c.pending.add(f.node());
                 c.framesIn++;
+                registry.framesIn.increment();
             } else if (d instanceof Decoded.Error e) {
                 LOG.info("Closing {}: {} ({})", c, e.code().wireCode(), e.text());
                 fail(c, e.code().wireCode(), e.text());
@@ -244,6 +245,7 @@ final class InboundDispatcher {
                 case SUCCESS -> {
                     c.loginState = Map.of();
                     c.address = step.address();
+                    registry.logins.increment();
                     Connection previous = sessions.loggedIn(c);
                     writer.write(c, step.reply());
                     if (previous != null) {

@@ -4,6 +4,7 @@ import dev.switchboard.api.protocol.FrameCodec;
 import dev.switchboard.api.stanza.Node;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.mina.core.buffer.IoBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,6 +18,7 @@ final class OutboundWriter {
     private static final Logger LOG = LoggerFactory.getLogger(OutboundWriter.class);
 
     private final Set<Connection> held = ConcurrentHashMap.newKeySet();
+    private final LongAdder framesOut = new LongAdder();
     private volatile FrameCodec codec;
 
     /** Sets the codec, or null while none is bound; a new codec writes what waited. */
@@ -74,10 +76,15 @@ final class OutboundWriter {
         held.remove(c);
     }
 
-    private static void send(Connection c, FrameCodec codec, Node stanza) {
+    long framesOut() {
+        return framesOut.sum();
+    }
+
+    private void send(Connection c, FrameCodec codec, Node stanza) {
         try {
             c.session.write(IoBuffer.wrap(codec.encode(stanza, c.dictionary)));
             c.framesOut++;
+            framesOut.increment();
         } catch (RuntimeException e) {
             // A stanza the codec cannot encode is a server bug: close this one connection only.
             LOG.error("Cannot encode {} for {}; closing it", stanza.tag(), c, e);

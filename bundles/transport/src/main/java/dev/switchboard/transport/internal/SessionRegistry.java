@@ -6,7 +6,10 @@ import dev.switchboard.api.session.SessionInfo;
 import dev.switchboard.api.stanza.Address;
 import dev.switchboard.api.stanza.Node;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -27,6 +30,8 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 public final class SessionRegistry implements SessionDirectory {
 
     final SessionTable sessions = new SessionTable();
+    final LongAdder logins = new LongAdder();
+    final LongAdder framesIn = new LongAdder();
     final OutboundWriter writer = new OutboundWriter();
     /** How long a connection closed for an error keeps reading (and discarding) after the error is sent. */
     private static final long LINGER_MS = 1000;
@@ -79,6 +84,17 @@ public final class SessionRegistry implements SessionDirectory {
                 .sorted(Comparator.comparing((SessionInfo s) -> s.address().user())
                         .thenComparingInt(s -> s.address().device()))
                 .toList();
+    }
+
+    @Override
+    public Map<String, Long> counters() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        out.put("connections", (long) sessions.size());
+        out.put("sessions", (long) sessions.loggedIn().size());
+        out.put("logins", logins.sum());
+        out.put("frames-in", framesIn.sum());
+        out.put("frames-out", writer.framesOut());
+        return out;
     }
 
     @Override

@@ -1,0 +1,32 @@
+package dev.switchboard.loadgen;
+
+import dev.switchboard.client.scram.ScramClient;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
+
+/** One load connection's state, driven by the worker's single I/O thread. */
+final class LoadConnection {
+
+    enum Phase { CONNECTING, REGISTERING, CHALLENGED, AUTHENTICATING, READY, CLOSED }
+
+    final int local;
+    final String user;
+    final String partner;
+    SocketChannel channel;
+    Phase phase = Phase.CONNECTING;
+    ByteBuffer in = ByteBuffer.allocate(512);
+    final ArrayDeque<ByteBuffer> out = new ArrayDeque<>();
+    ScramClient scram;
+    String token;
+    boolean resuming;
+    long loginStartedNanos;
+    int outstanding;
+    long nextSeq;
+
+    LoadConnection(int local, String user, String partner) {
+        this.local = local;
+        this.user = user;
+        this.partner = partner;
+    }
+}

@@ -1,0 +1,17 @@
+package dev.switchboard.loadgen;
+
+/** What the connections do once logged in. */
+enum Scenario {
+    /** Connect, log in and hold: memory per connection, connections per process. */
+    IDLE,
+    /** Partners exchange 1:1 messages, at a fixed offered rate or flat out. */
+    PAIRS,
+    /** A connect storm: full SCRAM logins, then reconnects resuming with the token. */
+    LOGINS,
+    /** PAIRS while bundles are replaced through the deploy folder at given times. */
+    SWAP;
+
+    boolean sendsMessages() {
+        return this == PAIRS || this == SWAP;
+    }
+}

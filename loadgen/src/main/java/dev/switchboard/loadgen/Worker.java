@@ -1,0 +1,322 @@
+package dev.switchboard.loadgen;
+
+import dev.switchboard.api.protocol.Decoded;
+import dev.switchboard.api.stanza.Node;
+import dev.switchboard.client.scram.ScramClient;
+import dev.switchboard.loadgen.LoadConnection.Phase;
+import dev.switchboard.protocol.binary.wire.BinaryWire;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One worker process: all its connections on one selector thread, so a worker costs one core at
+ * most. Registers and logs in its accounts, runs the scenario, and prints one {@code STAT} line a
+ * second for the coordinator (see {@link Interval}). Bounded: it stops after the scenario's time.
+ */
+public final class Worker {
+
+    private static final int MAX_CONNECTS_IN_FLIGHT = 256;
+
+    private final WorkerSpec spec;
+    private final BinaryWire wire = new BinaryWire();
+    private final Map<String, byte[]> saltedCache = new HashMap<>();
+    private final Map<String, String> credential;
+    private final List<LoadConnection> connections = new ArrayList<>();
+    private final Selector selector;
+    private final Interval stats = new Interval();
+    private int connecting;
+    private final java.util.ArrayDeque<LoadConnection> toOpen = new java.util.ArrayDeque<>();
+    private boolean resumePhaseStarted;
+    private int ready;
+    private long sendStartNanos;
+    private long sentTotal;
+    private int roundRobin;
+
+    Worker(WorkerSpec spec) throws IOException {
+        this.spec = spec;
+        this.credential = ScramClient.credential(spec.password(), Base64.getDecoder().decode(spec.salt()), 4096);
+        this.selector = Selector.open();
+        for (int i = 0; i < spec.connections(); i++) {
+            int n = spec.firstUser() + i;
+            connections.add(new LoadConnection(i, WorkerSpec.user(n), WorkerSpec.user(n ^ 1)));
+        }
+        toOpen.addAll(connections);
+    }
+
+    public static void main(String[] args) throws Exception {
+        new Worker(WorkerSpec.fromArgs(args)).run();
+    }
+
+    void run() throws IOException {
+        long started = System.nanoTime();
+        long nextReport = started + 1_000_000_000L;
+        long runUntil = Long.MAX_VALUE;
+        long hardStop = started + (spec.seconds() + 300) * 1_000_000_000L;
+        boolean draining = false;
+        long drainUntil = Long.MAX_VALUE;
+        while (System.nanoTime() < hardStop) {
+            long now0 = System.nanoTime();
+            if (!draining && now0 >= runUntil) {
+                // stop offering; give what is in flight up to 5 s to be acknowledged and delivered
+                draining = true;
+                drainUntil = now0 + 5_000_000_000L;
+            }
+            if (draining && (now0 >= drainUntil || inFlight() == 0)) {
+                break;
+            }
+            openMore();
+            selector.select(1);
+            for (SelectionKey key : selector.selectedKeys()) {
+                handle(key);
+            }
+            selector.selectedKeys().clear();
+            long now = System.nanoTime();
+            if (ready == connections.size() && runUntil == Long.MAX_VALUE) {
+                runUntil = now + spec.seconds() * 1_000_000_000L;
+                sendStartNanos = now;
+                System.out.println("READY " + ready);
+            }
+            if (spec.scenario().sendsMessages() && sendStartNanos != 0 && !draining) {
+                send(now);
+            }
+            if (now >= nextReport) {
+                System.out.println("STAT " + stats.drain(ready, connecting));
+                System.out.flush();
+                nextReport += 1_000_000_000L;
+            }
+        }
+        System.out.println("STAT " + stats.drain(ready, connecting));
+        System.out.println("DONE");
+        System.out.flush();
+    }
+
+    private int inFlight() {
+        int n = 0;
+        for (LoadConnection c : connections) {
+            n += c.phase == Phase.READY ? c.outstanding : 0;
+        }
+        return n + (int) Math.max(0, stats.unmatched());
+    }
+
+    private void openMore() throws IOException {
+        while (!toOpen.isEmpty() && connecting < MAX_CONNECTS_IN_FLIGHT) {
+            open(toOpen.poll());
+        }
+    }
+
+    private void open(LoadConnection c) throws IOException {
+        SocketChannel ch = SocketChannel.open();
+        ch.configureBlocking(false);
+        ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        ch.bind(new InetSocketAddress(spec.source(), 0));
+        c.channel = ch;
+        c.in = ByteBuffer.allocate(512);
+        c.out.clear();
+        c.phase = Phase.CONNECTING;
+        c.loginStartedNanos = System.nanoTime();
+        connecting++;
+        if (ch.connect(new InetSocketAddress(spec.host(), spec.port()))) {
+            connected(c, ch.register(selector, SelectionKey.OP_READ, c));
+        } else {
+            ch.register(selector, SelectionKey.OP_CONNECT, c);
+        }
+    }
+
+    private void handle(SelectionKey key) {
+        LoadConnection c = (LoadConnection) key.attachment();
+        try {
+            if (key.isConnectable() && c.channel.finishConnect()) {
+                key.interestOps(SelectionKey.OP_READ);
+                connected(c, key);
+            }
+            if (key.isValid() && key.isWritable()) {
+                flush(c, key);
+            }
+            if (key.isValid() && key.isReadable()) {
+                read(c, key);
+            }
+        } catch (IOException e) {
+            lost(c, key, e.toString());
+        }
+    }
+
+    private void connected(LoadConnection c, SelectionKey key) throws IOException {
+        write(c, key, ByteBuffer.wrap(wire.preamble(1)));
+        if (c.resuming && c.token != null) {
+            c.phase = Phase.AUTHENTICATING;
+            write(c, key, Node.of("auth", "mechanism", "TOKEN", "user", c.user, "device", "0", "token", c.token));
+        } else {
+            c.phase = Phase.REGISTERING;
+            Map<String, String> attrs = new java.util.LinkedHashMap<>(credential);
+            attrs.put("id", "reg");
+            attrs.put("user", c.user);
+            write(c, key, new Node("register", attrs, List.of(), null));
+        }
+    }
+
+    private void read(LoadConnection c, SelectionKey key) throws IOException {
+        if (!c.in.hasRemaining()) {
+            c.in = ByteBuffer.allocate(c.in.capacity() * 2).put(c.in.flip());
+        }
+        if (c.channel.read(c.in) < 0) {
+            lost(c, key, "server closed the connection");
+            return;
+        }
+        c.in.flip();
+        SocketChannel channel = c.channel;
+        Decoded d;
+        while ((d = wire.decode(c.in, 1, 1 << 20)) instanceof Decoded.Frame f) {
+            onStanza(c, key, f.node());
+            if (c.channel != channel || c.phase == Phase.CLOSED) {
+                return; // the stanza ended this connection (a login storm reconnects)
+            }
+        }
+        if (d instanceof Decoded.Error e) {
+            lost(c, key, "undecodable frame: " + e.text());
+            return;
+        }
+        c.in.compact();
+    }
+
+    private void onStanza(LoadConnection c, SelectionKey key, Node n) throws IOException {
+        switch (n.tag()) {
+            case "result" -> {
+                c.scram = new ScramClient(c.user + "/0", spec.password(), ScramClient.nonce(), saltedCache);
+                c.phase = Phase.CHALLENGED;
+                write(c, key, Node.withContent("auth", utf8(c.scram.clientFirst()), "mechanism", "SCRAM-SHA-256",
+                        "user", c.user, "device", "0"));
+            }
+            case "challenge" -> {
+                c.phase = Phase.AUTHENTICATING;
+                write(c, key, Node.withContent("response", utf8(c.scram.clientFinal(text(n)))));
+            }
+            case "success" -> loggedIn(c, key, n);
+            case "ack" -> {
+                c.outstanding--;
+                stats.acked(n.attr("error") != null);
+            }
+            case "message" -> {
+                ByteBuffer body = ByteBuffer.wrap(n.content());
+                stats.delivered(System.nanoTime() - body.getLong());
+            }
+            case "failure", "error" -> lost(c, key, n.attr("code") + ": " + n.attr("text"));
+            default -> { }
+        }
+    }
+
+    private void loggedIn(LoadConnection c, SelectionKey key, Node success) throws IOException {
+        stats.login(c.resuming, System.nanoTime() - c.loginStartedNanos);
+        if (success.attr("token") != null) {
+            c.token = success.attr("token");
+        }
+        c.phase = Phase.READY;
+        connecting--;
+        ready++;
+        if (spec.scenario() == Scenario.LOGINS && !resumePhaseStarted && ready == connections.size()) {
+            // every account has logged in with its password: now all come back with their tokens
+            resumePhaseStarted = true;
+            ready = 0;
+            for (LoadConnection each : connections) {
+                each.resuming = true;
+                close(each, each.channel.keyFor(selector));
+                toOpen.add(each);
+            }
+        }
+    }
+
+    private void send(long now) throws IOException {
+        long due = spec.rate() == 0 ? Long.MAX_VALUE
+                : (now - sendStartNanos) / 1000 * spec.rate() / 1_000_000 - sentTotal;
+        int budget = (int) Math.min(due, 4 * connections.size());
+        for (int tried = 0; budget > 0 && tried < connections.size(); tried++) {
+            LoadConnection c = connections.get(roundRobin++ % connections.size());
+            if (c.phase != Phase.READY || c.outstanding >= spec.window()) {
+                continue;
+            }
+            c.outstanding++;
+            c.nextSeq++;
+            byte[] body = ByteBuffer.allocate(16).putLong(System.nanoTime()).putLong(c.nextSeq).array();
+            write(c, c.channel.keyFor(selector), Node.withContent("message", body, "to", c.partner, "id",
+                    Long.toString(c.nextSeq)));
+            stats.sent();
+            sentTotal++;
+            budget--;
+            if (spec.rate() == 0) {
+                tried = -1; // flat out: keep going round while anyone has room, up to the budget
+            }
+        }
+    }
+
+    private void write(LoadConnection c, SelectionKey key, Node n) throws IOException {
+        write(c, key, wire.encode(n, 1));
+    }
+
+    private void write(LoadConnection c, SelectionKey key, ByteBuffer frame) throws IOException {
+        if (c.out.isEmpty()) {
+            c.channel.write(frame);
+            if (!frame.hasRemaining()) {
+                return;
+            }
+        }
+        c.out.add(frame);
+        key.interestOps(key.interestOps() | SelectionKey.OP_WRITE);
+    }
+
+    private void flush(LoadConnection c, SelectionKey key) throws IOException {
+        while (!c.out.isEmpty()) {
+            ByteBuffer b = c.out.peek();
+            c.channel.write(b);
+            if (b.hasRemaining()) {
+                return;
+            }
+            c.out.poll();
+        }
+        key.interestOps(SelectionKey.OP_READ);
+    }
+
+    private void lost(LoadConnection c, SelectionKey key, String why) {
+        if (c.phase == Phase.CLOSED) {
+            return;
+        }
+        stats.error(c.user + ": " + why);
+        if (c.phase == Phase.READY) {
+            ready--;
+        } else {
+            connecting--;
+        }
+        c.phase = Phase.CLOSED;
+        close(c, key);
+    }
+
+    private static void close(LoadConnection c, SelectionKey key) {
+        if (key != null) {
+            key.cancel();
+        }
+        try {
+            c.channel.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        c.out.clear();
+        c.in.clear();
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String text(Node n) {
+        return n.content() == null ? "" : new String(n.content(), StandardCharsets.UTF_8);
+    }
+}
