@@ -53,6 +53,8 @@ public final class SwitchboardClient implements AutoCloseable {
     private volatile CompletableFuture<Node> loginAnswer = new CompletableFuture<>();
     private volatile String token;
     private volatile int iterations = 4096;
+    private volatile boolean autoConfirm = true;
+    private long lastSeq;
     private final CompletableFuture<Node> closedWith = new CompletableFuture<>();
     private final Thread reader;
     private volatile String user;
@@ -341,8 +343,45 @@ public final class SwitchboardClient implements AutoCloseable {
                     f.complete(n);
                 }
             }
+            case "message", "receipt" -> {
+                String seq = n.attr("seq");
+                if (seq != null) {
+                    confirm(seq);
+                    long s = Long.parseLong(seq);
+                    if (s <= lastSeq) {
+                        return; // sent again after a reconnect or a server restart: already have it
+                    }
+                    lastSeq = s;
+                }
+                incoming.add(n);
+            }
             default -> incoming.add(n);
         }
+    }
+
+    /** Tells the server this device has a queued stanza, so it is deleted (and its sender told). */
+    private void confirm(String seq) {
+        if (!autoConfirm) {
+            return;
+        }
+        try {
+            write(Node.of("received", "seq", seq));
+        } catch (IOException e) {
+            // the connection is gone; the stanza stays queued and comes again at the next login
+        }
+    }
+
+    /**
+     * Whether received messages are confirmed to the server at once (the default). Switched off,
+     * they stay queued on the server and come again at the next login.
+     */
+    public void setAutoConfirm(boolean autoConfirm) {
+        this.autoConfirm = autoConfirm;
+    }
+
+    /** Sends a read receipt for a message to the device that sent it. */
+    public void markRead(String fromDevice, String messageId) throws IOException {
+        write(Node.of("receipt", "type", "read", "to", fromDevice, "id", messageId));
     }
 
     private void failPending() {

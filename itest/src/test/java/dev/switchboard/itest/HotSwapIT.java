@@ -18,7 +18,8 @@ import org.osgi.framework.Bundle;
 
 /**
  * Issue #2's acceptance: 200 logged-in clients in pairs chat continuously while protocol.binary,
- * routing and auth (and, for #3, store.sql) are each replaced ten times by jars of another version. No connection closes,
+ * routing and auth (and, for #3 and #4, store.sql and offline) are each replaced ten times by jars
+ * of another version, while 20 more clients write to accounts that stay offline until the end. No connection closes,
  * every acknowledged message arrives exactly once and in order, and every replaced revision's class
  * loader becomes unreachable.
  */
@@ -27,8 +28,10 @@ import org.osgi.framework.Bundle;
 public class HotSwapIT extends SwitchboardTestSupport {
 
     private static final int CLIENTS = 200;
+    /** Accounts that stay offline while the swaps run; 20 more clients write to them. */
+    private static final int OFFLINE = 20;
     private static final int ROUNDS = 10;
-    private static final String[] SWAPPED = {"protocol.binary", "routing", "auth", "store.sql"};
+    private static final String[] SWAPPED = {"protocol.binary", "routing", "auth", "store.sql", "offline"};
 
     @Test
     public void bundlesSwapUnderTrafficWithoutDroppingOrLosingAnything() throws Exception {
@@ -37,11 +40,23 @@ public class HotSwapIT extends SwitchboardTestSupport {
         List<Thread> threads = new ArrayList<>();
         AtomicLong totalAcked = new AtomicLong();
         try {
-            for (int i = 0; i <= CLIENTS; i++) {
+            for (int i = 0; i <= CLIENTS + 2 * OFFLINE; i++) {
                 register(user(i));
             }
             for (int i = 0; i < CLIENTS; i++) {
                 clients.add(login(user(i)));
+            }
+            List<SwitchboardClient> offlineSenders = new ArrayList<>();
+            List<Chatter> offlineChatters = new ArrayList<>();
+            for (int k = 0; k < OFFLINE; k++) {
+                SwitchboardClient c = login(offlineSender(k));
+                offlineSenders.add(c);
+                clients.add(c);
+                Chatter chatter = new Chatter(c, offlineRecipient(k), 8, 1_000_000, 300_000, totalAcked);
+                offlineChatters.add(chatter);
+                Thread t = new Thread(chatter, "offline-chatter-" + k);
+                threads.add(t);
+                t.start();
             }
             for (int i = 0; i < CLIENTS; i++) {
                 // clients 2k and 2k+1 are partners, each sending to the other
@@ -60,14 +75,17 @@ public class HotSwapIT extends SwitchboardTestSupport {
                     b.update(new ByteArrayInputStream(withVersion(jar("bundles/" + name, name), version)));
                     assertEquals(version, b.getVersion().toString());
                     long before = totalAcked.get();
-                    await("traffic to flow after swapping " + name + " in round " + round, Duration.ofSeconds(60),
-                            () -> totalAcked.get() >= before + CLIENTS);
+                    String what = "traffic to flow after swapping " + name + " in round " + round + "; services: ";
+                    await(() -> what + services(), Duration.ofSeconds(60), () -> totalAcked.get() >= before + CLIENTS);
                     if (name.equals("auth") || name.equals("store.sql")) {
                         login(user(CLIENTS)).close(); // a fresh login goes through the new revision
                     }
                 }
             }
             for (Chatter c : chatters) {
+                c.stop = true;
+            }
+            for (Chatter c : offlineChatters) {
                 c.stop = true;
             }
             for (Thread t : threads) {
@@ -93,6 +111,20 @@ public class HotSwapIT extends SwitchboardTestSupport {
                 assertEquals(sender.sent, sender.acked.size());
                 totalSent += sender.sent;
             }
+            for (int k = 0; k < OFFLINE; k++) {
+                Chatter sender = offlineChatters.get(k);
+                assertTrue("acks outstanding for " + sender.partner, sender.awaitAllAcked(30_000));
+                assertEquals(List.of(), sender.ackErrors);
+                try (SwitchboardClient recipient = login(offlineRecipient(k))) {
+                    List<Long> received = receivedOrWait(recipient, offlineSender(k), sender.sent);
+                    List<Long> expected = new ArrayList<>();
+                    for (long s = 1; s <= sender.sent; s++) {
+                        expected.add(s);
+                    }
+                    assertEquals("queued messages for offline recipient " + k + " exactly once, in order", expected, received);
+                }
+                totalSent += sender.sent;
+            }
             System.out.printf("HotSwapIT: %d messages acknowledged and delivered across %d swaps%n",
                     totalSent, ROUNDS * SWAPPED.length);
             assertTrue("traffic was too thin to mean anything: " + totalSent, totalSent > 10L * CLIENTS);
@@ -114,6 +146,44 @@ public class HotSwapIT extends SwitchboardTestSupport {
             }
             Thread.onSpinWait();
         }
+    }
+
+    /** Which of the services traffic needs are registered, for a failure message. */
+    private String services() {
+        StringBuilder out = new StringBuilder();
+        for (String type : new String[] {"dev.switchboard.api.offline.OfflineStore", "dev.switchboard.api.store.MessageJournal",
+                "dev.switchboard.api.store.AccountStore", "dev.switchboard.api.auth.AccountService",
+                "dev.switchboard.api.routing.Router", "dev.switchboard.api.protocol.FrameCodec"}) {
+            out.append(type.substring(type.lastIndexOf('.') + 1)).append('=')
+                    .append(context.getServiceReference(type) != null).append(' ');
+        }
+        var ref = context.getServiceReference(org.osgi.service.component.runtime.ServiceComponentRuntime.class);
+        if (ref != null) {
+            var scr = context.getService(ref);
+            for (var d : scr.getComponentDescriptionDTOs()) {
+                if (!d.name.startsWith("dev.switchboard")) {
+                    continue;
+                }
+                for (var c : scr.getComponentConfigurationDTOs(d)) {
+                    out.append("\n  ").append(d.name).append(" state=").append(c.state);
+                    if (c.failure != null) {
+                        out.append(" failure=").append(c.failure.lines().filter(l -> !l.startsWith("\tat ")).limit(8).toList());
+                    }
+                    for (var r : c.unsatisfiedReferences) {
+                        out.append(" unsatisfied=").append(r.name);
+                    }
+                }
+            }
+        }
+        return out.toString();
+    }
+
+    private static String offlineSender(int k) {
+        return user(CLIENTS + 1 + k);
+    }
+
+    private static String offlineRecipient(int k) {
+        return user(CLIENTS + 1 + OFFLINE + k);
     }
 
     private static String user(int i) {

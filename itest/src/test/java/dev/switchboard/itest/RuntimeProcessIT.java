@@ -5,8 +5,6 @@ import static org.junit.Assert.*;
 import dev.switchboard.client.SwitchboardClient;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -25,59 +23,31 @@ import org.junit.Test;
  */
 public class RuntimeProcessIT {
 
-    private static final String ROOT = System.getProperty("sb.root", "..");
     private static final String ALICE = "15550000201";
     private static final String BOB = "15550000202";
 
-    private Path home;
-    private Process server;
+    private RuntimeProcess server;
     private int port;
 
     @Before
     public void startServer() throws Exception {
-        Path homes = Path.of(System.getProperty("sb.itest.dir", "target/itest-homes"));
-        Files.createDirectories(homes);
-        home = Files.createTempDirectory(homes, "RuntimeProcessIT-");
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        Path jar = Path.of(ROOT, "run/target/switchboard.jar").toAbsolutePath().normalize();
-        assertTrue("the exported runtime is built first: " + jar, Files.exists(jar));
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar.toString());
-        builder.environment().put("SB_PORT", String.valueOf(port));
-        server = builder
-                .directory(home.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(home.resolve("server.log").toFile())
-                .start();
-        SwitchboardTestSupport.await("the server to listen on " + port, Duration.ofSeconds(60), this::listening);
-        SwitchboardTestSupport.await("the management socket", Duration.ofSeconds(30),
-                () -> Files.exists(socket()));
+        server = new RuntimeProcess("RuntimeProcessIT");
+        port = server.port;
     }
 
     @After
     public void stopServer() throws Exception {
         if (server != null) {
-            server.destroy();
-            if (!server.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
-                server.destroyForcibly();
-            }
+            server.close();
         }
     }
 
     private Path socket() {
-        return home.resolve("data/ctl/shell.sock");
+        return server.socket();
     }
 
-    private boolean listening() {
-        assertTrue("server exited early; see " + home.resolve("server.log"), server.isAlive());
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
+    private Path home() {
+        return server.home;
     }
 
     @Test
@@ -108,17 +78,17 @@ public class RuntimeProcessIT {
             }
             awaitMore(acked, 500);
 
-            Path routingJar = home.resolve("routing-0.1.0.shell.jar");
+            Path routingJar = home().resolve("routing-0.1.0.shell.jar");
             Files.write(routingJar, SwitchboardTestSupport.withVersion(
                     SwitchboardTestSupport.jar("bundles/routing", "routing"), "0.1.0.shell"));
             String updated = ManagementShell.run(socket(), "sb:update dev.switchboard.routing " + routingJar);
             assertTrue(updated, updated.contains("updated dev.switchboard.routing"));
             awaitMore(acked, 500);
 
-            Path staged = home.resolve("protocol.binary.jar.part");
+            Path staged = home().resolve("protocol.binary.jar.part");
             Files.write(staged, SwitchboardTestSupport.withVersion(
                     SwitchboardTestSupport.jar("bundles/protocol.binary", "protocol.binary"), "0.1.0.deployed"));
-            Files.move(staged, home.resolve("deploy/protocol.binary.jar"), StandardCopyOption.ATOMIC_MOVE);
+            Files.move(staged, home().resolve("deploy/protocol.binary.jar"), StandardCopyOption.ATOMIC_MOVE);
             SwitchboardTestSupport.await("the deployed protocol bundle to be running", Duration.ofSeconds(30),
                     () -> status().contains("0.1.0.deployed"));
             awaitMore(acked, 500);

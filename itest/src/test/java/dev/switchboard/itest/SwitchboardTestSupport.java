@@ -68,6 +68,8 @@ public abstract class SwitchboardTestSupport {
                 frameworkProperty("org.osgi.framework.bootdelegation").value("sun.misc"),
                 systemProperty("org.slf4j.simpleLogger.defaultLogLevel").value("warn"),
                 systemProperty("org.slf4j.simpleLogger.log.dev.switchboard").value("info"),
+                systemProperty("org.slf4j.simpleLogger.logFile").value(home.resolve("server.log").toString()),
+                systemProperty("org.slf4j.simpleLogger.showDateTime").value("true"),
                 vmOption("-Xmx1g"),
                 mavenBundle("org.ow2.asm", "asm").versionAsInProject().startLevel(1),
                 mavenBundle("org.ow2.asm", "asm-commons").versionAsInProject().startLevel(1),
@@ -94,6 +96,7 @@ public abstract class SwitchboardTestSupport {
                 switchboard("bundles/protocol.binary", "protocol.binary"),
                 switchboard("bundles/store.sql", "store.sql"),
                 switchboard("bundles/auth", "auth"),
+                switchboard("bundles/offline", "offline"),
                 switchboard("bundles/routing", "routing"),
                 switchboard("bundles/transport", "transport"),
                 switchboard("bundles/shell", "shell"),
@@ -191,10 +194,16 @@ public abstract class SwitchboardTestSupport {
 
     /** Waits for a condition, failing with its description after the timeout. */
     protected static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        await(() -> what, timeout, condition);
+    }
+
+    /** As above, with the description made when it fails (to report the state at that moment). */
+    protected static void await(java.util.function.Supplier<String> what, Duration timeout, BooleanSupplier condition)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                fail("timed out after " + timeout.toSeconds() + " s waiting for " + what);
+                fail("timed out after " + timeout.toSeconds() + " s waiting for " + what.get());
             }
             Thread.onSpinWait();
             Object lock = new Object();

@@ -27,6 +27,9 @@ final class Interval {
     private long resumes;
     private long errors;
     private String firstError = "";
+    /** Wall-clock milliseconds of the first and last full login / resume in this interval. */
+    private long[] loginSpan = new long[2];
+    private long[] resumeSpan = new long[2];
     private long ackedTotal;
     private long deliveredTotal;
     private long lastCpuNanos = os.getProcessCpuTime();
@@ -57,6 +60,10 @@ final class Interval {
     }
 
     void login(boolean resume, long nanos) {
+        long now = System.currentTimeMillis();
+        long[] span = resume ? resumeSpan : loginSpan;
+        span[0] = span[0] == 0 ? now : span[0];
+        span[1] = now;
         if (resume) {
             resumes++;
         } else {
@@ -91,7 +98,11 @@ final class Interval {
         m.put("cpu", String.format("%.1f", cpuPercent));
         m.put("lat", encode(latency));
         m.put("loginLat", encode(loginLatency));
+        m.put("loginSpan", loginSpan[0] + "," + loginSpan[1]);
+        m.put("resumeSpan", resumeSpan[0] + "," + resumeSpan[1]);
         m.put("firstError", firstError.isEmpty() ? "-" : firstError);
+        loginSpan = new long[2];
+        resumeSpan = new long[2];
         sent = acked = ackErrors = delivered = logins = resumes = errors = 0;
         firstError = "";
         latency = new Histogram(MAX_LATENCY_NANOS, 3);

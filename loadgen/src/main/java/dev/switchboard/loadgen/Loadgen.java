@@ -42,6 +42,8 @@ public final class Loadgen implements Callable<Integer> {
     int window = 8;
     @Option(names = "--seconds", description = "how long to run once all are logged in (default ${DEFAULT-VALUE})")
     int seconds = 10;
+    @Option(names = "--warmup", description = "seconds after everyone is logged in left out of the latency summary (default ${DEFAULT-VALUE})")
+    int warmup = 5;
     @Option(names = "--first-user", description = "number of the first load account (default ${DEFAULT-VALUE})")
     int firstUser = 0;
     @Option(names = "--password", description = "password all load accounts share (default ${DEFAULT-VALUE})")

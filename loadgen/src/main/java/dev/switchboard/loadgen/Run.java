@@ -71,6 +71,7 @@ final class Run implements Callable<Integer> {
             String swap = null;
             if (readyCount == workers && allReadyAt == 0) {
                 allReadyAt = System.nanoTime();
+                allReady = true;
                 System.out.printf("all %d connections logged in after %.1f s%n", options.connections,
                         (allReadyAt - startedAt) / 1e9);
                 serverAtReady = serverStats(scenario == Scenario.IDLE);
@@ -89,12 +90,25 @@ final class Run implements Callable<Integer> {
     }
 
     private int printed;
+    private int allReadyIndex = -1;
+    /** A swap that happened since the last second was recorded; marks the next one. */
+    private String pendingSwap;
+    private boolean allReady;
 
     /** Prints and records every second all workers have reported. */
-    private void flushSeconds(List<List<Map<String, String>>> pending, int needed, String swap) {
+    private void flushSeconds(List<List<Map<String, String>>> pending, int needed, String newSwap) {
+        if (newSwap != null) {
+            pendingSwap = pendingSwap == null ? newSwap : pendingSwap + "; " + newSwap;
+        }
+        String swap = pendingSwap;
         while (printed < pending.size() && pending.get(printed).size() >= needed && !pending.get(printed).isEmpty()) {
-            Timeline.Second s = timeline.add(printed, pending.get(printed), swap);
+            if (allReadyIndex < 0 && allReady) {
+                allReadyIndex = printed;
+            }
+            boolean measured = allReadyIndex >= 0 && printed >= allReadyIndex + options.warmup;
+            Timeline.Second s = timeline.add(printed, pending.get(printed), swap, measured);
             swap = null;
+            pendingSwap = null;
             System.out.printf(Locale.ROOT, "t=%3ds up=%d sent=%d/s delivered=%d/s logins=%d/s resumes=%d/s p50=%.2fms"
                             + " p99=%.2fms errors=%d loadgen-cpu=%.0f%%%s%n",
                     s.t(), s.ready(), s.sent(), s.delivered(), s.logins(), s.resumes(), s.p50Ms(), s.p99Ms(),
@@ -156,8 +170,6 @@ final class Run implements Callable<Integer> {
         long resumes = 0;
         long errors = 0;
         int active = 0;
-        int loginSeconds0 = 0;
-        int resumeSeconds = 0;
         double cpu = 0;
         for (Timeline.Second s : timeline.seconds) {
             sent += s.sent();
@@ -167,8 +179,6 @@ final class Run implements Callable<Integer> {
             logins += s.logins();
             resumes += s.resumes();
             errors += s.errors();
-            loginSeconds0 += s.logins() > 0 ? 1 : 0;
-            resumeSeconds += s.resumes() > 0 ? 1 : 0;
             if (s.delivered() > 0) {
                 active++;
                 cpu += s.cpu();
@@ -180,6 +190,7 @@ final class Run implements Callable<Integer> {
         summary.put("workers", processes.size());
         summary.put("offeredRate", options.rate);
         summary.put("seconds", options.seconds);
+        summary.put("warmupSeconds", options.warmup);
         summary.put("loginSeconds", round(loginSeconds));
         summary.put("sent", sent);
         summary.put("acked", acked);
@@ -188,8 +199,8 @@ final class Run implements Callable<Integer> {
         summary.put("deliveredPerSecond", active == 0 ? 0 : delivered / active);
         summary.put("logins", logins);
         summary.put("resumes", resumes);
-        summary.put("loginsPerSecond", loginSeconds0 == 0 ? 0 : logins / loginSeconds0);
-        summary.put("resumesPerSecond", resumeSeconds == 0 ? 0 : resumes / resumeSeconds);
+        summary.put("loginsPerSecond", round(Timeline.rate(logins, timeline.loginSpan)));
+        summary.put("resumesPerSecond", round(Timeline.rate(resumes, timeline.resumeSpan)));
         summary.put("errors", errors);
         summary.put("latencyP50Ms", round(Timeline.ms(timeline.latency.getValueAtPercentile(50))));
         summary.put("latencyP99Ms", round(Timeline.ms(timeline.latency.getValueAtPercentile(99))));

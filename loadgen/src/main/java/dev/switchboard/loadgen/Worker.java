@@ -42,6 +42,9 @@ public final class Worker {
     private long sendStartNanos;
     private long sentTotal;
     private int roundRobin;
+    /** Message ids are unique per run: the server takes a repeated id for a resend and does not deliver it twice. */
+    private final String runTag = Long.toString(System.currentTimeMillis(), 36) + "-";
+    private int nextPort = 10_000 + new java.util.Random().nextInt(50_000);
 
     Worker(WorkerSpec spec) throws IOException {
         this.spec = spec;
@@ -119,7 +122,7 @@ public final class Worker {
         SocketChannel ch = SocketChannel.open();
         ch.configureBlocking(false);
         ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-        ch.bind(new InetSocketAddress(spec.source(), 0));
+        bindSourcePort(ch);
         c.channel = ch;
         c.in = ByteBuffer.allocate(512);
         c.out.clear();
@@ -131,6 +134,25 @@ public final class Worker {
         } else {
             ch.register(selector, SelectionKey.OP_CONNECT, c);
         }
+    }
+
+    /**
+     * Binds the next free source port on this worker's address. Letting the kernel pick (port 0)
+     * before connect searches the whole port range each time once many ports are in TIME_WAIT,
+     * which throttled connect storms to a few hundred a second.
+     */
+    private void bindSourcePort(SocketChannel ch) throws IOException {
+        ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+        for (int attempt = 0; attempt < 50_000; attempt++) {
+            nextPort = nextPort >= 65_000 ? 10_000 : nextPort + 1;
+            try {
+                ch.bind(new InetSocketAddress(spec.source(), nextPort));
+                return;
+            } catch (java.net.BindException inUse) {
+                // try the next one
+            }
+        }
+        throw new IOException("no free source port on " + spec.source());
     }
 
     private void handle(SelectionKey key) {
@@ -209,7 +231,9 @@ public final class Worker {
             case "message" -> {
                 ByteBuffer body = ByteBuffer.wrap(n.content());
                 stats.delivered(System.nanoTime() - body.getLong());
+                write(c, key, Node.of("received", "seq", n.attr("seq")));
             }
+            case "receipt" -> write(c, key, Node.of("received", "seq", n.attr("seq")));
             case "failure", "error" -> lost(c, key, n.attr("code") + ": " + n.attr("text"));
             default -> { }
         }
@@ -229,6 +253,7 @@ public final class Worker {
             ready = 0;
             for (LoadConnection each : connections) {
                 each.resuming = true;
+                each.phase = Phase.CLOSED;
                 close(each, each.channel.keyFor(selector));
                 toOpen.add(each);
             }
@@ -248,7 +273,7 @@ public final class Worker {
             c.nextSeq++;
             byte[] body = ByteBuffer.allocate(16).putLong(System.nanoTime()).putLong(c.nextSeq).array();
             write(c, c.channel.keyFor(selector), Node.withContent("message", body, "to", c.partner, "id",
-                    Long.toString(c.nextSeq)));
+                    runTag + c.nextSeq));
             stats.sent();
             sentTotal++;
             budget--;

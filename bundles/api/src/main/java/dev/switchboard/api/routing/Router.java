@@ -20,6 +20,9 @@ public interface Router {
      */
     boolean route(Address from, Node stanza);
 
+    /** A device logged in: start handing it what waits in its queue. */
+    void deviceOnline(Address device);
+
     /** Messages routed since this router started, summed over every revision that handed state over. */
     long routedCount();
 }

@@ -122,7 +122,7 @@ final class Accounts implements AccountService {
     @Override
     public List<DeviceRecord> devices(String user) throws AccountException {
         checkUser(user);
-        return unavailableIfFails(() -> store.devices(user));
+        return unavailableIfFails(() -> cache.devices(user));
     }
 
     @Override

@@ -1,9 +1,11 @@
 package dev.switchboard.auth.internal;
 
 import dev.switchboard.api.stanza.Address;
+import dev.switchboard.api.store.DeviceRecord;
 import dev.switchboard.api.store.AccountStore;
 import dev.switchboard.api.store.StoreException;
 import dev.switchboard.api.store.StoredCredential;
+import java.util.List;
 import java.util.Optional;
 import org.ehcache.Cache;
 import org.ehcache.CacheManager;
@@ -20,6 +22,7 @@ final class CredentialCache implements AutoCloseable {
     private final AccountStore store;
     private final CacheManager manager;
     private final Cache<String, StoredCredential> cache;
+    private final Cache<String, DeviceRecord[]> devices;
 
     CredentialCache(AccountStore store, int entries) {
         this.store = store;
@@ -29,6 +32,21 @@ final class CredentialCache implements AutoCloseable {
                 .newCacheConfigurationBuilder(String.class, StoredCredential.class,
                         ResourcePoolsBuilder.heap(Math.max(1, entries)))
                 .withClassLoader(loader));
+        this.devices = manager.createCache("devices", CacheConfigurationBuilder
+                .newCacheConfigurationBuilder(String.class, DeviceRecord[].class,
+                        ResourcePoolsBuilder.heap(Math.max(1, entries)))
+                .withClassLoader(loader));
+    }
+
+    /** An account's devices; routing asks for every message, so this is cached too. */
+    List<DeviceRecord> devices(String user) throws StoreException {
+        DeviceRecord[] hit = devices.get(user);
+        if (hit != null) {
+            return List.of(hit);
+        }
+        List<DeviceRecord> loaded = store.devices(user);
+        devices.put(user, loaded.toArray(new DeviceRecord[0]));
+        return loaded;
     }
 
     Optional<StoredCredential> credential(Address device) throws StoreException {
@@ -44,9 +62,11 @@ final class CredentialCache implements AutoCloseable {
 
     void invalidate(Address device) {
         cache.remove(device.toString());
+        devices.remove(device.user());
     }
 
     void invalidateUser(String user) {
+        devices.remove(user);
         for (int d = 0; d <= Address.MAX_DEVICE; d++) {
             cache.remove(user + "/" + d);
         }

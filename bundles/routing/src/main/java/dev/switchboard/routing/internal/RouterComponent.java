@@ -1,11 +1,15 @@
 package dev.switchboard.routing.internal;
 
+import dev.switchboard.api.auth.AccountService;
+import dev.switchboard.api.offline.OfflineStore;
 import dev.switchboard.api.routing.Router;
 import dev.switchboard.api.session.SessionDirectory;
+import dev.switchboard.api.session.SessionInfo;
 import dev.switchboard.api.stanza.Address;
 import dev.switchboard.api.stanza.Node;
 import dev.switchboard.api.state.StateVault;
-import java.util.List;
+import dev.switchboard.api.store.QueuedMessage;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -13,15 +17,19 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Routes 1:1 messages to the recipient's online devices and acknowledges each to its sender with
- * the client's message id. Until the offline store exists (#4), a recipient with no online device
- * gets the sender an error ack {@code recipient-offline}: nothing is acknowledged as sent that was not.
- * On deactivation it takes no new work and finishes what it took, then leaves its counters in the vault.
+ * Store-and-forward routing. A message is queued durably for every device of its recipient and
+ * only then acknowledged to its sender; each online device is handed its queue in order by the
+ * {@link DeliveryPump}; a device's {@code received} deletes the message and sends the sender a
+ * {@code delivered} receipt, itself queued like a message. Work for one recipient runs on one
+ * lane, so nothing for a device overtakes anything else for it.
  */
 @Component(service = Router.class, configurationPid = "dev.switchboard.routing")
 @Designate(ocd = RoutingConfiguration.class)
@@ -29,14 +37,19 @@ public final class RouterComponent implements Router {
 
     private static final Logger LOG = LoggerFactory.getLogger(RouterComponent.class);
     private static final String VAULT_KEY = "dev.switchboard.routing";
-    private static final int STATE_SHAPE = 1;
+    private static final int STATE_SHAPE = 2;
 
     private final SessionDirectory directory;
     private final StateVault vault;
     private final Lanes lanes;
     private final int drainSeconds;
     private final AtomicLong routed = new AtomicLong();
+    private final DeliveryPump pump;
+    private final MessageIntake intake;
     private volatile boolean closed;
+
+    private final ServiceGate<OfflineStore> offline = new ServiceGate<>();
+    private final ServiceGate<AccountService> accounts = new ServiceGate<>();
 
     @Activate
     public RouterComponent(@Reference SessionDirectory directory, @Reference StateVault vault,
@@ -48,13 +61,49 @@ public final class RouterComponent implements Router {
         this.vault = vault;
         this.drainSeconds = config.drainSeconds();
         this.lanes = new Lanes(config.lanes() == 0 ? Runtime.getRuntime().availableProcessors() : config.lanes());
-        vault.take(VAULT_KEY).ifPresent(s -> routed.set(upgrade(s.shapeVersion(), s.data())));
+        this.pump = new DeliveryPump(directory, offline);
+        this.intake = new MessageIntake(directory, lanes, pump, offline, accounts, routed);
+        vault.take(VAULT_KEY).ifPresent(s -> upgrade(s.shapeVersion(), s.data()));
+        // Devices that logged in while no router ran, or whose queue grew during a swap.
+        for (SessionInfo s : directory.sessions("")) {
+            if (!hasCursor(s.address())) {
+                pump.online(s.address());
+            }
+        }
+        pumpAll();
         LOG.info("Routing with {} lanes ({} routed before this revision)", lanes.size(), routed.get());
     }
 
+    private boolean hasCursor(Address device) {
+        for (Address a : pump.onlineDevices()) {
+            if (a.equals(device)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Erlang's code_change: reads any older shape of the hand-over state this revision knows. */
-    private static long upgrade(int shape, Map<String, Object> data) {
-        return shape == STATE_SHAPE && data.get("routed") instanceof Long n ? n : 0L;
+    @SuppressWarnings("unchecked")
+    private void upgrade(int shape, Map<String, Object> data) {
+        if (data.get("routed") instanceof Long n) {
+            routed.set(n);
+        }
+        if (shape >= 2 && data.get("cursors") instanceof Map<?, ?> cursors) {
+            pump.restore((Map<String, Object>) cursors);
+        }
+    }
+
+    @Deactivate
+    void deactivate() throws InterruptedException {
+        closed = true;
+        if (!intake.awaitIdle(drainSeconds, TimeUnit.SECONDS) || !lanes.drain(drainSeconds, TimeUnit.SECONDS)) {
+            LOG.error("Routing did not drain within {} s", drainSeconds);
+        }
+        Map<String, Object> state = new HashMap<>();
+        state.put("routed", routed.get());
+        state.put("cursors", pump.snapshot());
+        vault.put(VAULT_KEY, STATE_SHAPE, state);
     }
 
     /** For framework-free tests in other modules. */
@@ -62,13 +111,33 @@ public final class RouterComponent implements Router {
         deactivate();
     }
 
-    @Deactivate
-    void deactivate() throws InterruptedException {
-        closed = true;
-        if (!lanes.drain(drainSeconds, TimeUnit.SECONDS)) {
-            LOG.error("Routing lanes did not drain within {} s", drainSeconds);
+    /** An offline store came (back): pump everyone, their queues may have grown meanwhile. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    public void bindOffline(OfflineStore store) {
+        offline.bind(store);
+        pumpAll();
+    }
+
+    public void unbindOffline(OfflineStore store) {
+        offline.unbind(store);
+    }
+
+    /** Account lookups (the recipient's devices); without them messages wait. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    public void bindAccounts(AccountService service) {
+        accounts.bind(service);
+    }
+
+    public void unbindAccounts(AccountService service) {
+        accounts.unbind(service);
+    }
+
+    private void pumpAll() {
+        for (Address device : pump.onlineDevices()) {
+            lanes.submit(device.user(), () -> pump.pump(device));
         }
-        vault.put(VAULT_KEY, STATE_SHAPE, Map.of("routed", routed.get()));
     }
 
     @Override
@@ -76,49 +145,33 @@ public final class RouterComponent implements Router {
         if (closed) {
             return false;
         }
-        if (!"message".equals(stanza.tag())) {
-            directory.deliver(from, Node.of("error", "code", "bad-request", "text",
-                    "unsupported stanza '" + stanza.tag() + "'", "id", stanza.attr("id")));
-            return true;
-        }
-        String id = stanza.attr("id");
-        String to = stanza.attr("to");
-        if (id == null || id.isEmpty() || id.length() > 64) {
-            directory.deliver(from, Node.of("error", "code", "bad-request", "text", "message needs an id of 1-64 characters"));
-            return true;
-        }
-        String recipient = to == null ? null : (to.indexOf('/') < 0 ? to : to.substring(0, to.indexOf('/')));
-        if (recipient == null || !Address.isUserId(recipient)) {
-            directory.deliver(from, ack(id, "bad-recipient", "'to' must be a user id or user/device"));
-            return true;
-        }
-        return lanes.submit(recipient, () -> deliver(from, id, to, stanza));
-    }
-
-    private void deliver(Address from, String id, String to, Node stanza) {
-        try {
-            List<Address> targets = to.indexOf('/') < 0 ? directory.devicesOf(to) : List.of(Address.parse(to));
-            Node out = Node.withContent("message", stanza.content(), "from", from.toString(), "id", id);
-            boolean delivered = false;
-            for (Address target : targets) {
-                delivered |= directory.deliver(target, out);
-            }
-            directory.deliver(from, delivered ? ack(id, null, null) : ack(id, "recipient-offline",
-                    "recipient " + to + " is not online; offline delivery is not available yet"));
-            if (delivered) {
-                routed.incrementAndGet();
-            }
-        } catch (IllegalArgumentException badAddress) {
-            directory.deliver(from, ack(id, "bad-recipient", badAddress.getMessage()));
+        switch (stanza.tag()) {
+            case "message":
+                return intake.message(from, stanza);
+            case "received":
+                return intake.received(from, stanza);
+            case "receipt":
+                return intake.readReceipt(from, stanza);
+            default:
+                directory.deliver(from, Node.of("error", "code", "bad-request", "text",
+                        "unsupported stanza '" + stanza.tag() + "'", "id", stanza.attr("id")));
+                return true;
         }
     }
 
-    private static Node ack(String id, String error, String text) {
-        return Node.of("ack", "id", id, "error", error, "text", text);
+    @Override
+    public void deviceOnline(Address device) {
+        pump.online(device);
+        lanes.submit(device.user(), () -> pump.pump(device));
     }
 
     @Override
     public long routedCount() {
         return routed.get();
+    }
+
+    /** Used by tests: a queued stanza as the device would receive it. */
+    static Node stanza(QueuedMessage m) {
+        return DeliveryPump.stanza(m);
     }
 }

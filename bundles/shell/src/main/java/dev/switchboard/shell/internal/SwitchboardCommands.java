@@ -2,9 +2,11 @@ package dev.switchboard.shell.internal;
 
 import dev.switchboard.api.auth.AccountException;
 import dev.switchboard.api.auth.AccountService;
+import dev.switchboard.api.offline.OfflineStore;
 import dev.switchboard.api.routing.Router;
 import dev.switchboard.api.session.SessionDirectory;
 import dev.switchboard.api.session.SessionInfo;
+import dev.switchboard.api.stanza.Address;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
@@ -33,7 +35,8 @@ import org.osgi.service.component.annotations.ReferencePolicy;
  */
 @Component(service = SwitchboardCommands.class, property = {
         "osgi.command.scope=sb", "osgi.command.function=status", "osgi.command.function=sessions",
-        "osgi.command.function=user", "osgi.command.function=update", "osgi.command.function=stats"})
+        "osgi.command.function=user", "osgi.command.function=update", "osgi.command.function=stats",
+        "osgi.command.function=queue"})
 public final class SwitchboardCommands {
 
     private static final String USER_USAGE = "usage: sb:user add <user> <password> | passwd <user[/device]> <password>"
@@ -47,6 +50,8 @@ public final class SwitchboardCommands {
     private volatile Router router;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile AccountService accounts;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile OfflineStore offline;
 
     @Activate
     public SwitchboardCommands(BundleContext context) {
@@ -100,6 +105,20 @@ public final class SwitchboardCommands {
         out.append("heap-committed ").append(heap.getCommitted()).append('\n');
         out.append("uptime-ms ").append(ManagementFactory.getRuntimeMXBean().getUptime());
         return out.toString();
+    }
+
+    @Descriptor("how many messages wait for a device")
+    public String queue(@Descriptor("user/device") String device) {
+        OfflineStore o = offline;
+        if (o == null) {
+            return "error: the offline store is not running";
+        }
+        try {
+            Address a = Address.parse(device);
+            return a + " " + o.depth(a);
+        } catch (IllegalArgumentException e) {
+            return "error: '" + device + "' is not user or user/device; usage: sb:queue <user/device>";
+        }
     }
 
     @Descriptor("list logged-in sessions")

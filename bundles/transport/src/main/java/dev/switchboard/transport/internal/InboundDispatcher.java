@@ -170,9 +170,9 @@ final class InboundDispatcher {
         if (c.address == null) {
             switch (stanza.tag()) {
                 case "auth", "response":
-                    return offToAuthenticator(c, a -> loginStep(c, a.login(c.loginState, stanza, c.remote())));
+                    return offToAuthenticator(c, stanza, a -> loginStep(c, a.login(c.loginState, stanza, c.remote())));
                 case "register":
-                    return offToAuthenticator(c, a -> writer.write(c, a.accountRequest(null, stanza, c.remote())));
+                    return offToAuthenticator(c, stanza, a -> writer.write(c, a.accountRequest(null, stanza, c.remote())));
                 default:
                     fail(c, "not-authorized", "log in first");
                     return true;
@@ -187,7 +187,7 @@ final class InboundDispatcher {
                 return true;
             case "account":
                 Address from = c.address;
-                return offToAuthenticator(c, a -> writer.write(c, a.accountRequest(from, stanza, c.remote())));
+                return offToAuthenticator(c, stanza, a -> writer.write(c, a.accountRequest(from, stanza, c.remote())));
             default:
                 Router router = services.router;
                 return router != null && router.route(c.address, stanza);
@@ -198,22 +198,30 @@ final class InboundDispatcher {
      * Runs authenticator work (slow by design: key derivation, database) off the I/O thread. The
      * connection's later stanzas wait until it is done, so its order is kept.
      */
-    private boolean offToAuthenticator(Connection c, Consumer<Authenticator> work) {
-        Authenticator authenticator = services.authenticator;
-        if (authenticator == null) {
+    private boolean offToAuthenticator(Connection c, Node stanza, Consumer<Authenticator> work) {
+        if (services.authenticator == null) {
             return false;
         }
         c.busy = true;
         try {
             blockingExecutor.execute(() -> {
+                services.authenticatorInUse.readLock().lock();
                 try {
-                    work.accept(authenticator);
+                    Authenticator authenticator = services.authenticator;
+                    if (authenticator == null) {
+                        synchronized (c) {
+                            c.pending.addFirst(stanza); // replaced meanwhile: wait for the next one
+                        }
+                    } else {
+                        work.accept(authenticator);
+                    }
                 } catch (RuntimeException e) {
                     LOG.error("Authenticator fault on {}; closing it", c, e);
                     synchronized (c) {
                         fail(c, "internal-error", "server fault; reconnect");
                     }
                 } finally {
+                    services.authenticatorInUse.readLock().unlock();
                     synchronized (c) {
                         c.busy = false;
                         pump(c);
@@ -250,6 +258,10 @@ final class InboundDispatcher {
                     writer.write(c, step.reply());
                     if (previous != null) {
                         registry.closeWithError(previous, "conflict", "logged in from another connection");
+                    }
+                    Router router = services.router;
+                    if (router != null) {
+                        router.deviceOnline(c.address); // its queue follows the success stanza
                     }
                 }
             }

@@ -12,6 +12,12 @@ final class ServiceSlots {
     volatile FrameCodec codec;
     volatile Router router;
     volatile Authenticator authenticator;
+    /**
+     * Held for reading while an authenticator call runs; unbinding takes it for writing, so an
+     * authenticator being replaced is not called once DS starts deactivating it.
+     */
+    final java.util.concurrent.locks.ReentrantReadWriteLock authenticatorInUse =
+            new java.util.concurrent.locks.ReentrantReadWriteLock();
     /** Bumped after every bind, so a connection that just suspended can tell it raced a bind. */
     volatile long generation;
 

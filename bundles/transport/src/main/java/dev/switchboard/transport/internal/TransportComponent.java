@@ -51,6 +51,9 @@ public final class TransportComponent {
         dispatcher = new InboundDispatcher(services, registry, loginExecutor, config.maxFrameBytes());
         long graceMs = TimeUnit.SECONDS.toMillis(config.graceSeconds());
         housekeeping.scheduleWithFixedDelay(() -> dispatcher.expireWaiting(graceMs), 1, 1, TimeUnit.SECONDS);
+        // A stanza can wait on a service behind the router (the offline store, accounts), whose
+        // return the transport is not told about: waiting connections are retried ten times a second.
+        housekeeping.scheduleWithFixedDelay(dispatcher::resumeWaiting, 100, 100, TimeUnit.MILLISECONDS);
 
         acceptor = new NioSocketAcceptor();
         acceptor.setReuseAddress(true);
@@ -135,8 +138,13 @@ public final class TransportComponent {
     }
 
     void unbindAuthenticator(Authenticator authenticator) {
-        if (services.authenticator == authenticator) {
-            services.authenticator = null;
+        services.authenticatorInUse.writeLock().lock();
+        try {
+            if (services.authenticator == authenticator) {
+                services.authenticator = null;
+            }
+        } finally {
+            services.authenticatorInUse.writeLock().unlock();
         }
     }
 

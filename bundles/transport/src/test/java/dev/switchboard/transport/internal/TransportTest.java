@@ -8,6 +8,9 @@ import dev.switchboard.auth.internal.MemoryAccountStore;
 import dev.switchboard.api.stanza.Node;
 import dev.switchboard.client.ClientException;
 import dev.switchboard.client.SwitchboardClient;
+import dev.switchboard.offline.internal.MemoryMessageJournal;
+import dev.switchboard.offline.internal.OfflineConfiguration;
+import dev.switchboard.offline.internal.OfflineQueues;
 import dev.switchboard.protocol.binary.wire.BinaryWire;
 import dev.switchboard.routing.internal.RouterComponent;
 import dev.switchboard.routing.internal.RoutingConfiguration;
@@ -41,13 +44,24 @@ class TransportTest {
         transport.bindRouter(router);
     }
 
-    private RouterComponent newRouter() {
-        return new RouterComponent(registry, new StateVaultComponent(), Configs.of(RoutingConfiguration.class, Map.of()));
+    private final StateVaultComponent vault = new StateVaultComponent();
+    private final MemoryMessageJournal journal = new MemoryMessageJournal();
+    private OfflineQueues offline;
+
+    private RouterComponent newRouter() throws Exception {
+        if (offline == null) {
+            offline = new OfflineQueues(journal, vault, Configs.of(OfflineConfiguration.class, Map.of()));
+        }
+        RouterComponent r = new RouterComponent(registry, vault, Configs.of(RoutingConfiguration.class, Map.of()));
+        r.bindOffline(offline);
+        r.bindAccounts(auth);
+        return r;
     }
 
     @AfterEach
     void stop() throws Exception {
         router.deactivateForTest();
+        offline.deactivateForTest();
         transport.deactivate();
         registry.deactivate();
     }
@@ -74,10 +88,28 @@ class TransportTest {
     }
 
     @Test
-    void offlineRecipientGivesAnErrorAck() throws Exception {
+    void offlineRecipientGetsItsMessagesAtLoginInOrder() throws Exception {
+        login("1999").close();
         try (SwitchboardClient a = login("1001")) {
-            Node ack = a.send("1999", "m1", new byte[1]).get(5, TimeUnit.SECONDS);
-            assertEquals("recipient-offline", ack.attr("error"));
+            for (int i = 1; i <= 3; i++) {
+                assertNull(a.send("1999", "m" + i, new byte[] {(byte) i}).get(5, TimeUnit.SECONDS).attr("error"));
+            }
+            try (SwitchboardClient b = login("1999")) {
+                for (int i = 1; i <= 3; i++) {
+                    assertEquals("m" + i, b.incoming().poll(5, TimeUnit.SECONDS).attr("id"));
+                }
+                Node delivered = a.incoming().poll(5, TimeUnit.SECONDS);
+                assertEquals("receipt", delivered.tag());
+                assertEquals("delivered", delivered.attr("type"));
+                assertEquals("m1", delivered.attr("id"));
+            }
+        }
+    }
+
+    @Test
+    void unknownRecipientGivesAnErrorAck() throws Exception {
+        try (SwitchboardClient a = login("1001")) {
+            assertEquals("bad-recipient", a.send("1888", "m1", new byte[1]).get(5, TimeUnit.SECONDS).attr("error"));
         }
     }
 

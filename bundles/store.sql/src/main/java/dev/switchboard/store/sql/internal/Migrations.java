@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 final class Migrations {
 
     /** Append-only: a released script is never edited, a change is a new version. */
-    static final List<String> SCRIPTS = List.of("V1__accounts.sql", "V2__scram_and_tokens.sql");
+    static final List<String> SCRIPTS = List.of("V1__accounts.sql", "V2__scram_and_tokens.sql",
+            "V3__offline_messages.sql");
 
     private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
 

@@ -3,7 +3,6 @@ package dev.switchboard.store.sql.internal;
 import static dev.switchboard.store.sql.internal.Jdbc.query;
 import static dev.switchboard.store.sql.internal.Jdbc.update;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.switchboard.api.stanza.Address;
 import dev.switchboard.api.store.AccountStore;
 import dev.switchboard.api.store.DeviceRecord;
@@ -15,60 +14,27 @@ import java.sql.SQLIntegrityConstraintViolationException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Deactivate;
-import org.osgi.service.metatype.annotations.Designate;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.osgi.service.component.annotations.Reference;
 
-/**
- * Accounts, devices and tokens over plain JDBC; the same SQL runs on H2 and MariaDB.
- * A bad configuration throws from activate, so no half-working store is offered; an unreachable
- * database does not: operations fail as unavailable until it answers, and the schema is brought
- * up to date on first contact.
- */
-@Component(service = AccountStore.class, configurationPid = "dev.switchboard.store.sql")
-@Designate(ocd = StoreConfiguration.class)
+/** Accounts, devices and tokens over plain JDBC; the same SQL runs on H2 and MariaDB. */
+@Component(service = AccountStore.class)
 public final class SqlAccountStore implements AccountStore {
-
-    private static final Logger LOG = LoggerFactory.getLogger(SqlAccountStore.class);
 
     private static final String INSERT_DEVICE = "INSERT INTO devices (user_id, device_id, registered_at_ms,"
             + " algorithm, iterations, salt, hash, server_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 
     private final Jdbc jdbc;
-    private final HikariDataSource pool;
 
     @Activate
-    public SqlAccountStore(StoreConfiguration config, BundleContext context) throws Exception {
-        String configured = env("SB_DB_URL", config.url());
-        String url = configured.isBlank() ? DataSources.embeddedUrl(context.getProperty("switchboard.home")) : configured;
-        pool = DataSources.pooled(url, env("SB_DB_USER", config.user()), env("SB_DB_PASSWORD", config.password()),
-                config.maxConnections(), config.connectionTimeoutMs());
-        jdbc = new Jdbc(pool, new Migrator(pool, DataSources.redact(url)));
-        try {
-            jdbc.migrate();
-        } catch (Jdbc.MigrationFailure e) {
-            LOG.warn("Database {} not reachable yet ({}); will retry on first use", DataSources.redact(url), e.getMessage());
-        }
+    public SqlAccountStore(@Reference Database database) {
+        this(database.jdbc);
     }
 
     /** For tests: a store over a given connection source. */
     SqlAccountStore(Jdbc jdbc) {
         this.jdbc = jdbc;
-        this.pool = null;
-    }
-
-    private static String env(String name, String fallback) {
-        String value = System.getenv(name);
-        return value == null || value.isBlank() ? fallback : value;
-    }
-
-    @Deactivate
-    void deactivate() {
-        pool.close();
     }
 
     @Override
@@ -133,6 +99,7 @@ public final class SqlAccountStore implements AccountStore {
     public boolean deleteAccount(String user) throws StoreException {
         return jdbc.transaction("delete account", c -> {
             update(c, "DELETE FROM resume_tokens WHERE user_id = ?", user);
+            update(c, "DELETE FROM offline_messages WHERE to_user = ?", user);
             update(c, "DELETE FROM devices WHERE user_id = ?", user);
             return update(c, "DELETE FROM accounts WHERE user_id = ?", user) > 0;
         });

@@ -1,0 +1,36 @@
+package dev.switchboard.api.offline;
+
+import dev.switchboard.api.stanza.Address;
+import dev.switchboard.api.store.QueuedMessage;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * Store-and-forward queues, one per device: durable before anything is acknowledged to a sender,
+ * kept in acceptance order, deleted once the device confirms delivery, expired after the retention.
+ * A hot tier serves recently queued messages without reading the durable tier.
+ */
+@ProviderType
+public interface OfflineStore {
+
+    /**
+     * Queues messages (sequence numbers are assigned here, in call and list order) and makes them
+     * durable. The stage completes with the queued messages once committed, or fails with
+     * {@link QueueFullException} (nothing of the batch queued) or a store failure. A committed
+     * {@code message} is remembered for {@link #isDuplicate}.
+     */
+    CompletionStage<List<QueuedMessage>> enqueue(List<QueuedMessage> messages);
+
+    /** A device's waiting messages after a sequence number, in order, at most {@code max}. */
+    List<QueuedMessage> pending(Address device, long afterSeq, int max);
+
+    /** The device confirmed a message: delete it. @return the message, or null if it was not waiting */
+    QueuedMessage acknowledge(Address device, long seq);
+
+    /** How many messages wait for a device. */
+    int depth(Address device);
+
+    /** Whether a sender's message id was already accepted recently: a resend after a reconnect. */
+    boolean isDuplicate(Address sender, String messageId);
+}

@@ -1,0 +1,7 @@
+/** Switchboard contracts: offline. */
+@Export
+@Version("1.0.0")
+package dev.switchboard.api.offline;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

@@ -1,0 +1,37 @@
+package dev.switchboard.api.store;
+
+import dev.switchboard.api.stanza.Address;
+import java.util.Objects;
+
+/**
+ * A stanza waiting for one device: a message, or a receipt for one. Plain data, so it can be held
+ * by a hot tier, written to the durable tier and handed across a bundle swap.
+ *
+ * @param seq          server-wide order of acceptance; a device receives its queue in this order
+ * @param to           the device it waits for
+ * @param from         the device that sent it (for a receipt: the device that received or read)
+ * @param id           the sender's message id (for a receipt: the id of the message it is about)
+ * @param kind         {@code message}, {@code delivered} or {@code read}
+ * @param acceptedAtMs when the server accepted it, epoch milliseconds (retention counts from here)
+ * @param body         the message payload; empty for receipts
+ */
+public record QueuedMessage(long seq, Address to, Address from, String id, String kind, long acceptedAtMs, byte[] body) {
+
+    public QueuedMessage {
+        Objects.requireNonNull(to, "to");
+        Objects.requireNonNull(from, "from");
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(kind, "kind");
+        body = body == null ? new byte[0] : body;
+    }
+
+    /** The same message with a server sequence number. */
+    public QueuedMessage withSeq(long newSeq) {
+        return new QueuedMessage(newSeq, to, from, id, kind, acceptedAtMs, body);
+    }
+
+    /** Bytes it counts against its device's queue limit. */
+    public int size() {
+        return body.length + id.length() + 64;
+    }
+}

@@ -1,0 +1,33 @@
+package dev.switchboard.offline.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/** Retention, limits, hot tier and group commit of the offline queues. */
+@ObjectClassDefinition(name = "Switchboard offline store")
+public @interface OfflineConfiguration {
+
+    @AttributeDefinition(description = "Days an undelivered message is kept", min = "1")
+    int retentionDays() default 30;
+
+    @AttributeDefinition(description = "Messages one device's queue may hold", min = "1")
+    int maxMessagesPerDevice() default 100_000;
+
+    @AttributeDefinition(description = "Bytes one device's queue may hold", min = "1024")
+    long maxBytesPerDevice() default 256L << 20;
+
+    @AttributeDefinition(description = "Messages kept in the in-memory hot tier", min = "0")
+    int hotEntries() default 200_000;
+
+    @AttributeDefinition(description = "Seconds a message stays in the hot tier", min = "1")
+    int hotSeconds() default 60;
+
+    @AttributeDefinition(description = "Most messages written in one durable commit", min = "1")
+    int maxBatch() default 2000;
+
+    @AttributeDefinition(description = "Minutes a sender's message id is remembered to recognise resends", min = "1")
+    int duplicateMinutes() default 1440;
+
+    @AttributeDefinition(description = "Most message ids remembered to recognise resends (oldest forgotten first)", min = "1")
+    int duplicateEntries() default 200_000;
+}

@@ -1,0 +1,260 @@
+package dev.switchboard.offline.internal;
+
+import dev.switchboard.api.offline.OfflineStore;
+import dev.switchboard.api.offline.QueueFullException;
+import dev.switchboard.api.stanza.Address;
+import dev.switchboard.api.state.StateVault;
+import dev.switchboard.api.store.MessageJournal;
+import dev.switchboard.api.store.QueuedMessage;
+import dev.switchboard.api.store.StoreException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.ehcache.Cache;
+import org.ehcache.CacheManager;
+import org.ehcache.config.builders.CacheConfigurationBuilder;
+import org.ehcache.config.builders.CacheManagerBuilder;
+import org.ehcache.config.builders.ExpiryPolicyBuilder;
+import org.ehcache.config.builders.ResourcePoolsBuilder;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Store-and-forward queues: the durable tier is the message journal (group-committed), the hot
+ * tier an Ehcache of recently queued messages, and the index of what waits for whom is rebuilt
+ * from the journal at activation. Sequence numbers and recent message ids are handed to the next
+ * revision through the state vault.
+ */
+@Component(service = OfflineStore.class, configurationPid = "dev.switchboard.offline")
+@Designate(ocd = OfflineConfiguration.class)
+public final class OfflineQueues implements OfflineStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OfflineQueues.class);
+    private static final String VAULT_KEY = "dev.switchboard.offline";
+    private static final int STATE_SHAPE = 1;
+
+    private final MessageJournal journal;
+    private final StateVault vault;
+    private final DeviceIndex index;
+    private final CacheManager caches;
+    private final Cache<Long, QueuedMessage> hot;
+    private final Map<String, Long> recentIds;
+    private final long duplicateWindowMs;
+    private final GroupCommitter committer;
+    private final ScheduledExecutorService expiry;
+    private long nextSeq;
+
+    @Activate
+    public OfflineQueues(@Reference MessageJournal journal, @Reference StateVault vault, OfflineConfiguration config)
+            throws StoreException {
+        if (config.retentionDays() < 1 || config.maxMessagesPerDevice() < 1 || config.maxBatch() < 1) {
+            throw new IllegalArgumentException("retentionDays, maxMessagesPerDevice and maxBatch must be at least 1");
+        }
+        this.journal = journal;
+        this.vault = vault;
+        this.index = new DeviceIndex(config.maxMessagesPerDevice(), config.maxBytesPerDevice());
+        this.duplicateWindowMs = TimeUnit.MINUTES.toMillis(config.duplicateMinutes());
+        ClassLoader loader = OfflineQueues.class.getClassLoader();
+        this.caches = CacheManagerBuilder.newCacheManagerBuilder().withClassLoader(loader).build(true);
+        this.hot = caches.createCache("hot-messages", CacheConfigurationBuilder
+                .newCacheConfigurationBuilder(Long.class, QueuedMessage.class, ResourcePoolsBuilder.heap(Math.max(1, config.hotEntries())))
+                .withExpiry(ExpiryPolicyBuilder.timeToLiveExpiration(Duration.ofSeconds(config.hotSeconds())))
+                .withClassLoader(loader));
+        int maxIds = config.duplicateEntries();
+        this.recentIds = new LinkedHashMap<>(16, 0.75f, false) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+                return size() > maxIds;
+            }
+        };
+        Map<String, Object> handed = vault.take(VAULT_KEY).filter(s -> s.shapeVersion() == STATE_SHAPE)
+                .map(s -> s.data()).orElse(Map.of());
+        restoreRecentIds(handed);
+        List<QueuedMessage> waiting = indexWithRetries(journal);
+        waiting.forEach(index::add);
+        long restored = waiting.size();
+        this.nextSeq = Math.max(journal.maxSeq(), handed.get("seq") instanceof Long s ? s : 0L);
+        this.committer = new GroupCommitter(journal, config.maxBatch(), this::committed);
+        long retentionMs = TimeUnit.DAYS.toMillis(config.retentionDays());
+        this.expiry = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sb-offline-expiry");
+            t.setDaemon(true);
+            return t;
+        });
+        expiry.scheduleWithFixedDelay(() -> expire(retentionMs), 1, 60, TimeUnit.MINUTES);
+        LOG.info("Offline store ready: {} messages waiting, next sequence {}", restored, nextSeq + 1);
+    }
+
+    /** For framework-free tests in other modules. */
+    public void deactivateForTest() throws InterruptedException {
+        deactivate();
+    }
+
+    @Deactivate
+    void deactivate() throws InterruptedException {
+        expiry.shutdownNow();
+        committer.stop();
+        Map<String, Object> state = new HashMap<>();
+        synchronized (this) {
+            state.put("seq", nextSeq);
+            state.put("recentIds", new HashMap<>(recentIds));
+        }
+        vault.put(VAULT_KEY, STATE_SHAPE, state);
+        caches.close();
+    }
+
+    /**
+     * Reads what waits, retrying for up to ten seconds: when the store bundle has just been
+     * replaced, the embedded database can still be closing for a moment. Failing here would leave
+     * no offline store at all, since nothing would activate this component again.
+     */
+    private static List<QueuedMessage> indexWithRetries(MessageJournal journal) throws StoreException {
+        StoreException last = null;
+        for (int attempt = 0; attempt < 40; attempt++) {
+            try {
+                return journal.index();
+            } catch (StoreException e) {
+                last = e;
+                try {
+                    TimeUnit.MILLISECONDS.sleep(250);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        throw last;
+    }
+
+    @SuppressWarnings("unchecked")
+    private void restoreRecentIds(Map<String, Object> handed) {
+        if (handed.get("recentIds") instanceof Map<?, ?> ids) {
+            ((Map<String, Long>) ids).entrySet().stream().sorted(Map.Entry.comparingByValue())
+                    .forEach(e -> recentIds.put(e.getKey(), e.getValue()));
+        }
+    }
+
+    @Override
+    public CompletionStage<List<QueuedMessage>> enqueue(List<QueuedMessage> messages) {
+        Map<Address, long[]> perDevice = new HashMap<>();
+        for (QueuedMessage m : messages) {
+            long[] c = perDevice.computeIfAbsent(m.to(), d -> new long[2]);
+            c[0]++;
+            c[1] += m.size();
+        }
+        for (Map.Entry<Address, long[]> e : perDevice.entrySet()) {
+            String refusal = index.refusal(e.getKey(), (int) e.getValue()[0], e.getValue()[1]);
+            if (refusal != null) {
+                return CompletableFuture.failedFuture(new QueueFullException(e.getKey(), refusal));
+            }
+        }
+        List<QueuedMessage> numbered = new ArrayList<>(messages.size());
+        synchronized (this) {
+            // numbering and handing to the committer under one lock keeps commit order = sequence order
+            for (QueuedMessage m : messages) {
+                numbered.add(m.withSeq(++nextSeq));
+            }
+            return committer.append(numbered);
+        }
+    }
+
+    /** On the committer thread, after a commit: make the messages visible, remember message ids. */
+    private void committed(List<QueuedMessage> messages) {
+        long now = System.currentTimeMillis();
+        for (QueuedMessage m : messages) {
+            index.add(m);
+            hot.put(m.seq(), m);
+        }
+        synchronized (this) {
+            for (QueuedMessage m : messages) {
+                if ("message".equals(m.kind())) {
+                    recentIds.put(m.from() + "|" + m.id(), now);
+                }
+            }
+            var it = recentIds.values().iterator();
+            while (it.hasNext() && it.next() < now - duplicateWindowMs) {
+                it.remove();
+            }
+        }
+    }
+
+    @Override
+    public List<QueuedMessage> pending(Address device, long afterSeq, int max) {
+        List<Long> seqs = index.after(device, afterSeq, max);
+        List<QueuedMessage> out = new ArrayList<>(seqs.size());
+        for (Long seq : seqs) {
+            QueuedMessage m = hot.get(seq);
+            if (m == null) {
+                return fromJournal(device, afterSeq, max);
+            }
+            out.add(m);
+        }
+        return out;
+    }
+
+    private List<QueuedMessage> fromJournal(Address device, long afterSeq, int max) {
+        try {
+            List<QueuedMessage> loaded = journal.load(device, afterSeq, max);
+            loaded.forEach(m -> hot.put(m.seq(), m));
+            return loaded;
+        } catch (StoreException e) {
+            LOG.warn("Cannot read the queue of {} now: {}", device, e.getMessage());
+            return List.of();
+        }
+    }
+
+    @Override
+    public QueuedMessage acknowledge(Address device, long seq) {
+        if (!index.remove(device, seq)) {
+            return null;
+        }
+        QueuedMessage m = hot.get(seq);
+        hot.remove(seq);
+        if (m == null) {
+            m = new QueuedMessage(seq, device, device, "", "unknown", 0, null);
+            List<QueuedMessage> loaded = fromJournal(device, seq - 1, 1);
+            if (!loaded.isEmpty() && loaded.get(0).seq() == seq) {
+                m = loaded.get(0);
+            }
+        }
+        committer.delete(m);
+        return m;
+    }
+
+    @Override
+    public int depth(Address device) {
+        return index.depth(device);
+    }
+
+    @Override
+    public synchronized boolean isDuplicate(Address sender, String messageId) {
+        Long at = recentIds.get(sender + "|" + messageId);
+        return at != null && at >= System.currentTimeMillis() - duplicateWindowMs;
+    }
+
+    private void expire(long retentionMs) {
+        long cutoff = System.currentTimeMillis() - retentionMs;
+        try {
+            int durable = journal.expire(cutoff);
+            int indexed = index.expire(cutoff);
+            if (durable > 0 || indexed > 0) {
+                LOG.info("Expired {} undelivered messages older than the retention", Math.max(durable, indexed));
+            }
+        } catch (StoreException e) {
+            LOG.warn("Expiry failed; retrying next run: {}", e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package dev.switchboard.offline.internal;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.switchboard.api.offline.QueueFullException;
+import dev.switchboard.api.stanza.Address;
+import dev.switchboard.api.state.StateVault;
+import dev.switchboard.api.store.QueuedMessage;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class OfflineQueuesTest {
+
+    private final MemoryMessageJournal journal = new MemoryMessageJournal();
+    private final Map<String, StateVault.Snapshot> vaultData = new ConcurrentHashMap<>();
+    private final StateVault vault = new StateVault() {
+        @Override
+        public void put(String key, int shapeVersion, Map<String, Object> data) {
+            vaultData.put(key, new Snapshot(shapeVersion, data));
+        }
+
+        @Override
+        public Optional<Snapshot> take(String key) {
+            return Optional.ofNullable(vaultData.remove(key));
+        }
+    };
+    private final Address alice = new Address("1001", 0);
+    private final Address bob = new Address("2002", 0);
+    private OfflineQueues queues;
+
+    private OfflineQueues open(Map<String, Object> config) throws Exception {
+        OfflineConfiguration c = (OfflineConfiguration) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {OfflineConfiguration.class}, (p, m, a) -> m.getName().equals("annotationType")
+                        ? OfflineConfiguration.class : config.getOrDefault(m.getName(), m.getDefaultValue()));
+        return new OfflineQueues(journal, vault, c);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        if (queues != null) {
+            queues.deactivate();
+        }
+    }
+
+    private QueuedMessage msg(String id, int size) {
+        return new QueuedMessage(0, bob, alice, id, "message", System.currentTimeMillis(), new byte[size]);
+    }
+
+    private List<QueuedMessage> enqueue(QueuedMessage... ms) throws Exception {
+        return queues.enqueue(List.of(ms)).toCompletableFuture().get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void queuedMessagesAreDurableOrderedAndDeletedWhenConfirmed() throws Exception {
+        queues = open(Map.of());
+        List<QueuedMessage> first = enqueue(msg("a", 1), msg("b", 1));
+        enqueue(msg("c", 1));
+        assertEquals(3, journal.size(), "durable before the stage completes");
+        assertEquals(List.of("a", "b", "c"), queues.pending(bob, 0, 10).stream().map(QueuedMessage::id).toList());
+        assertTrue(first.get(0).seq() < first.get(1).seq());
+        assertEquals("a", queues.acknowledge(bob, first.get(0).seq()).id());
+        assertNull(queues.acknowledge(bob, first.get(0).seq()), "a second confirmation changes nothing");
+        assertEquals(List.of("b", "c"), queues.pending(bob, 0, 10).stream().map(QueuedMessage::id).toList());
+        assertEquals(2, queues.depth(bob));
+    }
+
+    @Test
+    void aNewRevisionRebuildsTheQueuesFromTheJournalAndContinuesTheSequence() throws Exception {
+        queues = open(Map.of());
+        List<QueuedMessage> before = enqueue(msg("a", 1), msg("b", 1));
+        queues.deactivate();
+        queues = open(Map.of());
+        assertEquals(List.of("a", "b"), queues.pending(bob, 0, 10).stream().map(QueuedMessage::id).toList());
+        long next = enqueue(msg("c", 1)).get(0).seq();
+        assertTrue(next > before.get(1).seq());
+        assertTrue(queues.isDuplicate(alice, "a"), "recent ids are handed over too");
+    }
+
+    @Test
+    void aFullQueueRefusesInsteadOfDropping() throws Exception {
+        queues = open(Map.of("maxMessagesPerDevice", 2));
+        enqueue(msg("a", 1), msg("b", 1));
+        CompletableFuture<List<QueuedMessage>> third = queues.enqueue(List.of(msg("c", 1))).toCompletableFuture();
+        ExecutionException e = assertThrows(ExecutionException.class, () -> third.get(5, TimeUnit.SECONDS));
+        assertInstanceOf(QueueFullException.class, e.getCause());
+        assertEquals(2, queues.depth(bob));
+    }
+
+    @Test
+    void aStoreOutageFailsTheEnqueueSoTheSenderIsNotAcknowledged() throws Exception {
+        queues = open(Map.of());
+        journal.down = true;
+        CompletableFuture<List<QueuedMessage>> f = queues.enqueue(List.of(msg("a", 1))).toCompletableFuture();
+        assertThrows(ExecutionException.class, () -> f.get(5, TimeUnit.SECONDS));
+        assertEquals(0, queues.depth(bob));
+        assertFalse(queues.isDuplicate(alice, "a"), "a failed message may be sent again");
+        journal.down = false;
+        enqueue(msg("a", 1));
+        assertTrue(queues.isDuplicate(alice, "a"));
+    }
+
+    @Test
+    void concurrentEnqueuesShareCommits() throws Exception {
+        queues = open(Map.of());
+        List<CompletableFuture<List<QueuedMessage>>> all = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            all.add(queues.enqueue(List.of(msg("m" + i, 10))).toCompletableFuture());
+        }
+        for (CompletableFuture<List<QueuedMessage>> f : all) {
+            f.get(10, TimeUnit.SECONDS);
+        }
+        assertEquals(2000, queues.depth(bob));
+        assertTrue(journal.appends < 2000, "group commit folds enqueues: " + journal.appends + " commits");
+        List<QueuedMessage> pending = queues.pending(bob, 0, 5000);
+        for (int i = 1; i < pending.size(); i++) {
+            assertTrue(pending.get(i - 1).seq() < pending.get(i).seq());
+        }
+    }
+
+    @Test
+    void oldMessagesAreServedFromTheJournalWhenTheHotTierForgotThem() throws Exception {
+        queues = open(Map.of("hotEntries", 1));
+        enqueue(msg("a", 1), msg("b", 1), msg("c", 1));
+        assertEquals(List.of("a", "b", "c"), queues.pending(bob, 0, 10).stream().map(QueuedMessage::id).toList());
+    }
+}

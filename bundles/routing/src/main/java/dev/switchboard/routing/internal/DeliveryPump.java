@@ -1,0 +1,100 @@
+package dev.switchboard.routing.internal;
+
+import dev.switchboard.api.offline.OfflineStore;
+import dev.switchboard.api.session.SessionDirectory;
+import dev.switchboard.api.stanza.Address;
+import dev.switchboard.api.stanza.Node;
+import dev.switchboard.api.store.QueuedMessage;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Hands each online device its queue, in order, keeping at most {@link #WINDOW} unconfirmed
+ * stanzas on the wire. Runs only on the device's lane, so a device's queue is never read twice at
+ * once; cursors are plain longs, handed to the next revision through the vault.
+ */
+final class DeliveryPump {
+
+    static final int WINDOW = 64;
+
+    /** Per online device: {last seq written to it, how many of those are unconfirmed}. */
+    private final Map<Address, long[]> cursors = new ConcurrentHashMap<>();
+    private final SessionDirectory directory;
+    private final ServiceGate<OfflineStore> offline;
+
+    DeliveryPump(SessionDirectory directory, ServiceGate<OfflineStore> offline) {
+        this.directory = directory;
+        this.offline = offline;
+    }
+
+    /** A device logged in (again): what it had on the wire before is sent again from its queue. */
+    void online(Address device) {
+        cursors.put(device, new long[2]);
+    }
+
+    /** Writes what waits for a device, up to the window. Call on the device's lane. */
+    void pump(Address device) {
+        offline.with(store -> {
+            pump(device, store);
+            return null;
+        }, null);
+    }
+
+    private void pump(Address device, OfflineStore store) {
+        long[] cursor = cursors.get(device);
+        if (cursor == null) {
+            return;
+        }
+        while (cursor[1] < WINDOW) {
+            List<QueuedMessage> batch = store.pending(device, cursor[0], (int) (WINDOW - cursor[1]));
+            if (batch.isEmpty()) {
+                return;
+            }
+            for (QueuedMessage m : batch) {
+                if (!directory.deliver(device, stanza(m))) {
+                    cursors.remove(device, cursor); // gone offline: its queue waits for the next login
+                    return;
+                }
+                cursor[0] = m.seq();
+                cursor[1]++;
+            }
+        }
+    }
+
+    /** The device confirmed a stanza; frees a window slot. Call on the device's lane. */
+    void confirmed(Address device, long seq) {
+        long[] cursor = cursors.get(device);
+        if (cursor != null && seq <= cursor[0] && cursor[1] > 0) {
+            cursor[1]--;
+        }
+    }
+
+    static Node stanza(QueuedMessage m) {
+        String seq = Long.toString(m.seq());
+        String t = Long.toString(m.acceptedAtMs());
+        if ("message".equals(m.kind())) {
+            return Node.withContent("message", m.body(), "from", m.from().toString(), "id", m.id(), "seq", seq, "t", t);
+        }
+        return Node.of("receipt", "type", m.kind(), "from", m.from().toString(), "id", m.id(), "seq", seq, "t", t);
+    }
+
+    Map<String, Object> snapshot() {
+        Map<String, Object> out = new HashMap<>();
+        cursors.forEach((d, c) -> out.put(d.toString(), c.clone()));
+        return out;
+    }
+
+    void restore(Map<String, Object> data) {
+        data.forEach((d, c) -> {
+            if (c instanceof long[] cursor && cursor.length == 2) {
+                cursors.put(Address.parse(d), cursor.clone());
+            }
+        });
+    }
+
+    Iterable<Address> onlineDevices() {
+        return cursors.keySet();
+    }
+}

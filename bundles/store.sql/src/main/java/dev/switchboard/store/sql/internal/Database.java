@@ -1,0 +1,68 @@
+package dev.switchboard.store.sql.internal;
+
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The configured database: one pool and one schema for the account store and the message journal.
+ * A bad configuration throws from activate, so no half-working store is offered; an unreachable
+ * database does not: operations fail as unavailable until it answers, and the schema is brought
+ * up to date on first contact. Environment variables SB_DB_URL, SB_DB_USER, SB_DB_PASSWORD
+ * override the configuration.
+ */
+@Component(service = Database.class, configurationPid = "dev.switchboard.store.sql")
+@Designate(ocd = StoreConfiguration.class)
+public final class Database {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
+    private final HikariDataSource pool;
+    final boolean embedded;
+    final Jdbc jdbc;
+
+    @Activate
+    public Database(StoreConfiguration config, BundleContext context) throws Exception {
+        String configured = env("SB_DB_URL", config.url());
+        String url = configured.isBlank() ? DataSources.embeddedUrl(context.getProperty("switchboard.home")) : configured;
+        embedded = url.startsWith("jdbc:h2:");
+        pool = DataSources.pooled(url, env("SB_DB_USER", config.user()), env("SB_DB_PASSWORD", config.password()),
+                config.maxConnections(), config.connectionTimeoutMs());
+        jdbc = new Jdbc(pool, new Migrator(pool, DataSources.redact(url)));
+        try {
+            jdbc.migrate();
+        } catch (Jdbc.MigrationFailure e) {
+            LOG.warn("Database {} not reachable yet ({}); will retry on first use", DataSources.redact(url), e.getMessage());
+        }
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+
+    /**
+     * Closes the database. The embedded one is shut down explicitly, so its file is closed before a
+     * new revision of this bundle opens it: closing the pool alone leaves H2 closing the file in the
+     * background, and two engines on one file corrupt it.
+     */
+    @Deactivate
+    void deactivate() {
+        if (embedded) {
+            try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+                s.execute("SHUTDOWN");
+            } catch (SQLException e) {
+                LOG.warn("Embedded database did not shut down cleanly: {}", e.getMessage());
+            }
+        }
+        pool.close();
+    }
+}

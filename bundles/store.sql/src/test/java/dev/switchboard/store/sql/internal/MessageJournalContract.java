@@ -1,0 +1,73 @@
+package dev.switchboard.store.sql.internal;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.switchboard.api.stanza.Address;
+import dev.switchboard.api.store.QueuedMessage;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The message journal's behaviour, run against each real database by a subclass. */
+abstract class MessageJournalContract {
+
+    protected SqlMessageJournal journal;
+    private final Address bob = new Address("2002", 0);
+    private final Address bobPhone = new Address("2002", 1);
+    private final Address alice = new Address("1001", 0);
+
+    protected abstract DataSource emptyDatabase() throws Exception;
+
+    @BeforeEach
+    void open() throws Exception {
+        DataSource ds = emptyDatabase();
+        journal = new SqlMessageJournal(new Jdbc(ds, new Migrator(ds, getClass().getSimpleName())), ds instanceof org.h2.jdbcx.JdbcDataSource);
+    }
+
+    private QueuedMessage message(long seq, Address to, String id, int bodySize) {
+        return new QueuedMessage(seq, to, alice, id, "message", 1000 + seq, new byte[bodySize]);
+    }
+
+    @Test
+    void messagesComeBackInOrderPerDevice() throws Exception {
+        journal.append(List.of(message(1, bob, "a", 10), message(2, bobPhone, "a", 10), message(3, bob, "b", 20)));
+        journal.append(List.of(message(4, bob, "c", 1 << 20)));
+        List<QueuedMessage> forBob = journal.load(bob, 0, 10);
+        assertEquals(List.of(1L, 3L, 4L), forBob.stream().map(QueuedMessage::seq).toList());
+        assertEquals("b", forBob.get(1).id());
+        assertEquals(1 << 20, forBob.get(2).body().length, "a 1 MiB body fits");
+        assertEquals(List.of(3L), journal.load(bob, 1, 1).stream().map(QueuedMessage::seq).toList());
+        assertEquals(4, journal.maxSeq());
+        assertEquals(4, journal.index().size());
+    }
+
+    @Test
+    void deliveredMessagesAreDeletedAndSequenceNumbersNeverReused() throws Exception {
+        journal.append(List.of(message(1, bob, "a", 1), message(2, bob, "b", 1)));
+        journal.remove(journal.load(bob, 0, 10));
+        assertEquals(List.of(), journal.load(bob, 0, 10));
+        assertEquals(2, journal.maxSeq(), "the high-water mark stays after the queue drains");
+    }
+
+    @Test
+    void oldMessagesExpireAndDeletedUsersLoseTheirQueues() throws Exception {
+        journal.append(List.of(message(1, bob, "old", 1), message(5000, bob, "new", 1), message(2, alice, "x", 1)));
+        assertEquals(1, journal.expire(1001 + 1));
+        assertEquals(List.of("new"), journal.load(bob, 0, 10).stream().map(QueuedMessage::id).toList());
+        assertEquals(1, journal.removeUser("2002"));
+        assertEquals(1, journal.index().size());
+    }
+
+    @Test
+    void bigBatchesCommitInOneGo() throws Exception {
+        List<QueuedMessage> batch = new ArrayList<>();
+        for (int i = 1; i <= 5000; i++) {
+            batch.add(message(i, i % 2 == 0 ? bob : bobPhone, "m" + i, 30));
+        }
+        journal.append(batch);
+        assertEquals(2500, journal.load(bob, 0, 10_000).size());
+        assertEquals(5000, journal.maxSeq());
+    }
+}

@@ -1,0 +1,91 @@
+package dev.switchboard.itest;
+
+import static org.junit.Assert.*;
+
+import dev.switchboard.client.SwitchboardClient;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Test;
+
+/**
+ * Issue #4's durability test on the exported runtime: 10,000 messages to an offline user, every
+ * ack received, then {@code kill -9}; after a restart the user receives all of them exactly once
+ * and in order, and once confirmed they are deleted (still gone after a restart).
+ */
+public class OfflineDurabilityIT {
+
+    private static final String SENDER = "15550000301";
+    private static final String RECIPIENT = "15550000302";
+    private static final int COUNT = 10_000;
+
+    private RuntimeProcess server;
+
+    @Before
+    public void start() throws Exception {
+        server = new RuntimeProcess("OfflineDurabilityIT");
+        String out = ManagementShell.run(server.socket(), "sb:user add " + SENDER + " sender-password",
+                "sb:user add " + RECIPIENT + " recipient-password");
+        assertTrue(out, out.contains("created account " + RECIPIENT));
+    }
+
+    @After
+    public void stop() throws Exception {
+        server.close();
+    }
+
+    private SwitchboardClient connect() throws Exception {
+        return SwitchboardClient.connect(new InetSocketAddress("127.0.0.1", server.port), null);
+    }
+
+    @Test
+    public void acknowledgedMessagesSurviveKillNineAndArriveOnceInOrder() throws Exception {
+        AtomicLong acked = new AtomicLong();
+        try (SwitchboardClient sender = connect()) {
+            sender.login(SENDER, 0, "sender-password");
+            Chatter chatter = new Chatter(sender, RECIPIENT, 64, COUNT, 120_000, acked);
+            Thread t = new Thread(chatter, "sender");
+            t.start();
+            t.join(120_000);
+            assertTrue("every message acknowledged", chatter.awaitAllAcked(60_000));
+            assertEquals(List.of(), chatter.ackErrors);
+            assertEquals(COUNT, chatter.acked.size());
+        }
+        assertEquals(RECIPIENT + "/0 " + COUNT, queueDepth());
+
+        server.kill();
+        server.start();
+        assertEquals("all queued messages survived kill -9", RECIPIENT + "/0 " + COUNT, queueDepth());
+
+        try (SwitchboardClient recipient = connect()) {
+            recipient.login(RECIPIENT, 0, "recipient-password");
+            List<Long> ids = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            while (ids.size() < COUNT && System.nanoTime() < deadline) {
+                ids.addAll(Chatter.receivedFrom(recipient, SENDER));
+                Thread.onSpinWait();
+            }
+            assertEquals(COUNT, ids.size());
+            for (int i = 0; i < COUNT; i++) {
+                assertEquals("message " + (i + 1) + " exactly once, in order", i + 1L, (long) ids.get(i));
+            }
+            SwitchboardTestSupport.await("confirmed messages to be deleted", Duration.ofSeconds(60),
+                    () -> queueDepth().equals(RECIPIENT + "/0 0"));
+        }
+        server.close(); // an orderly stop this time: the last deletes are committed
+        server.start();
+        assertEquals("deleted for good, not only in memory", RECIPIENT + "/0 0", queueDepth());
+    }
+
+    private String queueDepth() {
+        try {
+            return ManagementShell.run(server.socket(), "sb:queue " + RECIPIENT + "/0").trim();
+        } catch (java.io.IOException e) {
+            return e.toString();
+        }
+    }
+}

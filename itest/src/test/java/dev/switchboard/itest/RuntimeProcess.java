@@ -1,0 +1,74 @@
+package dev.switchboard.itest;
+
+import static org.junit.Assert.assertTrue;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/** The exported runtime ({@code run/target/switchboard.jar}) as a separate process in a home of its own. */
+final class RuntimeProcess implements AutoCloseable {
+
+    static final String ROOT = System.getProperty("sb.root", "..");
+
+    final Path home;
+    final int port;
+    private Process process;
+
+    RuntimeProcess(String name) throws Exception {
+        Path homes = Path.of(System.getProperty("sb.itest.dir", "target/itest-homes"));
+        Files.createDirectories(homes);
+        home = Files.createTempDirectory(homes, name + "-");
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        start();
+    }
+
+    /** Starts the server in this home and waits until it serves. */
+    void start() throws Exception {
+        Path jar = Path.of(ROOT, "run/target/switchboard.jar").toAbsolutePath().normalize();
+        assertTrue("the exported runtime is built first: " + jar, Files.exists(jar));
+        Files.deleteIfExists(socket());
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", jar.toString());
+        builder.environment().put("SB_PORT", String.valueOf(port));
+        process = builder.directory(home.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("server.log").toFile())).start();
+        SwitchboardTestSupport.await("the server to listen on " + port, Duration.ofSeconds(60), this::listening);
+        SwitchboardTestSupport.await("the management socket", Duration.ofSeconds(30), () -> Files.exists(socket()));
+    }
+
+    Path socket() {
+        return home.resolve("data/ctl/shell.sock");
+    }
+
+    private boolean listening() {
+        assertTrue("server exited early; see " + home.resolve("server.log"), process.isAlive());
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** kill -9: no shutdown hook, no flush, nothing graceful. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+}

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Re-measures the figures in docs/BENCHMARKS.md. Starts a fresh server (exported runtime) per
+# figure in a scratch home, runs the load generator RUNS times, and prints the results.json
+# summaries. Loopback only. Usage: loadgen/benchmarks.sh [RUNS] (default 3). Takes ~10 minutes.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs="${1:-3}"
+root="$(pwd)"
+server_jar="$root/run/target/switchboard.jar"
+loadgen=(java -jar "$root/loadgen/target/loadgen.jar")
+scratch="$(mktemp -d /tmp/sb-bench.XXXXXX)"
+[ -f "$server_jar" ] && [ -f "$root/loadgen/target/loadgen.jar" ] || mvn -B -q -DskipTests install
+
+start_server() {
+  rm -rf "$scratch/home" && mkdir -p "$scratch/home"
+  (cd "$scratch/home" && exec java -jar "$server_jar" >server.log 2>&1 </dev/null) &
+  server_pid=$!
+  for _ in $(seq 1 60); do [ -S "$scratch/home/data/ctl/shell.sock" ] && break; sleep 1; done
+  sleep 2
+}
+stop_server() { kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; }
+trap stop_server EXIT
+run() { # name, loadgen args...
+  local name=$1; shift
+  for i in $(seq 1 "$runs"); do
+    start_server
+    (cd "$scratch/home" && "${loadgen[@]}" --out "$scratch/$name-$i" "$@" >"$scratch/$name-$i.log" 2>&1) || echo "$name run $i failed: see $scratch/$name-$i.log"
+    stop_server
+    echo "== $name run $i"; sed -n '/"summary"/,/}/p' "$scratch/$name-$i/results.json" | tr -d '\n' | tr -s ' '; echo
+  done
+}
+run idle-1000 --scenario idle -n 1000 --seconds 3
+run idle-19000 --scenario idle -n 19000 -w 3 --seconds 3
+run saturation --scenario pairs -n 2000 -w 2 --window 16 --seconds 20
+run rate-20k --scenario pairs -n 2000 -w 2 --rate 20000 --seconds 30
+run logins --scenario logins -n 10000 -w 2 --seconds 1
+run swap --scenario swap -n 2000 -w 2 --rate 20000 --seconds 40 --swap-at 10,15,20,25,30,35 \
+  --swap-jar "$root/bundles/routing/target/switchboard-routing-0.1.0-SNAPSHOT.jar,$root/bundles/protocol.binary/target/switchboard-protocol.binary-0.1.0-SNAPSHOT.jar,$root/bundles/auth/target/switchboard-auth-0.1.0-SNAPSHOT.jar"
+echo "results and charts under $scratch"
