@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Re-measures the figures in docs/BENCHMARKS.md. Starts a fresh server (exported runtime) per
 # figure in a scratch home, runs the load generator RUNS times, and prints the results.json
-# summaries. Loopback only. Usage: loadgen/benchmarks.sh [RUNS] (default 3). Takes ~10 minutes.
+# summaries. Loopback only. Usage: loadgen/benchmarks.sh [RUNS [FIGURE...]] (default 3, all
+# figures: idle-1000 idle-19000 saturation rate-20k logins swap). All figures take ~10 minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${1:-3}"
+shift || true
+only=" $* "
 root="$(pwd)"
 server_jar="$root/run/target/switchboard.jar"
 loadgen=(java -jar "$root/loadgen/target/loadgen.jar")
@@ -22,6 +25,7 @@ stop_server() { kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/de
 trap stop_server EXIT
 run() { # name, loadgen args...
   local name=$1; shift
+  [ "$only" = "  " ] || [[ "$only" == *" $name "* ]] || return 0
   for i in $(seq 1 "$runs"); do
     start_server
     (cd "$scratch/home" && "${loadgen[@]}" --out "$scratch/$name-$i" "$@" >"$scratch/$name-$i.log" 2>&1) || echo "$name run $i failed: see $scratch/$name-$i.log"
