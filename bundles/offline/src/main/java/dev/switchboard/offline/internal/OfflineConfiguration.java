@@ -22,6 +22,9 @@ public @interface OfflineConfiguration {
     @AttributeDefinition(description = "Seconds a message stays in the hot tier", min = "1")
     int hotSeconds() default 60;
 
+    @AttributeDefinition(description = "Milliseconds a queued message may wait for its device's confirmation before it is written to the journal; 0 writes at once", min = "0")
+    int persistDelayMs() default 50;
+
     @AttributeDefinition(description = "Most messages written in one durable commit", min = "1")
     int maxBatch() default 2000;
 

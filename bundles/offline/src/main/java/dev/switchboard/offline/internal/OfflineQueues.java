@@ -35,12 +35,30 @@ import org.slf4j.LoggerFactory;
 /**
  * Store-and-forward queues: the durable tier is the message journal (group-committed), the hot
  * tier an Ehcache of recently queued messages, and the index of what waits for whom is rebuilt
- * from the journal at activation. Sequence numbers and recent message ids are handed to the next
- * revision through the state vault.
+ * from the journal at activation. A queued message is handed out at once; it is written to the
+ * journal only if its device has not confirmed it within {@code persistDelayMs}, and its sender's
+ * stage completes when every copy is either confirmed or written (docs/OFFLINE.md). Sequence
+ * numbers and recent message ids are handed to the next revision through the state vault.
  */
 @Component(service = OfflineStore.class, configurationPid = "dev.switchboard.offline")
 @Designate(ocd = OfflineConfiguration.class)
-public final class OfflineQueues implements OfflineStore {
+public final class OfflineQueues implements OfflineStore, GroupCommitter.Source {
+
+    /** One enqueue call: its sender's stage completes when each of its copies is confirmed or written. */
+    private static final class Batch {
+        final List<QueuedMessage> messages;
+        final CompletableFuture<List<QueuedMessage>> done = new CompletableFuture<>();
+        final java.util.concurrent.atomic.AtomicInteger open;
+
+        Batch(List<QueuedMessage> messages) {
+            this.messages = messages;
+            this.open = new java.util.concurrent.atomic.AtomicInteger(messages.size());
+        }
+    }
+
+    /** A copy not written yet: written when due, unless its device confirms it first. */
+    private record Unwritten(QueuedMessage message, Batch batch, long dueNanos) {
+    }
 
     private static final Logger LOG = LoggerFactory.getLogger(OfflineQueues.class);
     private static final String VAULT_KEY = "dev.switchboard.offline";
@@ -54,6 +72,11 @@ public final class OfflineQueues implements OfflineStore {
     private final Map<String, Long> recentIds;
     private final long duplicateWindowMs;
     private final GroupCommitter committer;
+    private final long persistDelayNanos;
+    private final Map<Long, Unwritten> unwritten = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Queue<Unwritten> writeOrder = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Copies taken by the committer and not yet reported, by seq. */
+    private final Map<Long, Batch> writing = new java.util.concurrent.ConcurrentHashMap<>();
     private final ScheduledExecutorService expiry;
     private long nextSeq;
 
@@ -87,7 +110,8 @@ public final class OfflineQueues implements OfflineStore {
         waiting.forEach(index::add);
         long restored = waiting.size();
         this.nextSeq = Math.max(journal.maxSeq(), handed.get("seq") instanceof Long s ? s : 0L);
-        this.committer = new GroupCommitter(journal, config.maxBatch(), this::committed);
+        this.persistDelayNanos = TimeUnit.MILLISECONDS.toNanos(config.persistDelayMs());
+        this.committer = new GroupCommitter(journal, config.maxBatch(), this);
         long retentionMs = TimeUnit.DAYS.toMillis(config.retentionDays());
         this.expiry = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "sb-offline-expiry");
@@ -162,24 +186,76 @@ public final class OfflineQueues implements OfflineStore {
             }
         }
         List<QueuedMessage> numbered = new ArrayList<>(messages.size());
+        Batch batch;
         synchronized (this) {
-            // numbering and handing to the committer under one lock keeps commit order = sequence order
+            // numbering and indexing under one lock keeps each device's queue in sequence order
             for (QueuedMessage m : messages) {
                 numbered.add(m.withSeq(++nextSeq));
             }
-            return committer.append(numbered);
+            batch = new Batch(numbered);
+            long due = System.nanoTime() + persistDelayNanos;
+            for (QueuedMessage m : numbered) {
+                index.add(m);
+                hot.put(m.seq(), m);
+                Unwritten u = new Unwritten(m, batch, due);
+                unwritten.put(m.seq(), u);
+                writeOrder.add(u);
+            }
+        }
+        if (persistDelayNanos == 0) {
+            committer.nudge();
+        }
+        return batch.done;
+    }
+
+    @Override
+    public List<QueuedMessage> takeDue(long nowNanos, int max) {
+        List<QueuedMessage> due = new ArrayList<>();
+        boolean everything = nowNanos == Long.MAX_VALUE;
+        while (due.size() < max) {
+            Unwritten u = writeOrder.peek();
+            if (u == null || (!everything && u.dueNanos() - nowNanos > 0)) {
+                break;
+            }
+            writeOrder.poll();
+            if (unwritten.remove(u.message().seq(), u)) {
+                writing.put(u.message().seq(), u.batch());
+                due.add(u.message());
+            }
+        }
+        return due;
+    }
+
+    @Override
+    public void persisted(List<QueuedMessage> messages) {
+        for (QueuedMessage m : messages) {
+            Batch b = writing.remove(m.seq());
+            if (b != null) {
+                resolve(b);
+            }
         }
     }
 
-    /** On the committer thread, after a commit: make the messages visible, remember message ids. */
-    private void committed(List<QueuedMessage> messages) {
-        long now = System.currentTimeMillis();
+    @Override
+    public void failed(List<QueuedMessage> messages, Exception cause) {
         for (QueuedMessage m : messages) {
-            index.add(m);
-            hot.put(m.seq(), m);
+            Batch b = writing.remove(m.seq());
+            index.remove(m.to(), m.seq());
+            hot.remove(m.seq());
+            if (b != null) {
+                b.done.completeExceptionally(cause);
+            }
         }
+    }
+
+    /** One copy of a batch is safe (confirmed or written); the last one completes the sender's stage. */
+    private void resolve(Batch b) {
+        if (b.open.decrementAndGet() != 0) {
+            return;
+        }
+        long now = System.currentTimeMillis();
         synchronized (this) {
-            for (QueuedMessage m : messages) {
+            for (QueuedMessage m : b.messages) {
                 if ("message".equals(m.kind())) {
                     recentIds.put(m.from() + "|" + m.id(), now);
                 }
@@ -189,6 +265,7 @@ public final class OfflineQueues implements OfflineStore {
                 it.remove();
             }
         }
+        b.done.complete(b.messages);
     }
 
     @Override
@@ -223,6 +300,11 @@ public final class OfflineQueues implements OfflineStore {
         }
         QueuedMessage m = hot.get(seq);
         hot.remove(seq);
+        Unwritten u = unwritten.remove(seq);
+        if (u != null) {
+            resolve(u.batch()); // confirmed before it was due for writing: never touches the journal
+            return u.message();
+        }
         if (m == null) {
             m = new QueuedMessage(seq, device, device, "", "unknown", 0, null);
             List<QueuedMessage> loaded = fromJournal(device, seq - 1, 1);

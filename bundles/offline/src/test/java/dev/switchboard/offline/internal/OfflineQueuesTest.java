@@ -64,7 +64,7 @@ class OfflineQueuesTest {
         queues = open(Map.of());
         List<QueuedMessage> first = enqueue(msg("a", 1), msg("b", 1));
         enqueue(msg("c", 1));
-        assertEquals(3, journal.size(), "durable before the stage completes");
+        assertEquals(3, journal.size(), "unconfirmed, so durable before the stage completes");
         assertEquals(List.of("a", "b", "c"), queues.pending(bob, 0, 10).stream().map(QueuedMessage::id).toList());
         assertTrue(first.get(0).seq() < first.get(1).seq());
         assertEquals("a", queues.acknowledge(bob, first.get(0).seq()).id());
@@ -124,6 +124,30 @@ class OfflineQueuesTest {
         for (int i = 1; i < pending.size(); i++) {
             assertTrue(pending.get(i - 1).seq() < pending.get(i).seq());
         }
+    }
+
+    @Test
+    void aMessageConfirmedBeforeItIsDueIsNeverWritten() throws Exception {
+        queues = open(Map.of("persistDelayMs", 60_000));
+        CompletableFuture<List<QueuedMessage>> f = queues.enqueue(List.of(msg("fast", 1))).toCompletableFuture();
+        QueuedMessage m = queues.pending(bob, 0, 10).get(0);
+        assertFalse(f.isDone(), "the sender waits for the confirmation or the write");
+        assertEquals("fast", queues.acknowledge(bob, m.seq()).id());
+        assertEquals("fast", f.get(5, TimeUnit.SECONDS).get(0).id());
+        assertEquals(0, journal.size());
+        assertEquals(0, journal.appends);
+        assertTrue(queues.isDuplicate(alice, "fast"));
+    }
+
+    @Test
+    void whatIsNotYetWrittenIsWrittenWhenTheStoreStops() throws Exception {
+        queues = open(Map.of("persistDelayMs", 60_000));
+        CompletableFuture<List<QueuedMessage>> f = queues.enqueue(List.of(msg("slow", 1))).toCompletableFuture();
+        queues.deactivate();
+        assertEquals(1, journal.size());
+        assertEquals("slow", f.get(5, TimeUnit.SECONDS).get(0).id());
+        queues = open(Map.of());
+        assertEquals(1, queues.depth(bob));
     }
 
     @Test

@@ -102,7 +102,12 @@ final class MessageIntake {
 
     private void enqueue(OfflineStore store, List<QueuedMessage> copies, Address from, String id) {
         inFlight.incrementAndGet();
-        store.enqueue(copies).whenComplete((queued, failure) -> {
+        var stage = store.enqueue(copies);
+        // Hand the copies out now: the sender's ack may wait for the devices' confirmations.
+        for (QueuedMessage m : copies) {
+            lanes.submit(m.to().user(), () -> pump.pump(m.to()));
+        }
+        stage.whenComplete((queued, failure) -> {
             try {
                 if (failure != null) {
                     Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
@@ -116,9 +121,6 @@ final class MessageIntake {
                 if (from != null) {
                     directory.deliver(from, ack(id, null, null));
                     routed.incrementAndGet();
-                }
-                for (QueuedMessage m : queued) {
-                    lanes.submit(m.to().user(), () -> pump.pump(m.to()));
                 }
             } finally {
                 if (inFlight.decrementAndGet() == 0) {
