@@ -75,8 +75,8 @@ public final class OfflineQueues implements OfflineStore, GroupCommitter.Source 
     private final long persistDelayNanos;
     private final Map<Long, Unwritten> unwritten = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.Queue<Unwritten> writeOrder = new java.util.concurrent.ConcurrentLinkedQueue<>();
-    /** Copies taken by the committer and not yet reported, by seq. */
-    private final Map<Long, Batch> writing = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Copies taken by the committer and not yet reported, by seq (still readable meanwhile). */
+    private final Map<Long, Unwritten> writing = new java.util.concurrent.ConcurrentHashMap<>();
     private final ScheduledExecutorService expiry;
     private long nextSeq;
 
@@ -196,7 +196,6 @@ public final class OfflineQueues implements OfflineStore, GroupCommitter.Source 
             long due = System.nanoTime() + persistDelayNanos;
             for (QueuedMessage m : numbered) {
                 index.add(m);
-                hot.put(m.seq(), m);
                 Unwritten u = new Unwritten(m, batch, due);
                 unwritten.put(m.seq(), u);
                 writeOrder.add(u);
@@ -219,7 +218,7 @@ public final class OfflineQueues implements OfflineStore, GroupCommitter.Source 
             }
             writeOrder.poll();
             if (unwritten.remove(u.message().seq(), u)) {
-                writing.put(u.message().seq(), u.batch());
+                writing.put(u.message().seq(), u);
                 due.add(u.message());
             }
         }
@@ -229,9 +228,10 @@ public final class OfflineQueues implements OfflineStore, GroupCommitter.Source 
     @Override
     public void persisted(List<QueuedMessage> messages) {
         for (QueuedMessage m : messages) {
-            Batch b = writing.remove(m.seq());
-            if (b != null) {
-                resolve(b);
+            hot.put(m.seq(), m); // not confirmed in time: its device is likely away, and back within a minute
+            Unwritten u = writing.remove(m.seq());
+            if (u != null) {
+                resolve(u.batch());
             }
         }
     }
@@ -239,11 +239,11 @@ public final class OfflineQueues implements OfflineStore, GroupCommitter.Source 
     @Override
     public void failed(List<QueuedMessage> messages, Exception cause) {
         for (QueuedMessage m : messages) {
-            Batch b = writing.remove(m.seq());
+            Unwritten u = writing.remove(m.seq());
             index.remove(m.to(), m.seq());
             hot.remove(m.seq());
-            if (b != null) {
-                b.done.completeExceptionally(cause);
+            if (u != null) {
+                u.batch().done.completeExceptionally(cause);
             }
         }
     }
@@ -272,25 +272,44 @@ public final class OfflineQueues implements OfflineStore, GroupCommitter.Source 
     public List<QueuedMessage> pending(Address device, long afterSeq, int max) {
         List<Long> seqs = index.after(device, afterSeq, max);
         List<QueuedMessage> out = new ArrayList<>(seqs.size());
+        Map<Long, QueuedMessage> fromJournal = null;
         for (Long seq : seqs) {
-            QueuedMessage m = hot.get(seq);
+            QueuedMessage m = inMemory(seq);
             if (m == null) {
-                return fromJournal(device, afterSeq, max);
+                if (fromJournal == null) {
+                    fromJournal = fromJournal(device, seq - 1, max);
+                }
+                m = fromJournal.get(seq);
+                if (m == null) {
+                    continue; // confirmed or expired since the index was read
+                }
             }
             out.add(m);
         }
         return out;
     }
 
-    private List<QueuedMessage> fromJournal(Address device, long afterSeq, int max) {
+    /** A waiting message not yet written, being written, or in the hot tier; else null. */
+    private QueuedMessage inMemory(long seq) {
+        Unwritten u = unwritten.get(seq);
+        if (u == null) {
+            u = writing.get(seq);
+        }
+        return u != null ? u.message() : hot.get(seq);
+    }
+
+    /** Written messages of a device after a seq, by seq (refilling the hot tier). */
+    private Map<Long, QueuedMessage> fromJournal(Address device, long afterSeq, int max) {
+        Map<Long, QueuedMessage> out = new HashMap<>();
         try {
-            List<QueuedMessage> loaded = journal.load(device, afterSeq, max);
-            loaded.forEach(m -> hot.put(m.seq(), m));
-            return loaded;
+            for (QueuedMessage m : journal.load(device, afterSeq, max)) {
+                hot.put(m.seq(), m);
+                out.put(m.seq(), m);
+            }
         } catch (StoreException e) {
             LOG.warn("Cannot read the queue of {} now: {}", device, e.getMessage());
-            return List.of();
         }
+        return out;
     }
 
     @Override
@@ -298,19 +317,18 @@ public final class OfflineQueues implements OfflineStore, GroupCommitter.Source 
         if (!index.remove(device, seq)) {
             return null;
         }
-        QueuedMessage m = hot.get(seq);
-        hot.remove(seq);
         Unwritten u = unwritten.remove(seq);
         if (u != null) {
             resolve(u.batch()); // confirmed before it was due for writing: never touches the journal
             return u.message();
         }
+        QueuedMessage m = inMemory(seq);
+        hot.remove(seq);
+        if (m == null) {
+            m = fromJournal(device, seq - 1, 1).get(seq);
+        }
         if (m == null) {
             m = new QueuedMessage(seq, device, device, "", "unknown", 0, null);
-            List<QueuedMessage> loaded = fromJournal(device, seq - 1, 1);
-            if (!loaded.isEmpty() && loaded.get(0).seq() == seq) {
-                m = loaded.get(0);
-            }
         }
         committer.delete(m);
         return m;
