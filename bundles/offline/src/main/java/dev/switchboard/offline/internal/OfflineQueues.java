@@ -134,6 +134,8 @@ public final class OfflineQueues implements OfflineStore, GroupCommitter.Source 
         Map<String, Object> state = new HashMap<>();
         synchronized (this) {
             state.put("seq", nextSeq);
+        }
+        synchronized (recentIds) {
             state.put("recentIds", new HashMap<>(recentIds));
         }
         vault.put(VAULT_KEY, STATE_SHAPE, state);
@@ -254,7 +256,7 @@ public final class OfflineQueues implements OfflineStore, GroupCommitter.Source 
             return;
         }
         long now = System.currentTimeMillis();
-        synchronized (this) {
+        synchronized (recentIds) {
             for (QueuedMessage m : b.messages) {
                 if ("message".equals(m.kind())) {
                     recentIds.put(m.from() + "|" + m.id(), now);
@@ -340,8 +342,11 @@ public final class OfflineQueues implements OfflineStore, GroupCommitter.Source 
     }
 
     @Override
-    public synchronized boolean isDuplicate(Address sender, String messageId) {
-        Long at = recentIds.get(sender + "|" + messageId);
+    public boolean isDuplicate(Address sender, String messageId) {
+        Long at;
+        synchronized (recentIds) {
+            at = recentIds.get(sender + "|" + messageId);
+        }
         return at != null && at >= System.currentTimeMillis() - duplicateWindowMs;
     }
 
