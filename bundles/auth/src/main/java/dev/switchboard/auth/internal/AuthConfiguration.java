@@ -28,6 +28,6 @@ public @interface AuthConfiguration {
     @AttributeDefinition(description = "First lockout after the allowance, in milliseconds; doubles with each further failure", min = "100")
     long lockoutMs() default 1000;
 
-    @AttributeDefinition(description = "Credential lookups kept in the in-memory cache", min = "0")
-    int cacheEntries() default 100_000;
+    @AttributeDefinition(description = "Accounts whose credentials and device lists the in-memory cache keeps", min = "0")
+    int cacheEntries() default 10_000;
 }

@@ -23,9 +23,9 @@ final class Connection {
     /** Bytes read but not yet decoded (a partial frame, or everything while no codec is bound). */
     ByteBuffer inbound;
     /** Decoded stanzas not yet handed to a service, in arrival order. */
-    final ArrayDeque<Node> pending = new ArrayDeque<>(2);
+    final ArrayDeque<Node> pending = new ArrayDeque<>(1);
     /** Stanzas to write that wait for a codec; also the lock that orders writes. */
-    final ArrayDeque<Node> outbound = new ArrayDeque<>(0);
+    final ArrayDeque<Node> outbound = new ArrayDeque<>(1);
     /** A login step or account request is being worked on; later stanzas wait behind it. */
     boolean busy;
     /** What the authenticator asked to keep between login steps (plain strings). */

@@ -13,8 +13,8 @@ final class SessionTable {
 
     private final Set<Connection> open = ConcurrentHashMap.newKeySet();
     private final Map<Address, Connection> byDevice = new ConcurrentHashMap<>();
-    /** Devices per user, so a user's devices are found without a scan. */
-    private final Map<String, Set<Integer>> devicesByUser = new ConcurrentHashMap<>();
+    /** Devices per user (sorted, copied on change: users have one to five), found without a scan. */
+    private final Map<String, int[]> devicesByUser = new ConcurrentHashMap<>();
 
     void opened(Connection c) {
         open.add(c);
@@ -23,7 +23,7 @@ final class SessionTable {
     /** Registers a login; an older session of the same device is returned so it can be closed. */
     Connection loggedIn(Connection c) {
         Address a = c.address;
-        devicesByUser.computeIfAbsent(a.user(), u -> ConcurrentHashMap.newKeySet()).add(a.device());
+        devicesByUser.compute(a.user(), (u, devices) -> with(devices, a.device()));
         Connection previous = byDevice.put(a, c);
         return previous == c ? null : previous;
     }
@@ -32,12 +32,7 @@ final class SessionTable {
         open.remove(c);
         Address a = c.address;
         if (a != null && byDevice.remove(a, c)) {
-            devicesByUser.computeIfPresent(a.user(), (u, set) -> {
-                if (!byDevice.containsKey(a)) {
-                    set.remove(a.device());
-                }
-                return set.isEmpty() ? null : set;
-            });
+            devicesByUser.computeIfPresent(a.user(), (u, devices) -> byDevice.containsKey(a) ? devices : without(devices, a.device()));
         }
     }
 
@@ -46,12 +41,42 @@ final class SessionTable {
     }
 
     List<Address> devicesOf(String user) {
-        Set<Integer> set = devicesByUser.get(user);
-        if (set == null) {
+        int[] devices = devicesByUser.get(user);
+        if (devices == null) {
             return List.of();
         }
-        List<Address> out = new ArrayList<>(set.size());
-        set.stream().sorted().forEach(d -> out.add(new Address(user, d)));
+        List<Address> out = new ArrayList<>(devices.length);
+        for (int d : devices) {
+            out.add(new Address(user, d));
+        }
+        return out;
+    }
+
+    private static int[] with(int[] devices, int device) {
+        if (devices == null) {
+            return new int[] {device};
+        }
+        if (java.util.Arrays.binarySearch(devices, device) >= 0) {
+            return devices;
+        }
+        int[] out = java.util.Arrays.copyOf(devices, devices.length + 1);
+        out[devices.length] = device;
+        java.util.Arrays.sort(out);
+        return out;
+    }
+
+    /** The array without a device, or null when none is left (which removes the entry). */
+    private static int[] without(int[] devices, int device) {
+        int at = java.util.Arrays.binarySearch(devices, device);
+        if (at < 0) {
+            return devices;
+        }
+        if (devices.length == 1) {
+            return null;
+        }
+        int[] out = new int[devices.length - 1];
+        System.arraycopy(devices, 0, out, 0, at);
+        System.arraycopy(devices, at + 1, out, at, devices.length - at - 1);
         return out;
     }
 

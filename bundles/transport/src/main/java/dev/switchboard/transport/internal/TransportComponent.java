@@ -56,6 +56,7 @@ public final class TransportComponent {
         housekeeping.scheduleWithFixedDelay(dispatcher::resumeWaiting, 100, 100, TimeUnit.MILLISECONDS);
 
         acceptor = new NioSocketAcceptor();
+        acceptor.setSessionDataStructureFactory(new CompactSessionData());
         acceptor.setReuseAddress(true);
         acceptor.setBacklog(1024);
         acceptor.getSessionConfig().setTcpNoDelay(true);
