@@ -20,7 +20,13 @@ public final class Dictionary {
             "status", "recipient-offline", "not-authorized", "malformed", "unavailable", "frame-too-large",
             "truncated", "unknown-token", "bad-nesting", "bad-value", "bad-preamble", "shutdown",
             "service-unavailable", "bad-request", "notify", "available",
-            "s.switchboard.dev", "0", "1", "2", "3", "true", "false");
+            "s.switchboard.dev", "0", "1", "2", "3", "true", "false",
+            // added before dictionary 1 was first released, for store-and-forward and accounts:
+            "seq", "received", "challenge", "response", "register", "account", "op", "mechanism", "token",
+            "expires", "retry-after", "SCRAM-SHA-256", "TOKEN", "conflict", "kicked", "throttled", "token-invalid",
+            "recipient-queue-full", "bad-recipient", "internal-error", "devices", "link", "unlink", "passwd",
+            "delete", "iterations", "salt", "stored-key", "server-key", "registered", "duplicate", "forbidden",
+            "device-limit", "device-exists", "unknown-device", "malformed-id", "weak-password", "unknown");
 
     private static final Dictionary VERSION_1 = new Dictionary(1, V1);
 
