@@ -66,6 +66,11 @@ public class LoadgenSmokeIT {
     }
 
     @Test
+    public void offline() throws Exception {
+        loadgen("offline", "-n", "20", "--seconds", "2", "--window", "4", "--first-user", "400");
+    }
+
+    @Test
     public void swap() throws Exception {
         Path routing = Path.of(RuntimeProcess.ROOT, "bundles/routing/target/switchboard-routing-" + SwitchboardTestSupport.VERSION
                 + ".jar").toAbsolutePath().normalize();

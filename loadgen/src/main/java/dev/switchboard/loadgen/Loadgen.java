@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
         description = "Benchmark a running Switchboard server over loopback.")
 public final class Loadgen implements Callable<Integer> {
 
-    @Option(names = "--scenario", description = "idle, pairs, logins or swap (default ${DEFAULT-VALUE})")
+    @Option(names = "--scenario", description = "idle, pairs, logins, swap or offline (default ${DEFAULT-VALUE})")
     String scenario = "pairs";
     @Option(names = {"-n", "--connections"}, description = "connections in all (even; default ${DEFAULT-VALUE})")
     int connections = 1000;
@@ -71,7 +71,7 @@ public final class Loadgen implements Callable<Integer> {
         try {
             sc = Scenario.valueOf(scenario.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            System.err.println("error: unknown scenario '" + scenario + "'; use idle, pairs, logins or swap");
+            System.err.println("error: unknown scenario '" + scenario + "'; use idle, pairs, logins, swap or offline");
             return 2;
         }
         if (connections < 2 || connections % 2 != 0) {

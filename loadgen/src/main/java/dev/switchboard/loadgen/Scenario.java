@@ -9,9 +9,11 @@ enum Scenario {
     /** A connect storm: full SCRAM logins, then reconnects resuming with the token. */
     LOGINS,
     /** PAIRS while bundles are replaced through the deploy folder at given times. */
-    SWAP;
+    SWAP,
+    /** Half the accounts go offline, the others queue messages for them, then they come back and replay. */
+    OFFLINE;
 
     boolean sendsMessages() {
-        return this == PAIRS || this == SWAP;
+        return this == PAIRS || this == SWAP || this == OFFLINE;
     }
 }

@@ -74,6 +74,10 @@ public final class Worker {
                 // stop offering; give what is in flight up to 5 s to be acknowledged and delivered
                 draining = true;
                 drainUntil = now0 + 5_000_000_000L;
+                if (spec.scenario() == Scenario.OFFLINE) {
+                    comeBackOnline();
+                    drainUntil = now0 + 120_000_000_000L; // replaying the queues takes longer
+                }
             }
             if (draining && (now0 >= drainUntil || inFlight() == 0)) {
                 break;
@@ -89,6 +93,9 @@ public final class Worker {
                 runUntil = now + spec.seconds() * 1_000_000_000L;
                 sendStartNanos = now;
                 System.out.println("READY " + ready);
+                if (spec.scenario() == Scenario.OFFLINE) {
+                    goOffline();
+                }
             }
             if (spec.scenario().sendsMessages() && sendStartNanos != 0 && !draining) {
                 send(now);
@@ -102,6 +109,26 @@ public final class Worker {
         System.out.println("STAT " + stats.drain(ready, connecting));
         System.out.println("DONE");
         System.out.flush();
+    }
+
+    /** OFFLINE scenario: every odd connection (a recipient) disconnects; it comes back with its token. */
+    private void goOffline() {
+        for (LoadConnection c : connections) {
+            if (c.local % 2 == 1) {
+                c.resuming = true;
+                c.phase = Phase.CLOSED;
+                close(c, c.channel.keyFor(selector));
+                ready--;
+            }
+        }
+    }
+
+    private void comeBackOnline() {
+        for (LoadConnection c : connections) {
+            if (c.local % 2 == 1 && c.phase == Phase.CLOSED) {
+                toOpen.add(c);
+            }
+        }
     }
 
     private int inFlight() {
