@@ -93,6 +93,16 @@ final class DeviceIndex {
         }
     }
 
+    boolean contains(Address device, long seq) {
+        Queue q = queues.get(device);
+        if (q == null) {
+            return false;
+        }
+        synchronized (q) {
+            return q.entries.containsKey(seq);
+        }
+    }
+
     int depth(Address device) {
         Queue q = queues.get(device);
         if (q == null) {

@@ -219,9 +219,12 @@ public final class OfflineQueues implements OfflineStore, GroupCommitter.Source 
                 break;
             }
             writeOrder.poll();
+            // into 'writing' before out of 'unwritten', so a reader always finds it in one of them
+            writing.put(u.message().seq(), u);
             if (unwritten.remove(u.message().seq(), u)) {
-                writing.put(u.message().seq(), u);
                 due.add(u.message());
+            } else {
+                writing.remove(u.message().seq(), u); // confirmed meanwhile: nothing to write
             }
         }
         return due;
@@ -283,6 +286,9 @@ public final class OfflineQueues implements OfflineStore, GroupCommitter.Source 
                 }
                 m = fromJournal.get(seq);
                 if (m == null) {
+                    if (index.contains(device, seq)) {
+                        break; // still waiting but not readable this instant: never skip, come back later
+                    }
                     continue; // confirmed or expired since the index was read
                 }
             }

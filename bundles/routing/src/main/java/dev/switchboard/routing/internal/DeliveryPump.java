@@ -34,6 +34,11 @@ final class DeliveryPump {
         cursors.put(device, new long[2]);
     }
 
+    /** Whether the device has a cursor (is known to be online). */
+    boolean isOnline(Address device) {
+        return cursors.containsKey(device);
+    }
+
     /** Writes what waits for a device, up to the window. Call on the device's lane. */
     void pump(Address device) {
         offline.with(store -> {

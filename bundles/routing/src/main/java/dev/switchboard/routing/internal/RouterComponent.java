@@ -66,21 +66,12 @@ public final class RouterComponent implements Router {
         vault.take(VAULT_KEY).ifPresent(s -> upgrade(s.shapeVersion(), s.data()));
         // Devices that logged in while no router ran, or whose queue grew during a swap.
         for (SessionInfo s : directory.sessions("")) {
-            if (!hasCursor(s.address())) {
+            if (!pump.isOnline(s.address())) {
                 pump.online(s.address());
             }
         }
         pumpAll();
         LOG.info("Routing with {} lanes ({} routed before this revision)", lanes.size(), routed.get());
-    }
-
-    private boolean hasCursor(Address device) {
-        for (Address a : pump.onlineDevices()) {
-            if (a.equals(device)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Erlang's code_change: reads any older shape of the hand-over state this revision knows. */
