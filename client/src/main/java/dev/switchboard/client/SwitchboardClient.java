@@ -55,6 +55,8 @@ public final class SwitchboardClient implements AutoCloseable {
     private volatile int iterations = 4096;
     private volatile boolean autoConfirm = true;
     private long lastSeq;
+    private volatile long repeatsDropped;
+    private volatile Node lastDropped;
     private final CompletableFuture<Node> closedWith = new CompletableFuture<>();
     private final Thread reader;
     private volatile String user;
@@ -349,6 +351,8 @@ public final class SwitchboardClient implements AutoCloseable {
                     confirm(seq);
                     long s = Long.parseLong(seq);
                     if (s <= lastSeq) {
+                        repeatsDropped++;
+                        lastDropped = n;
                         return; // sent again after a reconnect or a server restart: already have it
                     }
                     lastSeq = s;
@@ -377,6 +381,11 @@ public final class SwitchboardClient implements AutoCloseable {
      */
     public void setAutoConfirm(boolean autoConfirm) {
         this.autoConfirm = autoConfirm;
+    }
+
+    /** Stanzas dropped because their seq was not above the last one seen (for diagnostics). */
+    public String repeatsDropped() {
+        return repeatsDropped + (lastDropped == null ? "" : " (last: " + lastDropped + ", last seq seen " + lastSeq + ")");
     }
 
     /** Sends a read receipt for a message to the device that sent it. */

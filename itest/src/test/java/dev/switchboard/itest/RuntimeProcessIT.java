@@ -133,7 +133,12 @@ public class RuntimeProcessIT {
             Thread.onSpinWait();
         }
         for (int i = 0; i < got.size(); i++) {
-            assertEquals("message " + (i + 1) + " from " + sender + " exactly once, in order", i + 1L, (long) got.get(i));
+            if (got.get(i) != i + 1L) {
+                fail("message " + (i + 1) + " from " + sender + " exactly once, in order; around it: "
+                        + got.subList(Math.max(0, i - 3), Math.min(got.size(), i + 4)) + ", it is at index "
+                        + got.indexOf(i + 1L) + " of " + got.size() + " (sent " + sent + "); repeats dropped: "
+                        + receiver.repeatsDropped());
+            }
         }
         assertEquals(sent, got.size());
     }

@@ -48,10 +48,18 @@ final class DeviceIndex {
     }
 
     void add(QueuedMessage m) {
-        Queue q = queues.computeIfAbsent(m.to(), d -> new Queue());
-        synchronized (q) {
-            if (q.entries.put(m.seq(), new long[] {m.size(), m.acceptedAtMs()}) == null) {
-                q.bytes += m.size();
+        while (true) {
+            Queue q = queues.computeIfAbsent(m.to(), d -> new Queue());
+            synchronized (q) {
+                // remove() drops a queue from the map when it empties; adding to a dropped queue
+                // would lose the entry, so look again if this one is no longer the device's queue
+                if (queues.get(m.to()) != q) {
+                    continue;
+                }
+                if (q.entries.put(m.seq(), new long[] {m.size(), m.acceptedAtMs()}) == null) {
+                    q.bytes += m.size();
+                }
+                return;
             }
         }
     }
