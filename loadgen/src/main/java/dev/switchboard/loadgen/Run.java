@@ -123,12 +123,23 @@ final class Run implements Callable<Integer> {
         }
         try {
             if (gc) {
-                Thread.sleep(2000); // let the last logins settle before measuring the heap
+                awaitSessions();
             }
             return shell.stats(gc);
         } catch (IOException | InterruptedException e) {
             System.err.println("could not read server stats: " + e);
             return Map.of();
+        }
+    }
+
+    /** Waits (at most 10 s) until the server counts every connection as logged in, before measuring its heap. */
+    private void awaitSessions() throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        Object tick = new Object();
+        while (System.nanoTime() < deadline && shell.stats(false).getOrDefault("sessions", 0L) < options.connections) {
+            synchronized (tick) {
+                tick.wait(100);
+            }
         }
     }
 
