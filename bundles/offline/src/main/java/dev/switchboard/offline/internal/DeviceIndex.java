@@ -140,14 +140,4 @@ final class DeviceIndex {
         }
         return removed;
     }
-
-    long total() {
-        long n = 0;
-        for (Queue q : queues.values()) {
-            synchronized (q) {
-                n += q.entries.size();
-            }
-        }
-        return n;
-    }
 }

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,8 +35,6 @@ final class GroupCommitter {
     private final BlockingQueue<QueuedMessage> deletes = new LinkedBlockingQueue<>();
     private final Object wakeUp = new Object();
     private final Thread thread;
-    private final AtomicLong commits = new AtomicLong();
-    private final AtomicLong failures = new AtomicLong();
     private volatile boolean stopping;
     private long nextDeleteAttemptMs;
 
@@ -66,14 +63,6 @@ final class GroupCommitter {
         stopping = true;
         nudge();
         thread.join(30_000);
-    }
-
-    long commits() {
-        return commits.get();
-    }
-
-    long failures() {
-        return failures.get();
     }
 
     private void run() {
@@ -106,9 +95,7 @@ final class GroupCommitter {
     private void append(List<QueuedMessage> batch) {
         try {
             journal.append(batch);
-            commits.incrementAndGet();
         } catch (Exception e) {
-            failures.incrementAndGet();
             LOG.warn("Storing {} messages failed; their senders get an error and resend: {}", batch.size(), e.getMessage());
             source.failed(batch, e);
             return;
@@ -125,7 +112,6 @@ final class GroupCommitter {
         try {
             journal.remove(batch);
         } catch (Exception e) {
-            failures.incrementAndGet();
             LOG.warn("Deleting {} delivered messages failed; retrying in a second: {}", batch.size(), e.getMessage());
             deletes.addAll(batch);
             nextDeleteAttemptMs = System.currentTimeMillis() + 1000;

@@ -8,7 +8,6 @@ import dev.switchboard.api.session.SessionInfo;
 import dev.switchboard.api.stanza.Address;
 import dev.switchboard.api.stanza.Node;
 import dev.switchboard.api.state.StateVault;
-import dev.switchboard.api.store.QueuedMessage;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -159,10 +158,5 @@ public final class RouterComponent implements Router {
     @Override
     public long routedCount() {
         return routed.get();
-    }
-
-    /** Used by tests: a queued stanza as the device would receive it. */
-    static Node stanza(QueuedMessage m) {
-        return DeliveryPump.stanza(m);
     }
 }

@@ -85,10 +85,6 @@ final class InboundDispatcher {
         waiting.remove(c);
     }
 
-    int waitingCount() {
-        return waiting.size();
-    }
-
     /**
      * Decodes what it can, dispatches what it can; suspends reading when stuck. Holds the
      * connection's lock. If a service was bound while this pass was deciding to suspend, the

@@ -149,11 +149,6 @@ public final class TransportComponent {
         }
     }
 
-    /** Connections whose reads are suspended while a service is missing. */
-    public int waitingCount() {
-        return dispatcher.waitingCount();
-    }
-
     private static java.util.concurrent.ThreadFactory named(String prefix) {
         AtomicInteger n = new AtomicInteger();
         return r -> {
