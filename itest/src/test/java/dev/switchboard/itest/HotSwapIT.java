@@ -121,9 +121,17 @@ public class HotSwapIT extends SwitchboardTestSupport {
                     for (long s = 1; s <= sender.sent; s++) {
                         expected.add(s);
                     }
-                    assertEquals("queued messages for offline recipient " + k + " exactly once, in order", expected, received);
+                    assertEquals("queued messages for offline recipient " + k + " exactly once, in order; repeats dropped "
+                            + recipient.repeatsDropped(), expected, received);
                 }
                 totalSent += sender.sent;
+            }
+            // delivered and confirmed means deleted: nothing may be left waiting for a device that had it all
+            var store = service(dev.switchboard.api.offline.OfflineStore.class);
+            for (int i = 0; i < CLIENTS; i++) {
+                var device = new dev.switchboard.api.stanza.Address(user(i), 0);
+                await(() -> device + " still has " + store.depth(device) + " queued", Duration.ofSeconds(30),
+                        () -> store.depth(device) == 0);
             }
             System.out.printf("HotSwapIT: %d messages acknowledged and delivered across %d swaps%n",
                     totalSent, ROUNDS * SWAPPED.length);

@@ -77,8 +77,9 @@ public abstract class SwitchboardTestSupport {
                 mavenBundle("org.ow2.asm", "asm-analysis").versionAsInProject().startLevel(1),
                 mavenBundle("org.ow2.asm", "asm-util").versionAsInProject().startLevel(1),
                 mavenBundle("org.apache.aries.spifly", "org.apache.aries.spifly.dynamic.bundle").versionAsInProject().startLevel(1),
+                // the provider must be registered with SPI Fly before anything first asks slf4j-api for a logger
                 mavenBundle("org.slf4j", "slf4j-api").versionAsInProject().startLevel(2),
-                mavenBundle("org.slf4j", "slf4j-simple").versionAsInProject().startLevel(2),
+                mavenBundle("org.slf4j", "slf4j-simple").versionAsInProject().startLevel(1),
                 mavenBundle("org.osgi", "org.osgi.util.function").versionAsInProject(),
                 mavenBundle("org.osgi", "org.osgi.util.promise").versionAsInProject(),
                 mavenBundle("org.osgi", "org.osgi.service.component").versionAsInProject(),

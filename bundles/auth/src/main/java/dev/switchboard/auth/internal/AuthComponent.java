@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * Logins and account administration. Its only in-memory state, the login throttle and the decoy
  * secret, is handed to the next revision through the state vault; the credential cache is rebuilt.
  */
-@Component(service = {Authenticator.class, AccountService.class}, configurationPid = "dev.switchboard.auth")
+@Component(service = {Authenticator.class, AccountService.class}, immediate = true, configurationPid = "dev.switchboard.auth")
 @Designate(ocd = AuthConfiguration.class)
 public final class AuthComponent implements Authenticator, AccountService {
 

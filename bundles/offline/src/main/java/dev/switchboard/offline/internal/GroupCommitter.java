@@ -88,8 +88,13 @@ final class GroupCommitter {
         while (!(rest = source.takeDue(Long.MAX_VALUE, maxBatch)).isEmpty()) {
             append(rest);
         }
-        nextDeleteAttemptMs = 0;
-        commitDeletes();
+        // every delete, not one batch: one left behind is a delivered message sent again later
+        while (!deletes.isEmpty()) {
+            nextDeleteAttemptMs = 0;
+            if (!commitDeletes()) {
+                break;
+            }
+        }
     }
 
     private void append(List<QueuedMessage> batch) {
@@ -103,9 +108,10 @@ final class GroupCommitter {
         source.persisted(batch);
     }
 
-    private void commitDeletes() {
+    /** @return false when the delete failed (and was put back for later) */
+    private boolean commitDeletes() {
         if (deletes.isEmpty() || System.currentTimeMillis() < nextDeleteAttemptMs) {
-            return;
+            return true;
         }
         List<QueuedMessage> batch = new ArrayList<>();
         deletes.drainTo(batch, maxBatch * 4);
@@ -115,6 +121,8 @@ final class GroupCommitter {
             LOG.warn("Deleting {} delivered messages failed; retrying in a second: {}", batch.size(), e.getMessage());
             deletes.addAll(batch);
             nextDeleteAttemptMs = System.currentTimeMillis() + 1000;
+            return false;
         }
+        return true;
     }
 }

@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * stage completes when every copy is either confirmed or written (docs/OFFLINE.md). Sequence
  * numbers and recent message ids are handed to the next revision through the state vault.
  */
-@Component(service = OfflineStore.class, configurationPid = "dev.switchboard.offline")
+@Component(service = OfflineStore.class, immediate = true, configurationPid = "dev.switchboard.offline")
 @Designate(ocd = OfflineConfiguration.class)
 public final class OfflineQueues implements OfflineStore, GroupCommitter.Source {
 
@@ -119,7 +119,7 @@ public final class OfflineQueues implements OfflineStore, GroupCommitter.Source 
             return t;
         });
         expiry.scheduleWithFixedDelay(() -> expire(retentionMs), 1, 60, TimeUnit.MINUTES);
-        LOG.info("Offline store ready: {} messages waiting, next sequence {}", restored, nextSeq + 1);
+        LOG.info("Offline store {} ready: {} messages waiting, next sequence {}", Integer.toHexString(System.identityHashCode(this)), restored, nextSeq + 1);
     }
 
     /** For framework-free tests in other modules. */
@@ -129,6 +129,7 @@ public final class OfflineQueues implements OfflineStore, GroupCommitter.Source 
 
     @Deactivate
     void deactivate() throws InterruptedException {
+        LOG.info("Offline store {} stopping at sequence {}", Integer.toHexString(System.identityHashCode(this)), nextSeq);
         expiry.shutdownNow();
         committer.stop();
         Map<String, Object> state = new HashMap<>();

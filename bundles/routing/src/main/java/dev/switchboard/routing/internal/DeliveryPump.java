@@ -34,6 +34,15 @@ final class DeliveryPump {
         cursors.put(device, new long[2]);
     }
 
+    /** Sends the device's whole queue again from the start. Call on the device's lane. */
+    void rewind(Address device) {
+        long[] cursor = cursors.get(device);
+        if (cursor != null) {
+            cursor[0] = 0;
+            cursor[1] = 0;
+        }
+    }
+
     /** Whether the device has a cursor (is known to be online). */
     boolean isOnline(Address device) {
         return cursors.containsKey(device);

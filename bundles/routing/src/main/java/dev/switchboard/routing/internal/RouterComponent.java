@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * {@code delivered} receipt, itself queued like a message. Work for one recipient runs on one
  * lane, so nothing for a device overtakes anything else for it.
  */
-@Component(service = Router.class, configurationPid = "dev.switchboard.routing")
+@Component(service = Router.class, immediate = true, configurationPid = "dev.switchboard.routing")
 @Designate(ocd = RoutingConfiguration.class)
 public final class RouterComponent implements Router {
 
@@ -101,12 +101,22 @@ public final class RouterComponent implements Router {
         deactivate();
     }
 
-    /** An offline store came (back): pump everyone, their queues may have grown meanwhile. */
+    /**
+     * An offline store came (back): every online device is handed its queue again from the start.
+     * Its queue may have grown meanwhile, and confirmations that arrived while no store was bound
+     * were lost, so what the device already had is sent again; the client drops repeated seqs and
+     * confirms them, which deletes them.
+     */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     public void bindOffline(OfflineStore store) {
         offline.bind(store);
-        pumpAll();
+        for (Address device : pump.onlineDevices()) {
+            lanes.submit(device.user(), () -> {
+                pump.rewind(device);
+                pump.pump(device);
+            });
+        }
     }
 
     public void unbindOffline(OfflineStore store) {

@@ -26,7 +26,7 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
  * path to it. A component of its own, apart from the acceptor, so that routing can depend on it
  * while the acceptor depends on routing, without a reference cycle.
  */
-@Component(service = {SessionDirectory.class, SessionRegistry.class})
+@Component(service = {SessionDirectory.class, SessionRegistry.class}, immediate = true)
 public final class SessionRegistry implements SessionDirectory {
 
     final SessionTable sessions = new SessionTable();

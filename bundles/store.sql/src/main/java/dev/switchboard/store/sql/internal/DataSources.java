@@ -18,11 +18,15 @@ final class DataSources {
     private DataSources() {
     }
 
-    /** The URL of the embedded H2 file database under {@code home/data}. */
+    /**
+     * The URL of the embedded H2 file database under {@code home/data}. DB_CLOSE_DELAY=-1: only
+     * {@link Database}'s SHUTDOWN closes it, never H2 on its own when a pool happens to hold no
+     * connection, which could race with a new revision opening the same file.
+     */
     static String embeddedUrl(String home) throws java.io.IOException {
         Path data = Path.of(home == null ? "." : home, "data").toAbsolutePath().normalize();
         Files.createDirectories(data);
-        return "jdbc:h2:file:" + data.resolve("switchboard") + ";DB_CLOSE_ON_EXIT=FALSE";
+        return "jdbc:h2:file:" + data.resolve("switchboard") + ";DB_CLOSE_ON_EXIT=FALSE;DB_CLOSE_DELAY=-1";
     }
 
     /** A pool that starts without connecting, so an unreachable database does not stop activation. */

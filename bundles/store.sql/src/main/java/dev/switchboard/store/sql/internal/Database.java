@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * up to date on first contact. Environment variables SB_DB_URL, SB_DB_USER, SB_DB_PASSWORD
  * override the configuration.
  */
-@Component(service = Database.class, configurationPid = "dev.switchboard.store.sql")
+@Component(service = Database.class, immediate = true, configurationPid = "dev.switchboard.store.sql")
 @Designate(ocd = StoreConfiguration.class)
 public final class Database {
 
@@ -37,6 +37,7 @@ public final class Database {
         pool = DataSources.pooled(url, env("SB_DB_USER", config.user()), env("SB_DB_PASSWORD", config.password()),
                 config.maxConnections(), config.connectionTimeoutMs());
         jdbc = new Jdbc(pool, new Migrator(pool, DataSources.redact(url)));
+        LOG.info("Database pool {} opened", Integer.toHexString(System.identityHashCode(pool)));
         try {
             jdbc.migrate();
         } catch (Jdbc.MigrationFailure e) {
@@ -56,6 +57,7 @@ public final class Database {
      */
     @Deactivate
     void deactivate() {
+        LOG.info("Database pool {} closing", Integer.toHexString(System.identityHashCode(pool)));
         if (embedded) {
             try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
                 s.execute("SHUTDOWN");

@@ -19,7 +19,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /** Accounts, devices and tokens over plain JDBC; the same SQL runs on H2 and MariaDB. */
-@Component(service = AccountStore.class)
+@Component(service = AccountStore.class, immediate = true)
 public final class SqlAccountStore implements AccountStore {
 
     private static final String INSERT_DEVICE = "INSERT INTO devices (user_id, device_id, registered_at_ms,"
