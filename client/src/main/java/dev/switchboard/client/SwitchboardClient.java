@@ -13,6 +13,7 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.time.Duration;
@@ -182,6 +183,66 @@ public final class SwitchboardClient implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Creates a group with this account as its admin. Messages to it go through {@link #send} with
+     * the group id as recipient.
+     *
+     * @return the group id
+     * @throws ClientException {@code no-such-user}, {@code group-limit}, {@code bad-request}, {@code unavailable}
+     */
+    public String createGroup(String subject, Collection<String> members) throws ClientException, IOException {
+        return request(Node.of("group", "type", "create", "subject", subject, "members", String.join(",", members)))
+                .attr("group");
+    }
+
+    /** Adds members (admins only). @return those actually added */
+    public List<String> addGroupMembers(String group, Collection<String> members) throws ClientException, IOException {
+        return csv(groupRequest("add", group, members).attr("added"));
+    }
+
+    /** Removes members (admins only). @return those actually removed */
+    public List<String> removeGroupMembers(String group, Collection<String> members) throws ClientException, IOException {
+        return csv(groupRequest("remove", group, members).attr("removed"));
+    }
+
+    /** Makes members admins (admins only). */
+    public void promoteGroupMembers(String group, Collection<String> members) throws ClientException, IOException {
+        groupRequest("promote", group, members);
+    }
+
+    /** Makes admins plain members (admins only). */
+    public void demoteGroupMembers(String group, Collection<String> members) throws ClientException, IOException {
+        groupRequest("demote", group, members);
+    }
+
+    /** Leaves a group; if this account was its last admin, the longest-standing member becomes admin. */
+    public void leaveGroup(String group) throws ClientException, IOException {
+        request(Node.of("group", "type", "leave", "group", group));
+    }
+
+    /** Changes a group's subject (admins only). */
+    public void setGroupSubject(String group, String subject) throws ClientException, IOException {
+        request(Node.of("group", "type", "subject", "group", group, "subject", subject));
+    }
+
+    /** A group's subject, creator, members and admins (members only), as a {@code result} node. */
+    public Node groupInfo(String group) throws ClientException, IOException {
+        return request(Node.of("group", "type", "info", "group", group));
+    }
+
+    /** The groups this account is in. */
+    public List<String> groups() throws ClientException, IOException {
+        return csv(request(Node.of("group", "type", "list")).attr("groups"));
+    }
+
+    private Node groupRequest(String type, String group, Collection<String> members) throws ClientException, IOException {
+        return request(Node.of("group", "type", type, "group", group, "members", String.join(",", members)));
+    }
+
+    private static List<String> csv(String list) {
+        return list == null || list.isEmpty() ? List.of() : List.of(list.split(","));
+    }
+
     private Node credentialNode(String tag, String password, String... attrs) {
         Map<String, String> all = new LinkedHashMap<>();
         for (int i = 0; i < attrs.length; i += 2) {
@@ -345,7 +406,7 @@ public final class SwitchboardClient implements AutoCloseable {
                     f.complete(n);
                 }
             }
-            case "message", "receipt" -> {
+            case "message", "receipt", "notification" -> {
                 String seq = n.attr("seq");
                 if (seq != null) {
                     confirm(seq);

@@ -31,7 +31,10 @@ public class HotSwapIT extends SwitchboardTestSupport {
     /** Accounts that stay offline while the swaps run; 20 more clients write to them. */
     private static final int OFFLINE = 20;
     private static final int ROUNDS = 10;
-    private static final String[] SWAPPED = {"protocol.binary", "routing", "auth", "store.sql", "offline"};
+    private static final String[] SWAPPED = {"protocol.binary", "routing", "auth", "store.sql", "offline", "groups"};
+    /** Groups with one member writing to the group and the others reading; users after the offline ones. */
+    private static final int GROUPS = 4;
+    private static final int GROUP_SIZE = 4;
 
     @Test
     public void bundlesSwapUnderTrafficWithoutDroppingOrLosingAnything() throws Exception {
@@ -40,7 +43,7 @@ public class HotSwapIT extends SwitchboardTestSupport {
         List<Thread> threads = new ArrayList<>();
         AtomicLong totalAcked = new AtomicLong();
         try {
-            for (int i = 0; i <= CLIENTS + 2 * OFFLINE; i++) {
+            for (int i = 0; i <= CLIENTS + 2 * OFFLINE + GROUPS * GROUP_SIZE; i++) {
                 register(user(i));
             }
             for (int i = 0; i < CLIENTS; i++) {
@@ -58,6 +61,47 @@ public class HotSwapIT extends SwitchboardTestSupport {
                 threads.add(t);
                 t.start();
             }
+            // group traffic: member 0 of each group writes to it, the others read; the group is made before the swaps
+            List<Chatter> groupChatters = new ArrayList<>();
+            List<List<SwitchboardClient>> groupReaders = new ArrayList<>();
+            List<String> groupIds = new ArrayList<>();
+            for (int k = 0; k < GROUPS; k++) {
+                SwitchboardClient writer = login(groupMember(k, 0));
+                clients.add(writer);
+                List<SwitchboardClient> readers = new ArrayList<>();
+                List<String> readerIds = new ArrayList<>();
+                for (int m = 1; m < GROUP_SIZE; m++) {
+                    SwitchboardClient reader = login(groupMember(k, m));
+                    readers.add(reader);
+                    clients.add(reader);
+                    readerIds.add(groupMember(k, m));
+                }
+                String group = writer.createGroup("swap group " + k, readerIds);
+                groupIds.add(group);
+                groupReaders.add(readers);
+                Chatter chatter = new Chatter(writer, group, 8, 1_000_000, 300_000, totalAcked);
+                groupChatters.add(chatter);
+                Thread t = new Thread(chatter, "group-chatter-" + k);
+                threads.add(t);
+                t.start();
+            }
+            // admin requests in flight during the swaps: each must be answered, none lost
+            List<String> adminFailures = java.util.Collections.synchronizedList(new ArrayList<>());
+            java.util.concurrent.atomic.AtomicInteger adminDone = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicBoolean adminStop = new java.util.concurrent.atomic.AtomicBoolean();
+            SwitchboardClient admin = clients.get(clients.size() - GROUP_SIZE); // the writer of the last group
+            String adminGroup = groupIds.get(GROUPS - 1);
+            Thread adminThread = new Thread(() -> {
+                for (int n = 0; n < 100_000 && !adminStop.get(); n++) {
+                    try {
+                        admin.setGroupSubject(adminGroup, "subject " + n);
+                        adminDone.incrementAndGet();
+                    } catch (Exception e) {
+                        adminFailures.add(n + ": " + e);
+                    }
+                }
+            }, "group-admin");
+            adminThread.start();
             for (int i = 0; i < CLIENTS; i++) {
                 // clients 2k and 2k+1 are partners, each sending to the other
                 Chatter c = new Chatter(clients.get(i), user(i ^ 1), 8, 1_000_000, 300_000, totalAcked);
@@ -88,6 +132,11 @@ public class HotSwapIT extends SwitchboardTestSupport {
             for (Chatter c : offlineChatters) {
                 c.stop = true;
             }
+            for (Chatter c : groupChatters) {
+                c.stop = true;
+            }
+            adminStop.set(true);
+            adminThread.join(60_000);
             for (Thread t : threads) {
                 t.join(30_000);
             }
@@ -126,6 +175,23 @@ public class HotSwapIT extends SwitchboardTestSupport {
                 }
                 totalSent += sender.sent;
             }
+            for (int k = 0; k < GROUPS; k++) {
+                Chatter sender = groupChatters.get(k);
+                assertTrue("acks outstanding for " + sender.partner, sender.awaitAllAcked(30_000));
+                assertEquals(List.of(), sender.ackErrors);
+                List<Long> expected = new ArrayList<>();
+                for (long s = 1; s <= sender.sent; s++) {
+                    expected.add(s);
+                }
+                for (SwitchboardClient reader : groupReaders.get(k)) {
+                    List<Long> received = receivedOrWait(reader, groupMember(k, 0), sender.sent);
+                    assertEquals("group " + k + " messages to " + reader.user() + " exactly once, in order; repeats dropped "
+                            + reader.repeatsDropped(), expected, received);
+                }
+                totalSent += sender.sent;
+            }
+            assertEquals("group admin requests", List.of(), adminFailures);
+            assertTrue("group admin requests answered during the swaps: " + adminDone.get(), adminDone.get() > ROUNDS);
             // delivered and confirmed means deleted: nothing may be left waiting for a device that had it all
             var store = service(dev.switchboard.api.offline.OfflineStore.class);
             for (int i = 0; i < CLIENTS; i++) {
@@ -133,8 +199,8 @@ public class HotSwapIT extends SwitchboardTestSupport {
                 await(() -> device + " still has " + store.depth(device) + " queued", Duration.ofSeconds(30),
                         () -> store.depth(device) == 0);
             }
-            System.out.printf("HotSwapIT: %d messages acknowledged and delivered across %d swaps%n",
-                    totalSent, ROUNDS * SWAPPED.length);
+            System.out.printf("HotSwapIT: %d messages acknowledged and delivered across %d swaps, %d group admin requests answered%n",
+                    totalSent, ROUNDS * SWAPPED.length, adminDone.get());
             assertTrue("traffic was too thin to mean anything: " + totalSent, totalSent > 10L * CLIENTS);
             assertCollected(replaced);
         } finally {
@@ -188,6 +254,10 @@ public class HotSwapIT extends SwitchboardTestSupport {
 
     private static String offlineSender(int k) {
         return user(CLIENTS + 1 + k);
+    }
+
+    private static String groupMember(int group, int member) {
+        return user(CLIENTS + 1 + 2 * OFFLINE + group * GROUP_SIZE + member);
     }
 
     private static String offlineRecipient(int k) {

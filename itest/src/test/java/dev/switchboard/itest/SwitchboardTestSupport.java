@@ -99,6 +99,7 @@ public abstract class SwitchboardTestSupport {
                 switchboard("bundles/auth", "auth"),
                 switchboard("bundles/offline", "offline"),
                 switchboard("bundles/routing", "routing"),
+                switchboard("bundles/groups", "groups"),
                 switchboard("bundles/transport", "transport"),
                 switchboard("bundles/shell", "shell"),
                 switchboard("client", "client"),

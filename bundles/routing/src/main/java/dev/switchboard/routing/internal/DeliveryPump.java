@@ -88,10 +88,24 @@ final class DeliveryPump {
     static Node stanza(QueuedMessage m) {
         String seq = Long.toString(m.seq());
         String t = Long.toString(m.acceptedAtMs());
-        if ("message".equals(m.kind())) {
-            return Node.withContent("message", m.body(), "from", m.from().toString(), "id", m.id(), "seq", seq, "t", t);
+        switch (m.kind()) {
+            case "message":
+                return Node.withContent("message", m.body(), "from", m.from().toString(), "group", m.group(), "id", m.id(),
+                        "seq", seq, "t", t);
+            case "notification": {
+                // a notification's id is its type; its attributes travel as its body
+                Map<String, String> attributes = new java.util.LinkedHashMap<>();
+                attributes.put("type", m.id());
+                attributes.put("from", m.from().toString());
+                attributes.putAll(Notifications.decode(m.body()));
+                attributes.put("seq", seq);
+                attributes.put("t", t);
+                return new Node("notification", attributes, List.of(), null);
+            }
+            default:
+                return Node.of("receipt", "type", m.kind(), "from", m.from().toString(), "group", m.group(), "id", m.id(),
+                        "seq", seq, "t", t);
         }
-        return Node.of("receipt", "type", m.kind(), "from", m.from().toString(), "id", m.id(), "seq", seq, "t", t);
     }
 
     Map<String, Object> snapshot() {

@@ -2,6 +2,7 @@ package dev.switchboard.routing.internal;
 
 import dev.switchboard.api.auth.AccountException;
 import dev.switchboard.api.auth.AccountService;
+import dev.switchboard.api.groups.GroupDirectory;
 import dev.switchboard.api.offline.OfflineStore;
 import dev.switchboard.api.offline.QueueFullException;
 import dev.switchboard.api.session.SessionDirectory;
@@ -9,7 +10,12 @@ import dev.switchboard.api.stanza.Address;
 import dev.switchboard.api.stanza.Node;
 import dev.switchboard.api.store.DeviceRecord;
 import dev.switchboard.api.store.QueuedMessage;
+import dev.switchboard.api.store.StoreException;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -28,28 +34,35 @@ final class MessageIntake {
     private final DeliveryPump pump;
     private final ServiceGate<OfflineStore> offline;
     private final ServiceGate<AccountService> accounts;
+    private final ServiceGate<GroupDirectory> groups;
     private final AtomicLong routed;
     /** Enqueues whose commit has not been answered yet; a swap waits for them. */
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Object idle = new Object();
 
     MessageIntake(SessionDirectory directory, Lanes lanes, DeliveryPump pump, ServiceGate<OfflineStore> offline,
-                  ServiceGate<AccountService> accounts, AtomicLong routed) {
+                  ServiceGate<AccountService> accounts, ServiceGate<GroupDirectory> groups, AtomicLong routed) {
         this.directory = directory;
         this.lanes = lanes;
         this.pump = pump;
         this.offline = offline;
         this.accounts = accounts;
+        this.groups = groups;
         this.routed = routed;
     }
 
     /** @return false when a service it needs is missing: the transport keeps the stanza and waits */
     boolean message(Address from, Node stanza) {
-        return offline.with(store -> accounts.with(accountService -> message(store, accountService, from, stanza),
+        if (GroupDirectory.isGroupId(stanza.attr("to"))) {
+            return offline.with(store -> accounts.with(accountService -> groups.with(directory ->
+                    message(store, accountService, directory, from, stanza), false), false), false);
+        }
+        return offline.with(store -> accounts.with(accountService -> message(store, accountService, null, from, stanza),
                 false), false);
     }
 
-    private boolean message(OfflineStore store, AccountService accountService, Address from, Node stanza) {
+    private boolean message(OfflineStore store, AccountService accountService, GroupDirectory groupDirectory, Address from,
+                            Node stanza) {
         String id = stanza.attr("id");
         String to = stanza.attr("to");
         if (id == null || id.isEmpty() || id.length() > 64) {
@@ -60,23 +73,58 @@ final class MessageIntake {
             directory.deliver(from, ack(id, null, null)); // a resend after a reconnect: same ack, no second copy
             return true;
         }
+        String group = groupDirectory == null ? null : to;
         List<Address> targets;
         try {
-            targets = targets(accountService, to);
+            targets = group == null ? targets(accountService, to) : groupTargets(accountService, groupDirectory, group, from);
         } catch (IllegalArgumentException e) {
             directory.deliver(from, ack(id, "bad-recipient", e.getMessage()));
             return true;
-        } catch (AccountException e) {
+        } catch (NotAMember e) {
+            directory.deliver(from, ack(id, "not-a-member", "you are not a member of " + group));
+            return true;
+        } catch (AccountException | StoreException e) {
             directory.deliver(from, ack(id, "unavailable", "service unavailable, retry"));
+            return true;
+        }
+        if (targets.isEmpty()) {
+            directory.deliver(from, ack(id, null, null)); // a group of one: nobody else to hand it to
             return true;
         }
         long now = System.currentTimeMillis();
         List<QueuedMessage> copies = new ArrayList<>(targets.size());
         for (Address target : targets) {
-            copies.add(new QueuedMessage(0, target, from, id, "message", now, stanza.content()));
+            copies.add(new QueuedMessage(0, target, from, id, "message", now, stanza.content(), group));
         }
         enqueue(store, copies, from, id);
         return true;
+    }
+
+    /** The sender is not in the group it wrote to. */
+    private static final class NotAMember extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        NotAMember() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** Every device of every member, except the sending device itself. */
+    private static List<Address> groupTargets(AccountService accounts, GroupDirectory groups, String group, Address from)
+            throws AccountException, StoreException, NotAMember {
+        List<String> members = groups.members(group).orElseThrow(() -> new IllegalArgumentException("no such group: " + group));
+        if (!members.contains(from.user())) {
+            throw new NotAMember();
+        }
+        List<Address> devices = new ArrayList<>(members.size() * 2);
+        for (String member : members) {
+            for (DeviceRecord d : accounts.devices(member)) {
+                if (!d.address().equals(from)) {
+                    devices.add(d.address());
+                }
+            }
+        }
+        return devices;
     }
 
     private static List<Address> targets(AccountService accounts, String to) throws AccountException {
@@ -100,14 +148,14 @@ final class MessageIntake {
         return devices;
     }
 
-    private void enqueue(OfflineStore store, List<QueuedMessage> copies, Address from, String id) {
+    private CompletionStage<List<QueuedMessage>> enqueue(OfflineStore store, List<QueuedMessage> copies, Address from, String id) {
         inFlight.incrementAndGet();
         var stage = store.enqueue(copies);
         // Hand the copies out now: the sender's ack may wait for the devices' confirmations.
         for (QueuedMessage m : copies) {
             lanes.submit(m.to().user(), () -> pump.pump(m.to()));
         }
-        stage.whenComplete((queued, failure) -> {
+        return stage.whenComplete((queued, failure) -> {
             try {
                 if (failure != null) {
                     Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
@@ -150,7 +198,7 @@ final class MessageIntake {
             offline.with(store -> {
                 QueuedMessage m = store.acknowledge(device, seq);
                 if (m != null && "message".equals(m.kind())) {
-                    receipt(store, m.from(), device, m.id(), "delivered");
+                    receipt(store, m.from(), device, m.id(), "delivered", m.group());
                 }
                 return null;
             }, null);
@@ -171,15 +219,65 @@ final class MessageIntake {
             if (!"read".equals(stanza.attr("type")) || id == null) {
                 throw new IllegalArgumentException("a receipt needs type=read and the message id");
             }
-            receipt(store, sender, reader, id, "read");
+            String group = stanza.attr("group");
+            if (group != null && !GroupDirectory.isGroupId(group)) {
+                throw new IllegalArgumentException("'group' must be a group id");
+            }
+            receipt(store, sender, reader, id, "read", group);
         } catch (IllegalArgumentException e) {
             directory.deliver(reader, Node.of("error", "code", "bad-request", "text", e.getMessage()));
         }
         return true;
     }
 
-    private void receipt(OfflineStore store, Address to, Address from, String id, String kind) {
-        enqueue(store, List.of(new QueuedMessage(0, to, from, id, kind, System.currentTimeMillis(), null)), null, id);
+    private void receipt(OfflineStore store, Address to, Address from, String id, String kind, String group) {
+        enqueue(store, List.of(new QueuedMessage(0, to, from, id, kind, System.currentTimeMillis(), null, group)), null, id);
+    }
+
+    /**
+     * Queues a notification for every device of each user, waiting up to {@code waitMs} for the
+     * offline store and accounts when a swap has them briefly missing (the caller is a feature
+     * bundle's own thread, never an I/O thread).
+     */
+    CompletionStage<Void> notify(Collection<String> users, Address actor, String type, Map<String, String> attributes,
+                                 long waitMs) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
+        while (true) {
+            CompletionStage<Void> queued = offline.with(store -> accounts.with(accountService ->
+                    notify(store, accountService, users, actor, type, attributes), null), null);
+            if (queued != null) {
+                return queued;
+            }
+            if (System.nanoTime() > deadline) {
+                return CompletableFuture.failedFuture(new IllegalStateException("the offline store or accounts are unavailable"));
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return CompletableFuture.failedFuture(e);
+            }
+        }
+    }
+
+    private CompletionStage<Void> notify(OfflineStore store, AccountService accountService, Collection<String> users,
+                                         Address actor, String type, Map<String, String> attributes) {
+        long now = System.currentTimeMillis();
+        byte[] body = Notifications.encode(attributes);
+        List<QueuedMessage> copies = new ArrayList<>();
+        try {
+            for (String user : new java.util.LinkedHashSet<>(users)) {
+                for (DeviceRecord d : accountService.devices(user)) {
+                    copies.add(new QueuedMessage(0, d.address(), actor, type, "notification", now, body, attributes.get("group")));
+                }
+            }
+        } catch (AccountException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        if (copies.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return enqueue(store, copies, null, type).thenApply(queued -> null);
     }
 
     /** Waits until every enqueue has been answered. @return false on timeout */

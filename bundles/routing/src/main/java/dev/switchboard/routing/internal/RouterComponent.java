@@ -1,15 +1,20 @@
 package dev.switchboard.routing.internal;
 
 import dev.switchboard.api.auth.AccountService;
+import dev.switchboard.api.groups.GroupDirectory;
 import dev.switchboard.api.offline.OfflineStore;
+import dev.switchboard.api.routing.Outbox;
 import dev.switchboard.api.routing.Router;
+import dev.switchboard.api.routing.StanzaHandler;
 import dev.switchboard.api.session.SessionDirectory;
 import dev.switchboard.api.session.SessionInfo;
 import dev.switchboard.api.stanza.Address;
 import dev.switchboard.api.stanza.Node;
 import dev.switchboard.api.state.StateVault;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.osgi.service.component.annotations.Activate;
@@ -30,9 +35,9 @@ import org.slf4j.LoggerFactory;
  * {@code delivered} receipt, itself queued like a message. Work for one recipient runs on one
  * lane, so nothing for a device overtakes anything else for it.
  */
-@Component(service = Router.class, immediate = true, configurationPid = "dev.switchboard.routing")
+@Component(service = {Router.class, Outbox.class}, immediate = true, configurationPid = "dev.switchboard.routing")
 @Designate(ocd = RoutingConfiguration.class)
-public final class RouterComponent implements Router {
+public final class RouterComponent implements Router, Outbox {
 
     private static final Logger LOG = LoggerFactory.getLogger(RouterComponent.class);
     private static final String VAULT_KEY = "dev.switchboard.routing";
@@ -49,6 +54,8 @@ public final class RouterComponent implements Router {
 
     private final ServiceGate<OfflineStore> offline = new ServiceGate<>();
     private final ServiceGate<AccountService> accounts = new ServiceGate<>();
+    private final ServiceGate<GroupDirectory> groups = new ServiceGate<>();
+    private final HandlerTable handlers = new HandlerTable();
 
     @Activate
     public RouterComponent(@Reference SessionDirectory directory, @Reference StateVault vault,
@@ -61,7 +68,8 @@ public final class RouterComponent implements Router {
         this.drainSeconds = config.drainSeconds();
         this.lanes = new Lanes(config.lanes() == 0 ? Runtime.getRuntime().availableProcessors() : config.lanes());
         this.pump = new DeliveryPump(directory, offline);
-        this.intake = new MessageIntake(directory, lanes, pump, offline, accounts, routed);
+        this.intake = new MessageIntake(directory, lanes, pump, offline, accounts, groups, routed);
+
         vault.take(VAULT_KEY).ifPresent(s -> upgrade(s.shapeVersion(), s.data()));
         // Devices that logged in while no router ran, or whose queue grew during a swap.
         for (SessionInfo s : directory.sessions("")) {
@@ -134,6 +142,27 @@ public final class RouterComponent implements Router {
         accounts.unbind(service);
     }
 
+    /** Group membership, for messages addressed to a group; without it such messages wait. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    public void bindGroups(GroupDirectory directory) {
+        groups.bind(directory);
+    }
+
+    public void unbindGroups(GroupDirectory directory) {
+        groups.unbind(directory);
+    }
+
+    /** Feature bundles' handlers for their stanza tags (presence, groups, ...). */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    public void bindHandler(StanzaHandler handler, Map<String, Object> properties) {
+        handlers.bind(handler, properties);
+    }
+
+    public void unbindHandler(StanzaHandler handler) {
+        handlers.unbind(handler);
+    }
+
     private void pumpAll() {
         for (Address device : pump.onlineDevices()) {
             lanes.submit(device.user(), () -> pump.pump(device));
@@ -153,6 +182,13 @@ public final class RouterComponent implements Router {
             case "receipt":
                 return intake.readReceipt(from, stanza);
             default:
+                Boolean handled = handlers.with(stanza.tag(), h -> h.handle(from, stanza), null);
+                if (handled != null) {
+                    return handled;
+                }
+                if (HandlerTable.FEATURE_TAGS.contains(stanza.tag())) {
+                    return false; // its bundle is being replaced: the stanza waits for the next revision
+                }
                 directory.deliver(from, Node.of("error", "code", "bad-request", "text",
                         "unsupported stanza '" + stanza.tag() + "'", "id", stanza.attr("id")));
                 return true;
@@ -163,6 +199,19 @@ public final class RouterComponent implements Router {
     public void deviceOnline(Address device) {
         pump.online(device);
         lanes.submit(device.user(), () -> pump.pump(device));
+    }
+
+    @Override
+    public boolean live(Address to, Node stanza) {
+        return directory.deliver(to, stanza);
+    }
+
+    @Override
+    public CompletionStage<Void> notify(Collection<String> users, Address actor, String type, Map<String, String> attributes) {
+        if (closed) {
+            throw new IllegalStateException("this router is stopping");
+        }
+        return intake.notify(users, actor, type, attributes, TimeUnit.SECONDS.toMillis(drainSeconds));
     }
 
     @Override

@@ -24,7 +24,7 @@ import org.osgi.service.component.annotations.Reference;
 public final class SqlMessageJournal implements MessageJournal {
 
     private static final String COLUMNS = "seq, to_user, to_device, from_user, from_device, message_id, kind,"
-            + " accepted_at_ms, body";
+            + " accepted_at_ms, body, group_id";
 
     private final Jdbc jdbc;
     /** H2 writes commits to its file in the background (up to 500 ms later); we need them there now. */
@@ -48,7 +48,7 @@ public final class SqlMessageJournal implements MessageJournal {
         jdbc.transaction("store messages", c -> {
             long highest = 0;
             try (PreparedStatement p = c.prepareStatement(
-                    "INSERT INTO offline_messages (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    "INSERT INTO offline_messages (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 for (QueuedMessage m : batch) {
                     p.setLong(1, m.seq());
                     p.setString(2, m.to().user());
@@ -59,6 +59,7 @@ public final class SqlMessageJournal implements MessageJournal {
                     p.setString(7, m.kind());
                     p.setLong(8, m.acceptedAtMs());
                     p.setBytes(9, m.body());
+                    p.setString(10, m.group());
                     p.addBatch();
                     highest = Math.max(highest, m.seq());
                 }
@@ -125,7 +126,8 @@ public final class SqlMessageJournal implements MessageJournal {
         List<QueuedMessage> out = new ArrayList<>();
         while (r.next()) {
             out.add(new QueuedMessage(r.getLong(1), new Address(r.getString(2), r.getInt(3)),
-                    new Address(r.getString(4), r.getInt(5)), r.getString(6), r.getString(7), r.getLong(8), r.getBytes(9)));
+                    new Address(r.getString(4), r.getInt(5)), r.getString(6), r.getString(7), r.getLong(8), r.getBytes(9),
+                    r.getString(10)));
         }
         return out;
     }

@@ -44,6 +44,16 @@ abstract class MessageJournalContract {
     }
 
     @Test
+    void aGroupMessageKeepsItsGroup() throws Exception {
+        journal.append(List.of(new QueuedMessage(1, bob, alice, "a", "message", 1, new byte[] {1}, "g1000001"),
+                message(2, bob, "b", 1)));
+        List<QueuedMessage> loaded = journal.load(bob, 0, 10);
+        assertEquals("g1000001", loaded.get(0).group());
+        assertNull(loaded.get(1).group());
+        assertEquals("g1000001", journal.index().get(0).group());
+    }
+
+    @Test
     void deliveredMessagesAreDeletedAndSequenceNumbersNeverReused() throws Exception {
         journal.append(List.of(message(1, bob, "a", 1), message(2, bob, "b", 1)));
         journal.remove(journal.load(bob, 0, 10));

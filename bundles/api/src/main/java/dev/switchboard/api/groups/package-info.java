@@ -1,0 +1,7 @@
+/** Switchboard contracts: groups. */
+@Export
+@Version("1.0.0")
+package dev.switchboard.api.groups;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

@@ -1,0 +1,305 @@
+package dev.switchboard.groups.internal;
+
+import dev.switchboard.api.auth.AccountException;
+import dev.switchboard.api.auth.AccountService;
+import dev.switchboard.api.routing.Outbox;
+import dev.switchboard.api.stanza.Address;
+import dev.switchboard.api.stanza.Node;
+import dev.switchboard.api.store.GroupStore;
+import dev.switchboard.api.store.GroupStore.Group;
+import dev.switchboard.api.store.GroupStore.Member;
+import dev.switchboard.api.store.StoreException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code group} stanza: create, add, remove, promote, demote, leave, subject, info, list. Only
+ * admins change membership, roles and subject; anyone may leave; every change reaches the members
+ * as a stored notification, and the requester's result follows once those are durable. Errors are
+ * {@code result error=} with a code naming exactly what was wrong.
+ */
+final class GroupRequests {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GroupRequests.class);
+
+    /** A refusal with its wire code. */
+    static final class Refused extends Exception {
+        private static final long serialVersionUID = 1L;
+        final String code;
+
+        Refused(String code, String text) {
+            super(text, null, false, false);
+            this.code = code;
+        }
+    }
+
+    private final GroupStore store;
+    private final MembershipCache cache;
+    private final GroupsConfiguration config;
+
+    GroupRequests(GroupStore store, MembershipCache cache, GroupsConfiguration config) {
+        this.store = store;
+        this.cache = cache;
+        this.config = config;
+    }
+
+    /**
+     * Handles one request and answers it; never throws. The services are looked up when used, so a
+     * router or auth swap while a request runs reaches the next revision.
+     */
+    void handle(Address from, Node request, Supplier<AccountService> accounts, Supplier<Outbox> outbox) {
+        String id = request.attr("id");
+        Node answer;
+        try {
+            AccountService accountService = accounts.get();
+            if (accountService == null) {
+                throw new Refused("unavailable", "accounts are unavailable now; retry");
+            }
+            Change change = perform(from, request, accountService);
+            answer = change.result.with("id", id);
+            if (!change.notifyUsers.isEmpty() && !told(change, from, outbox)) {
+                answer = error(id, "unavailable", "the change was made but members may not have been told; retry");
+            }
+        } catch (Refused r) {
+            answer = error(id, r.code, r.getMessage());
+        } catch (StoreException | AccountException e) {
+            LOG.warn("Group request {} from {} failed: {}", request.attr("type"), from, e.getMessage());
+            answer = error(id, "unavailable", "groups are unavailable now; retry");
+        } catch (RuntimeException e) {
+            LOG.error("Group request {} from {} hit a fault", request.attr("type"), from, e);
+            answer = error(id, "internal-error", "server fault; retry");
+        }
+        Outbox out = outbox.get();
+        if (out != null) {
+            out.live(from, answer);
+        }
+    }
+
+    /** Queues the change's notification durably, through whichever router is current. @return whether it was */
+    private static boolean told(Change change, Address from, Supplier<Outbox> outbox) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            Outbox out = outbox.get();
+            if (out == null) {
+                break;
+            }
+            try {
+                out.notify(change.notifyUsers, from, change.type, change.attributes).toCompletableFuture()
+                        .get(30, TimeUnit.SECONDS);
+                return true;
+            } catch (IllegalStateException routerStopping) {
+                // that revision is going away: the next one takes it
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            } catch (ExecutionException | TimeoutException e) {
+                LOG.warn("Group {} changed but its notifications could not be stored: {}", change.attributes.get("group"),
+                        e.getMessage());
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        LOG.warn("Group {} changed but no router took its notifications", change.attributes.get("group"));
+        return false;
+    }
+
+    static Node error(String id, String code, String text) {
+        return Node.of("result", "id", id, "error", code, "text", text);
+    }
+
+    /** What a request changed: the answer, and the notification for the members. */
+    private record Change(Node result, Collection<String> notifyUsers, String type, Map<String, String> attributes) {
+        static Change answer(Node result) {
+            return new Change(result, List.of(), null, Map.of());
+        }
+    }
+
+    private Change perform(Address from, Node r, AccountService accounts) throws Refused, StoreException, AccountException {
+        String type = r.attr("type");
+        if (type == null) {
+            throw new Refused("bad-request", "a group request needs a type");
+        }
+        String actor = from.user();
+        switch (type) {
+            case "create": {
+                String subject = subject(r);
+                LinkedHashSet<String> members = users(r, accounts, false);
+                members.remove(actor);
+                if (members.size() + 1 > config.maxMembers()) {
+                    throw new Refused("group-limit", "a group holds at most " + config.maxMembers() + " members");
+                }
+                String group = store.create(subject, actor, List.copyOf(members), System.currentTimeMillis());
+                List<String> all = new ArrayList<>(members);
+                all.add(0, actor);
+                return new Change(Node.of("result", "group", group), all, "group-create",
+                        attrs("group", group, "subject", subject, "members", String.join(",", all)));
+            }
+            case "list":
+                return Change.answer(Node.of("result", "groups", String.join(",", store.groupsOf(actor))));
+            default:
+                break;
+        }
+        String groupId = r.attr("group");
+        Group g = group(groupId);
+        Member me = member(g, actor).orElseThrow(() -> new Refused("not-a-member", "you are not a member of " + groupId));
+        switch (type) {
+            case "info": {
+                List<String> admins = new ArrayList<>();
+                List<String> members = new ArrayList<>();
+                for (Member m : g.members()) {
+                    members.add(m.user());
+                    if (m.admin()) {
+                        admins.add(m.user());
+                    }
+                }
+                return Change.answer(Node.of("result", "group", g.id(), "subject", g.subject(), "creator", g.creator(),
+                        "members", String.join(",", members), "admins", String.join(",", admins)));
+            }
+            case "leave": {
+                store.removeMembers(g.id(), List.of(actor));
+                cache.invalidate(g.id());
+                List<String> remaining = usersOf(g);
+                remaining.remove(actor);
+                if (remaining.isEmpty()) {
+                    store.delete(g.id());
+                } else if (me.admin() && g.members().stream().noneMatch(m -> m.admin() && !m.user().equals(actor))) {
+                    store.setAdmin(g.id(), List.of(remaining.get(0)), true); // a group always keeps an admin
+                }
+                cache.invalidate(g.id());
+                List<String> told = new ArrayList<>(remaining);
+                told.add(actor); // the leaver's other devices learn it too
+                return new Change(Node.of("result", "group", g.id()), told, "group-leave", attrs("group", g.id(), "members", actor));
+            }
+            default:
+                break;
+        }
+        if (!me.admin()) {
+            throw new Refused("not-admin", "only an admin of " + g.id() + " may " + type);
+        }
+        switch (type) {
+            case "add": {
+                List<String> wanted = List.copyOf(users(r, accounts, true));
+                List<String> added;
+                try {
+                    added = store.addMembers(g.id(), wanted, config.maxMembers());
+                } catch (GroupStore.GroupLimitException full) {
+                    throw new Refused("group-limit", full.getMessage());
+                }
+                cache.invalidate(g.id());
+                List<String> told = usersOf(g);
+                told.addAll(added);
+                return new Change(Node.of("result", "group", g.id(), "added", String.join(",", added)), told, "group-add",
+                        attrs("group", g.id(), "members", String.join(",", added)));
+            }
+            case "remove": {
+                List<String> removed = store.removeMembers(g.id(), List.copyOf(users(r, null, true)));
+                cache.invalidate(g.id());
+                return new Change(Node.of("result", "group", g.id(), "removed", String.join(",", removed)), usersOf(g),
+                        "group-remove", attrs("group", g.id(), "members", String.join(",", removed)));
+            }
+            case "promote", "demote": {
+                List<String> wanted = List.copyOf(users(r, null, true));
+                for (String u : wanted) {
+                    if (member(g, u).isEmpty()) {
+                        throw new Refused("not-a-member", u + " is not a member of " + g.id());
+                    }
+                }
+                List<String> changed = store.setAdmin(g.id(), wanted, type.equals("promote"));
+                cache.invalidate(g.id());
+                return new Change(Node.of("result", "group", g.id(), "changed", String.join(",", changed)), usersOf(g),
+                        "group-" + type, attrs("group", g.id(), "members", String.join(",", changed)));
+            }
+            case "subject": {
+                String subject = subject(r);
+                store.setSubject(g.id(), subject);
+                cache.invalidate(g.id());
+                return new Change(Node.of("result", "group", g.id()), usersOf(g), "group-subject",
+                        attrs("group", g.id(), "subject", subject));
+            }
+            default:
+                throw new Refused("bad-request", "unknown group request type '" + type + "'");
+        }
+    }
+
+    private Group group(String groupId) throws Refused, StoreException {
+        if (!dev.switchboard.api.groups.GroupDirectory.isGroupId(groupId)) {
+            throw new Refused("bad-request", "'group' must be a group id (g and digits)");
+        }
+        return cache.group(groupId).orElseThrow(() -> new Refused("no-such-group", "no group " + groupId));
+    }
+
+    private static Optional<Member> member(Group g, String user) {
+        return g.members().stream().filter(m -> m.user().equals(user)).findFirst();
+    }
+
+    private static List<String> usersOf(Group g) {
+        List<String> out = new ArrayList<>();
+        g.members().forEach(m -> out.add(m.user()));
+        return out;
+    }
+
+    private String subject(Node r) throws Refused {
+        String subject = r.attr("subject");
+        if (subject == null || subject.isBlank() || subject.length() > config.maxSubjectLength()) {
+            throw new Refused("bad-request", "a group subject is 1 to " + config.maxSubjectLength() + " characters");
+        }
+        return subject;
+    }
+
+    /**
+     * The {@code members} attribute: comma-separated user ids, checked to exist when
+     * {@code accounts} is given.
+     */
+    private LinkedHashSet<String> users(Node r, AccountService accounts, boolean required) throws Refused, AccountException {
+        String list = r.attr("members");
+        LinkedHashSet<String> users = new LinkedHashSet<>();
+        if (list == null || list.isBlank()) {
+            if (required) {
+                throw new Refused("bad-request", "name the members, comma-separated");
+            }
+            return users;
+        }
+        for (String u : list.split(",")) {
+            String user = u.trim();
+            if (!Address.isUserId(user)) {
+                throw new Refused("bad-request", "not a user id: '" + user + "'");
+            }
+            users.add(user);
+        }
+        if (users.size() > config.maxMembers()) {
+            throw new Refused("group-limit", "a group holds at most " + config.maxMembers() + " members");
+        }
+        if (accounts != null) {
+            for (String user : users) {
+                if (accounts.devices(user).isEmpty()) {
+                    throw new Refused("no-such-user", "no such user: " + user);
+                }
+            }
+        }
+        return users;
+    }
+
+    private static Map<String, String> attrs(String... kv) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            out.put(kv[i], kv[i + 1]);
+        }
+        return out;
+    }
+}
