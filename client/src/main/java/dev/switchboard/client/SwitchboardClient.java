@@ -235,6 +235,50 @@ public final class SwitchboardClient implements AutoCloseable {
         return csv(request(Node.of("group", "type", "list")).attr("groups"));
     }
 
+    /**
+     * Watches an account's presence for as long as this session lasts: a {@code presence from=
+     * type="available"|"unavailable" [last=]} arrives now and at every change the account's
+     * visibility lets this account see.
+     *
+     * @throws ClientException {@code no-such-user}, {@code limit}, {@code bad-request}, {@code unavailable}
+     */
+    public void subscribePresence(String user) throws ClientException, IOException {
+        request(Node.of("presence", "type", "subscribe", "to", user));
+    }
+
+    /** Stops watching an account's presence. */
+    public void unsubscribePresence(String user) throws ClientException, IOException {
+        request(Node.of("presence", "type", "unsubscribe", "to", user));
+    }
+
+    /** Who sees this account's online state and last-seen time: {@code everyone}, {@code contacts} or {@code nobody}. */
+    public void setPresenceVisibility(String visibility) throws ClientException, IOException {
+        request(Node.of("privacy", "visibility", visibility));
+    }
+
+    /** Adds accounts to this account's contacts (who sees it under {@code contacts} visibility). */
+    public void addContacts(Collection<String> users) throws ClientException, IOException {
+        request(Node.of("contacts", "op", "add", "users", String.join(",", users)));
+    }
+
+    /** Removes accounts from this account's contacts. */
+    public void removeContacts(Collection<String> users) throws ClientException, IOException {
+        request(Node.of("contacts", "op", "remove", "users", String.join(",", users)));
+    }
+
+    /** This account's contacts. */
+    public List<String> contacts() throws ClientException, IOException {
+        return csv(request(Node.of("contacts", "op", "list")).attr("users"));
+    }
+
+    /**
+     * Tells an account's online devices that this device is typing ({@code composing}), recording
+     * audio ({@code recording}) or stopped ({@code paused}). Relayed live, never stored.
+     */
+    public void chatState(String to, String state) throws IOException {
+        write(Node.of("chatstate", "to", to, "state", state));
+    }
+
     private Node groupRequest(String type, String group, Collection<String> members) throws ClientException, IOException {
         return request(Node.of("group", "type", type, "group", group, "members", String.join(",", members)));
     }

@@ -31,7 +31,7 @@ public class HotSwapIT extends SwitchboardTestSupport {
     /** Accounts that stay offline while the swaps run; 20 more clients write to them. */
     private static final int OFFLINE = 20;
     private static final int ROUNDS = 10;
-    private static final String[] SWAPPED = {"protocol.binary", "routing", "auth", "store.sql", "offline", "groups"};
+    private static final String[] SWAPPED = {"protocol.binary", "routing", "auth", "store.sql", "offline", "groups", "presence"};
     /** Groups with one member writing to the group and the others reading; users after the offline ones. */
     private static final int GROUPS = 4;
     private static final int GROUP_SIZE = 4;
@@ -102,6 +102,25 @@ public class HotSwapIT extends SwitchboardTestSupport {
                 }
             }, "group-admin");
             adminThread.start();
+            // presence: a watcher subscribed before the swaps, a target that keeps logging in and out
+            // the watcher is offline sender 0: nothing else in this test reads its incoming stanzas
+            String watcherId = offlineSender(0), flapperId = user(CLIENTS); // user(CLIENTS) logs in and out anyway
+            SwitchboardClient watcher = clients.get(CLIENTS);
+            assertEquals(watcherId, watcher.user());
+            watcher.subscribePresence(flapperId);
+            java.util.concurrent.atomic.AtomicBoolean flapStop = new java.util.concurrent.atomic.AtomicBoolean();
+            List<String> flapFailures = java.util.Collections.synchronizedList(new ArrayList<>());
+            Thread flapper = new Thread(() -> {
+                for (int n = 0; n < 10_000 && !flapStop.get(); n++) {
+                    try {
+                        login(flapperId).close();
+                        Thread.sleep(50);
+                    } catch (Exception e) {
+                        flapFailures.add(n + ": " + e);
+                    }
+                }
+            }, "presence-flapper");
+            flapper.start();
             for (int i = 0; i < CLIENTS; i++) {
                 // clients 2k and 2k+1 are partners, each sending to the other
                 Chatter c = new Chatter(clients.get(i), user(i ^ 1), 8, 1_000_000, 300_000, totalAcked);
@@ -122,7 +141,7 @@ public class HotSwapIT extends SwitchboardTestSupport {
                     String what = "traffic to flow after swapping " + name + " in round " + round + "; services: ";
                     await(() -> what + services(), Duration.ofSeconds(60), () -> totalAcked.get() >= before + CLIENTS);
                     if (name.equals("auth") || name.equals("store.sql")) {
-                        login(user(CLIENTS)).close(); // a fresh login goes through the new revision
+                        login(user(CLIENTS)).close(); // a fresh login goes through the new revision (the flapper does too)
                     }
                 }
             }
@@ -137,6 +156,8 @@ public class HotSwapIT extends SwitchboardTestSupport {
             }
             adminStop.set(true);
             adminThread.join(60_000);
+            flapStop.set(true);
+            flapper.join(60_000);
             for (Thread t : threads) {
                 t.join(30_000);
             }
@@ -191,6 +212,21 @@ public class HotSwapIT extends SwitchboardTestSupport {
                 totalSent += sender.sent;
             }
             assertEquals("group admin requests", List.of(), adminFailures);
+            assertEquals("presence flapper logins", List.of(), flapFailures);
+            // the subscription made before the swaps still works, and the last word matches the truth
+            List<String> seen = new ArrayList<>(presenceOf(watcher, flapperId));
+            long presenceDeadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while ((seen.isEmpty() || !seen.get(seen.size() - 1).equals("unavailable")) && System.nanoTime() < presenceDeadline) {
+                Thread.sleep(10);
+                seen.addAll(presenceOf(watcher, flapperId));
+            }
+            assertTrue("the watcher saw the flapper come and go during the swaps: " + seen.size(), seen.size() > 2 * ROUNDS);
+            assertEquals("after the flapper stopped it is offline", "unavailable", seen.get(seen.size() - 1));
+            System.out.printf("HotSwapIT: the watcher saw %d presence changes of the flapper across the swaps%n", seen.size());
+            try (SwitchboardClient back = login(flapperId)) {
+                assertEquals(List.of("available"), presenceOrWait(watcher, flapperId, 1));
+            }
+            assertEquals(List.of("unavailable"), presenceOrWait(watcher, flapperId, 1));
             assertTrue("group admin requests answered during the swaps: " + adminDone.get(), adminDone.get() > ROUNDS);
             // delivered and confirmed means deleted: nothing may be left waiting for a device that had it all
             var store = service(dev.switchboard.api.offline.OfflineStore.class);
@@ -220,6 +256,28 @@ public class HotSwapIT extends SwitchboardTestSupport {
             }
             Thread.onSpinWait();
         }
+    }
+
+    /** The presence types a watcher received about a user so far (other stanzas are dropped). */
+    private static List<String> presenceOf(SwitchboardClient watcher, String user) {
+        List<String> types = new ArrayList<>();
+        dev.switchboard.api.stanza.Node n;
+        while ((n = watcher.incoming().poll()) != null) {
+            if ("presence".equals(n.tag()) && user.equals(n.attr("from"))) {
+                types.add(n.attr("type"));
+            }
+        }
+        return types;
+    }
+
+    private static List<String> presenceOrWait(SwitchboardClient watcher, String user, int count) throws InterruptedException {
+        List<String> all = new ArrayList<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (all.size() < count && System.nanoTime() < deadline) {
+            all.addAll(presenceOf(watcher, user));
+            Thread.sleep(10);
+        }
+        return all;
     }
 
     /** Which of the services traffic needs are registered, for a failure message. */

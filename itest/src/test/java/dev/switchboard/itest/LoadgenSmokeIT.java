@@ -71,6 +71,13 @@ public class LoadgenSmokeIT {
     }
 
     @Test
+    public void groups() throws Exception {
+        loadgen("groups", "-n", "20", "--seconds", "2", "--group-size", "5", "--window", "4", "--first-user", "600");
+        String results = Files.readString(server.home.resolve("loadgen-groups").resolve("results.json"));
+        assertFalse("group messages were delivered: " + results, results.contains("\"delivered\": 0,"));
+    }
+
+    @Test
     public void swap() throws Exception {
         Path routing = Path.of(RuntimeProcess.ROOT, "bundles/routing/target/switchboard-routing-" + SwitchboardTestSupport.VERSION
                 + ".jar").toAbsolutePath().normalize();

@@ -100,6 +100,7 @@ public abstract class SwitchboardTestSupport {
                 switchboard("bundles/offline", "offline"),
                 switchboard("bundles/routing", "routing"),
                 switchboard("bundles/groups", "groups"),
+                switchboard("bundles/presence", "presence"),
                 switchboard("bundles/transport", "transport"),
                 switchboard("bundles/shell", "shell"),
                 switchboard("client", "client"),

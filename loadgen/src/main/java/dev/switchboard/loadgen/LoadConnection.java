@@ -23,6 +23,8 @@ final class LoadConnection {
     long loginStartedNanos;
     int outstanding;
     long nextSeq;
+    /** Where this connection writes instead of its partner: its group, once created (groups scenario). */
+    String target;
 
     LoadConnection(int local, String user, String partner) {
         this.local = local;

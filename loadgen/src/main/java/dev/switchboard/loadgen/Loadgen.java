@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
         description = "Benchmark a running Switchboard server over loopback.")
 public final class Loadgen implements Callable<Integer> {
 
-    @Option(names = "--scenario", description = "idle, pairs, logins, swap or offline (default ${DEFAULT-VALUE})")
+    @Option(names = "--scenario", description = "idle, pairs, logins, swap, offline or groups (default ${DEFAULT-VALUE})")
     String scenario = "pairs";
     @Option(names = {"-n", "--connections"}, description = "connections in all (even; default ${DEFAULT-VALUE})")
     int connections = 1000;
@@ -58,6 +58,8 @@ public final class Loadgen implements Callable<Integer> {
     List<Integer> swapAt = new ArrayList<>();
     @Option(names = "--out", description = "directory for results.json and chart.html (default target/loadgen/<scenario>)")
     Path out;
+    @Option(names = "--group-size", description = "members of each group in the groups scenario (default ${DEFAULT-VALUE})")
+    int groupSize = 50;
     @Option(names = "--worker-heap", description = "heap of each worker JVM (default ${DEFAULT-VALUE})")
     String workerHeap = "1g";
 
@@ -71,11 +73,15 @@ public final class Loadgen implements Callable<Integer> {
         try {
             sc = Scenario.valueOf(scenario.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            System.err.println("error: unknown scenario '" + scenario + "'; use idle, pairs, logins, swap or offline");
+            System.err.println("error: unknown scenario '" + scenario + "'; use idle, pairs, logins, swap, offline or groups");
             return 2;
         }
         if (connections < 2 || connections % 2 != 0) {
             System.err.println("error: --connections must be an even number of at least 2");
+            return 2;
+        }
+        if (groupSize < 2 || groupSize > 1024) {
+            System.err.println("error: --group-size must be 2 to 1024");
             return 2;
         }
         if (sc == Scenario.SWAP && (swapJars.isEmpty() || swapAt.isEmpty())) {
@@ -104,7 +110,7 @@ public final class Loadgen implements Callable<Integer> {
         for (int i = 0; i < w; i++) {
             int share = ((connections / 2) / w + (i < (connections / 2) % w ? 1 : 0)) * 2;
             WorkerSpec spec = new WorkerSpec(i, firstUser + assigned, share, host, port, "127.0.0." + (2 + i), sc,
-                    rate / w, window, seconds, password, salt);
+                    rate / w, window, seconds, password, salt, groupSize);
             assigned += share;
             List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + workerHeap, "-XX:+UseSerialGC", "-cp", classpath,
                     Worker.class.getName()));

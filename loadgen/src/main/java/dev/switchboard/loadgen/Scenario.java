@@ -11,9 +11,11 @@ enum Scenario {
     /** PAIRS while bundles are replaced through the deploy folder at given times. */
     SWAP,
     /** Half the accounts go offline, the others queue messages for them, then they come back and replay. */
-    OFFLINE;
+    OFFLINE,
+    /** Connections form groups; each group's first member writes to the group, the others read. */
+    GROUPS;
 
     boolean sendsMessages() {
-        return this == PAIRS || this == SWAP || this == OFFLINE;
+        return this == PAIRS || this == SWAP || this == OFFLINE || this == GROUPS;
     }
 }

@@ -96,6 +96,9 @@ public final class Worker {
                 if (spec.scenario() == Scenario.OFFLINE) {
                     goOffline();
                 }
+                if (spec.scenario() == Scenario.GROUPS) {
+                    createGroups();
+                }
             }
             if (spec.scenario().sendsMessages() && sendStartNanos != 0 && !draining) {
                 send(now);
@@ -120,6 +123,19 @@ public final class Worker {
                 close(c, c.channel.keyFor(selector));
                 ready--;
             }
+        }
+    }
+
+    /** GROUPS scenario: the first connection of each block of group-size connections makes the group. */
+    private void createGroups() throws IOException {
+        for (int first = 0; first < connections.size(); first += spec.groupSize()) {
+            LoadConnection leader = connections.get(first);
+            List<String> members = new ArrayList<>();
+            for (int i = first + 1; i < Math.min(first + spec.groupSize(), connections.size()); i++) {
+                members.add(connections.get(i).user);
+            }
+            write(leader, leader.channel.keyFor(selector), Node.of("group", "type", "create", "subject", "load",
+                    "members", String.join(",", members), "id", "grp"));
         }
     }
 
@@ -241,6 +257,13 @@ public final class Worker {
     private void onStanza(LoadConnection c, SelectionKey key, Node n) throws IOException {
         switch (n.tag()) {
             case "result" -> {
+                if ("grp".equals(n.attr("id"))) {
+                    if (n.attr("error") != null) {
+                        stats.error(c.user + ": group not created: " + n.attr("text"));
+                    }
+                    c.target = n.attr("group");
+                    return;
+                }
                 c.scram = new ScramClient(c.user + "/0", spec.password(), ScramClient.nonce(), saltedCache);
                 c.phase = Phase.CHALLENGED;
                 write(c, key, Node.withContent("auth", utf8(c.scram.clientFirst()), "mechanism", "SCRAM-SHA-256",
@@ -260,7 +283,7 @@ public final class Worker {
                 stats.delivered(System.nanoTime() - body.getLong());
                 write(c, key, Node.of("received", "seq", n.attr("seq")));
             }
-            case "receipt" -> write(c, key, Node.of("received", "seq", n.attr("seq")));
+            case "receipt", "notification" -> write(c, key, Node.of("received", "seq", n.attr("seq")));
             case "failure", "error" -> lost(c, key, n.attr("code") + ": " + n.attr("text"));
             default -> { }
         }
@@ -293,13 +316,14 @@ public final class Worker {
         int budget = (int) Math.min(due, 4 * connections.size());
         for (int tried = 0; budget > 0 && tried < connections.size(); tried++) {
             LoadConnection c = connections.get(roundRobin++ % connections.size());
-            if (c.phase != Phase.READY || c.outstanding >= spec.window()) {
+            String to = spec.scenario() == Scenario.GROUPS ? c.target : c.partner;
+            if (c.phase != Phase.READY || c.outstanding >= spec.window() || to == null) {
                 continue;
             }
             c.outstanding++;
             c.nextSeq++;
             byte[] body = ByteBuffer.allocate(16).putLong(System.nanoTime()).putLong(c.nextSeq).array();
-            write(c, c.channel.keyFor(selector), Node.withContent("message", body, "to", c.partner, "id",
+            write(c, c.channel.keyFor(selector), Node.withContent("message", body, "to", to, "id",
                     runTag + c.nextSeq));
             stats.sent();
             sentTotal++;

@@ -18,14 +18,15 @@ import java.util.List;
  * @param seconds     how long the scenario runs after everyone is logged in
  * @param password    the password every load account shares
  * @param salt        the salt every load account shares (base64), so key derivation runs once
+ * @param groupSize   members of each group in the groups scenario
  */
 record WorkerSpec(int index, int firstUser, int connections, String host, int port, String source,
-                  Scenario scenario, int rate, int window, int seconds, String password, String salt) {
+                  Scenario scenario, int rate, int window, int seconds, String password, String salt, int groupSize) {
 
     List<String> toArgs() {
         List<String> a = new ArrayList<>();
         for (Object o : new Object[] {index, firstUser, connections, host, port, source, scenario, rate, window,
-                seconds, password, salt}) {
+                seconds, password, salt, groupSize}) {
             a.add(String.valueOf(o));
         }
         return a;
@@ -34,7 +35,7 @@ record WorkerSpec(int index, int firstUser, int connections, String host, int po
     static WorkerSpec fromArgs(String[] a) {
         return new WorkerSpec(Integer.parseInt(a[0]), Integer.parseInt(a[1]), Integer.parseInt(a[2]), a[3],
                 Integer.parseInt(a[4]), a[5], Scenario.valueOf(a[6]), Integer.parseInt(a[7]), Integer.parseInt(a[8]),
-                Integer.parseInt(a[9]), a[10], a[11]);
+                Integer.parseInt(a[9]), a[10], a[11], Integer.parseInt(a[12]));
     }
 
     /** The account id of the n-th load account: digits, distinct from ordinary test accounts. */

@@ -53,7 +53,9 @@ final class ConnectionHandler extends IoHandlerAdapter {
         Connection c = connection(session);
         if (c != null) {
             c.closing = true;
-            registry.sessions.closed(c);
+            if (registry.sessions.closed(c)) {
+                registry.offline(c.address);
+            }
             dispatcher.forget(c);
             registry.writer.forget(c);
         }

@@ -254,6 +254,8 @@ final class InboundDispatcher {
                     writer.write(c, step.reply());
                     if (previous != null) {
                         registry.closeWithError(previous, "conflict", "logged in from another connection");
+                    } else {
+                        registry.online(c.address);
                     }
                     Router router = services.router;
                     if (router != null) {

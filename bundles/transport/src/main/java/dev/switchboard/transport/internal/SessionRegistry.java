@@ -3,12 +3,14 @@ package dev.switchboard.transport.internal;
 import dev.switchboard.api.protocol.FrameCodec;
 import dev.switchboard.api.session.SessionDirectory;
 import dev.switchboard.api.session.SessionInfo;
+import dev.switchboard.api.session.SessionListener;
 import dev.switchboard.api.stanza.Address;
 import dev.switchboard.api.stanza.Node;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -20,6 +22,8 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The session directory: which device is connected on which connection, and the ordered write
@@ -33,6 +37,8 @@ public final class SessionRegistry implements SessionDirectory {
     final LongAdder logins = new LongAdder();
     final LongAdder framesIn = new LongAdder();
     final OutboundWriter writer = new OutboundWriter();
+    private static final Logger LOG = LoggerFactory.getLogger(SessionRegistry.class);
+    private final List<SessionListener> listeners = new CopyOnWriteArrayList<>();
     /** How long a connection closed for an error keeps reading (and discarding) after the error is sent. */
     private static final long LINGER_MS = 1000;
 
@@ -57,6 +63,36 @@ public final class SessionRegistry implements SessionDirectory {
     void unbindCodec(FrameCodec codec) {
         if (writer.codec() == codec) {
             writer.codec(null);
+        }
+    }
+
+    /** Whoever wants to know when devices come and go (presence). */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void bindListener(SessionListener listener) {
+        listeners.add(listener);
+    }
+
+    void unbindListener(SessionListener listener) {
+        listeners.remove(listener);
+    }
+
+    void online(Address device) {
+        for (SessionListener l : listeners) {
+            try {
+                l.online(device);
+            } catch (RuntimeException e) {
+                LOG.error("Session listener {} failed on {} online", l, device, e);
+            }
+        }
+    }
+
+    void offline(Address device) {
+        for (SessionListener l : listeners) {
+            try {
+                l.offline(device);
+            } catch (RuntimeException e) {
+                LOG.error("Session listener {} failed on {} offline", l, device, e);
+            }
         }
     }
 

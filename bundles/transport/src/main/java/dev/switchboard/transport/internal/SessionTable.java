@@ -28,12 +28,15 @@ final class SessionTable {
         return previous == c ? null : previous;
     }
 
-    void closed(Connection c) {
+    /** @return whether this was the device's current session (so the device is now offline) */
+    boolean closed(Connection c) {
         open.remove(c);
         Address a = c.address;
         if (a != null && byDevice.remove(a, c)) {
             devicesByUser.computeIfPresent(a.user(), (u, devices) -> byDevice.containsKey(a) ? devices : without(devices, a.device()));
+            return true;
         }
+        return false;
     }
 
     Connection find(Address a) {

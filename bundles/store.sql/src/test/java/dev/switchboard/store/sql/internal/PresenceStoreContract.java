@@ -1,0 +1,47 @@
+package dev.switchboard.store.sql.internal;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.switchboard.api.store.PresenceStore.Visibility;
+import java.util.List;
+import java.util.Set;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The presence store's behaviour, run against each real database by a subclass. */
+abstract class PresenceStoreContract {
+
+    protected SqlPresenceStore store;
+
+    protected abstract DataSource emptyDatabase() throws Exception;
+
+    @BeforeEach
+    void open() throws Exception {
+        DataSource ds = emptyDatabase();
+        store = new SqlPresenceStore(new Jdbc(ds, new Migrator(ds, getClass().getSimpleName())));
+    }
+
+    @Test
+    void visibilityDefaultsToEveryoneAndIsKept() throws Exception {
+        assertEquals(Visibility.EVERYONE, store.visibility("1001"));
+        store.setVisibility("1001", Visibility.CONTACTS);
+        store.setVisibility("2002", Visibility.NOBODY);
+        assertEquals(Visibility.CONTACTS, store.visibility("1001"));
+        assertEquals(Visibility.NOBODY, store.visibility("2002"));
+        store.setLastSeen("1001", 12345);
+        assertEquals(Visibility.CONTACTS, store.visibility("1001"), "setting last seen keeps the visibility");
+        assertEquals(12345, store.lastSeen("1001"));
+        assertEquals(0, store.lastSeen("3003"));
+    }
+
+    @Test
+    void contactsAreASet() throws Exception {
+        store.addContacts("1001", List.of("3003", "2002", "3003"));
+        store.addContacts("1001", List.of("2002", "4004"));
+        assertEquals(Set.of("2002", "3003", "4004"), store.contacts("1001"));
+        store.removeContacts("1001", List.of("3003", "9999"));
+        assertEquals(Set.of("2002", "4004"), store.contacts("1001"));
+        assertEquals(Set.of(), store.contacts("2002"));
+    }
+}
