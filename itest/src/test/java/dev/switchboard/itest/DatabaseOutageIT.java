@@ -7,19 +7,13 @@ import dev.switchboard.api.auth.AccountService;
 import dev.switchboard.api.stanza.Node;
 import dev.switchboard.client.ClientException;
 import dev.switchboard.client.SwitchboardClient;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.time.Duration;
-import java.util.Dictionary;
-import java.util.Hashtable;
 import java.util.concurrent.TimeUnit;
-import org.junit.Assume;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.service.cm.ConfigurationAdmin;
 
 /**
  * Issue #3's database fault: the server runs on MariaDB through a relay the test cuts. Connected
@@ -33,13 +27,9 @@ import org.osgi.service.cm.ConfigurationAdmin;
 @ExamReactorStrategy(PerClass.class)
 public class DatabaseOutageIT extends SwitchboardTestSupport {
 
-    private static final InetSocketAddress MARIADB = new InetSocketAddress(
-            System.getenv().getOrDefault("SB_MARIADB_HOST", "127.0.0.1"),
-            Integer.parseInt(System.getenv().getOrDefault("SB_MARIADB_PORT", "3306")));
-
     @Test
     public void sessionsSurviveAnOutageAndLoginsRecover() throws Exception {
-        requireMariaDb();
+        requireMariaDb("DatabaseOutageIT");
         try (TcpProxy proxy = new TcpProxy(MARIADB)) {
             useDatabase("jdbc:mariadb://127.0.0.1:" + proxy.port() + "/test");
             // MariaDB keeps what earlier runs left: fresh ids every run
@@ -93,34 +83,6 @@ public class DatabaseOutageIT extends SwitchboardTestSupport {
         } while (m != null && !"message".equals(m.tag()));
         assertNotNull("a message arrived", m);
         return m;
-    }
-
-    private static void requireMariaDb() {
-        try (Socket s = new Socket()) {
-            s.connect(MARIADB, 2000);
-        } catch (Exception e) {
-            String message = "MariaDB at " + MARIADB + " is unreachable (" + e + ")";
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                fail(message + ": under CI the MariaDB tests must run");
-            }
-            System.err.println("\n*** SKIPPING DatabaseOutageIT: " + message + " ***\n");
-            Assume.assumeTrue(message, false);
-        }
-    }
-
-    /** Points the store at another database and waits until auth runs on the new store revision. */
-    private void useDatabase(String url) throws Exception {
-        service(AccountService.class);
-        long before = (Long) context.getServiceReference(AccountService.class).getProperty("service.id");
-        Dictionary<String, Object> props = new Hashtable<>();
-        props.put("url", url);
-        props.put("user", System.getenv().getOrDefault("SB_MARIADB_USER", "root"));
-        props.put("password", System.getenv().getOrDefault("SB_MARIADB_PASSWORD", ""));
-        service(ConfigurationAdmin.class).getConfiguration("dev.switchboard.store.sql", "?").update(props);
-        await("auth to restart on the reconfigured store", Duration.ofSeconds(30), () -> {
-            var ref = context.getServiceReference(AccountService.class);
-            return ref != null && (Long) ref.getProperty("service.id") != before;
-        });
     }
 
     /** Registers once the reconfigured store answers; an account left by an earlier run is fine. */

@@ -6,7 +6,6 @@ import dev.switchboard.api.auth.AccountService;
 import dev.switchboard.api.offline.OfflineStore;
 import dev.switchboard.api.stanza.Address;
 import dev.switchboard.api.stanza.Node;
-import dev.switchboard.client.ClientException;
 import dev.switchboard.client.SwitchboardClient;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -18,23 +17,29 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 
 /**
- * Issue #5's presence over the wire: online while any device is, last seen when the last one
- * leaves (kept in SQL), subscriptions limited by the watched account's visibility, typing relayed
- * live and never stored, and the errors for bad requests.
+ * Issue #5's presence over the wire, on the embedded H2: online while any device is, last seen when
+ * the last one leaves (kept in SQL), subscriptions limited by the watched account's visibility,
+ * typing relayed live and never stored, and the errors for bad requests. {@link PresenceMariaDbIT}
+ * runs the same on MariaDB.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class PresenceIT extends SwitchboardTestSupport {
 
+    /** User ids of this run: fixed on a fresh H2, unique per run on a MariaDB that keeps earlier runs' rows. */
+    protected String uid(int n) {
+        return "1555710000" + n;
+    }
+
     @Test
     public void onlineLastSeenAndVisibility() throws Exception {
-        String watcher = "15557100001", target = "15557100002", contact = "15557100003", stranger = "15557100004";
+        String watcher = uid(1), target = uid(2), contact = uid(3), stranger = uid(4);
         for (String u : List.of(watcher, target, contact, stranger)) {
             register(u);
         }
         service(AccountService.class).linkDevice(new Address(target, 1), password(target));
         try (SwitchboardClient w = login(watcher)) {
-            assertEquals("no-such-user", code(() -> w.subscribePresence("15557199999")));
+            assertEquals("no-such-user", code(() -> w.subscribePresence(uid(9))));
             assertEquals("bad-request", code(() -> w.subscribePresence("not-a-user")));
             w.subscribePresence(target);
             Node first = next(w, n -> n.tag().equals("presence"));
@@ -90,7 +95,7 @@ public class PresenceIT extends SwitchboardTestSupport {
 
     @Test
     public void typingIsRelayedLiveAndNeverStored() throws Exception {
-        String a = "15557200001", b = "15557200002";
+        String a = uid(5), b = uid(6);
         register(a);
         register(b);
         service(AccountService.class).linkDevice(new Address(b, 1), password(b));
@@ -117,20 +122,6 @@ public class PresenceIT extends SwitchboardTestSupport {
                 assertNull("typing is never stored", phone.incoming().poll(500, TimeUnit.MILLISECONDS));
             }
         }
-    }
-
-    @FunctionalInterface
-    private interface Request {
-        void run() throws Exception;
-    }
-
-    private static String code(Request request) throws Exception {
-        try {
-            request.run();
-        } catch (ClientException e) {
-            return e.code();
-        }
-        throw new AssertionError("the request succeeded");
     }
 
     /** The next received stanza matching (others are skipped), waiting up to 10 s. */

@@ -5,6 +5,8 @@ import static org.junit.Assert.fail;
 import static org.ops4j.pax.exam.CoreOptions.*;
 
 import dev.switchboard.api.auth.AccountService;
+import dev.switchboard.api.stanza.Node;
+import dev.switchboard.client.ClientException;
 import dev.switchboard.client.SwitchboardClient;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -18,9 +20,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Dictionary;
+import java.util.HashMap;
 import java.util.Hashtable;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarInputStream;
@@ -150,6 +156,46 @@ public abstract class SwitchboardTestSupport {
         return s;
     }
 
+    /** The MariaDB the tests may use: SB_MARIADB_HOST / SB_MARIADB_PORT, default 127.0.0.1:3306. */
+    protected static final InetSocketAddress MARIADB = new InetSocketAddress(
+            System.getenv().getOrDefault("SB_MARIADB_HOST", "127.0.0.1"),
+            Integer.parseInt(System.getenv().getOrDefault("SB_MARIADB_PORT", "3306")));
+
+    /** Fails under CI=true when MariaDB does not answer; elsewhere skips the test, loudly. */
+    protected static void requireMariaDb(String test) {
+        try (Socket s = new Socket()) {
+            s.connect(MARIADB, 2000);
+        } catch (Exception e) {
+            String message = "MariaDB at " + MARIADB + " is unreachable (" + e + ")";
+            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+                fail(message + ": under CI the MariaDB tests must run");
+            }
+            System.err.println("\n*** SKIPPING " + test + ": " + message + " ***\n");
+            org.junit.Assume.assumeTrue(message, false);
+        }
+    }
+
+    /** Points store.sql at a database and waits until auth runs on the new store. */
+    protected void useDatabase(String url) throws Exception {
+        service(AccountService.class);
+        long before = (Long) context.getServiceReference(AccountService.class).getProperty("service.id");
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put("url", url);
+        props.put("user", System.getenv().getOrDefault("SB_MARIADB_USER", "root"));
+        props.put("password", System.getenv().getOrDefault("SB_MARIADB_PASSWORD", ""));
+        service(ConfigurationAdmin.class).getConfiguration("dev.switchboard.store.sql", "?").update(props);
+        await("auth to restart on the reconfigured store", Duration.ofSeconds(30), () -> {
+            var ref = context.getServiceReference(AccountService.class);
+            return ref != null && (Long) ref.getProperty("service.id") != before;
+        });
+    }
+
+    /** Points store.sql at the test MariaDB (or skips / fails as {@link #requireMariaDb} says). */
+    protected void useMariaDb() throws Exception {
+        requireMariaDb(getClass().getSimpleName());
+        useDatabase("jdbc:mariadb://" + MARIADB.getHostString() + ":" + MARIADB.getPort() + "/test");
+    }
+
     protected void register(String user) throws Exception {
         service(AccountService.class).register(user, password(user));
     }
@@ -238,5 +284,45 @@ public abstract class SwitchboardTestSupport {
         try (in) {
             return in.readAllBytes();
         }
+    }
+
+    /** What each client received and the test has not consumed yet. */
+    protected final Map<SwitchboardClient, List<Node>> unread = new HashMap<>();
+
+    @FunctionalInterface
+    protected interface Request {
+        void run() throws Exception;
+    }
+
+    /** The error code a client request fails with. */
+    protected static String code(Request request) throws Exception {
+        try {
+            request.run();
+        } catch (ClientException e) {
+            return e.code();
+        }
+        throw new AssertionError("the request succeeded");
+    }
+
+    /** The first received stanza matching, waiting up to 30 s; others are kept for later expectations. */
+    protected Node expect(SwitchboardClient client, Predicate<Node> match) throws InterruptedException {
+        List<Node> kept = unread.computeIfAbsent(client, k -> new ArrayList<>());
+        for (int i = 0; i < kept.size(); i++) {
+            if (match.test(kept.get(i))) {
+                return kept.remove(i);
+            }
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            Node n = client.incoming().poll(100, TimeUnit.MILLISECONDS);
+            if (n == null) {
+                continue;
+            }
+            if (match.test(n)) {
+                return n;
+            }
+            kept.add(n);
+        }
+        throw new AssertionError("nothing matching arrived within 30 s; got " + kept);
     }
 }
