@@ -2,7 +2,7 @@
 # Re-measures the figures in docs/BENCHMARKS.md. Starts a fresh server (exported runtime) per
 # figure in a scratch home, runs the load generator RUNS times, and prints the results.json
 # summaries. Loopback only. Usage: loadgen/benchmarks.sh [RUNS [FIGURE...]] (default 3, all
-# figures: idle-1000 idle-19000 saturation rate-20k logins offline swap groups). All take ~13 minutes.
+# figures: idle-1000 idle-19000 saturation rate-20k logins offline swap groups media). All take ~14 minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${1:-3}"
@@ -42,4 +42,11 @@ run offline --scenario offline -n 2000 -w 2 --window 16 --seconds 10
 run groups --scenario groups -n 2000 -w 2 --group-size 50 --window 64 --seconds 20
 run swap --scenario swap -n 2000 -w 2 --rate 20000 --seconds 40 --swap-at 10,15,20,25,30,35 \
   --swap-jar "$root/bundles/routing/target/switchboard-routing-0.1.0-SNAPSHOT.jar,$root/bundles/protocol.binary/target/switchboard-protocol.binary-0.1.0-SNAPSHOT.jar,$root/bundles/auth/target/switchboard-auth-0.1.0-SNAPSHOT.jar"
+if [ "$only" = "  " ] || [[ "$only" == *" media "* ]]; then # 50 MB up and down through the SDK, against cp
+  for i in $(seq 1 "$runs"); do
+    start_server
+    echo "== media run $i"; (cd "$scratch/home" && java -cp "$root/loadgen/target/loadgen.jar" dev.switchboard.loadgen.MediaBench 50 5) || echo "media run $i failed"
+    stop_server
+  done
+fi
 echo "results and charts under $scratch"

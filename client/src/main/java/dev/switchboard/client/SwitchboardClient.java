@@ -12,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -51,6 +52,7 @@ public final class SwitchboardClient implements AutoCloseable {
     private final Map<String, CompletableFuture<Node>> awaitingAck = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Node>> awaitingResult = new ConcurrentHashMap<>();
     private final AtomicLong nextRequest = new AtomicLong();
+    private final MediaTransfer media = new MediaTransfer();
     private volatile CompletableFuture<Node> loginAnswer = new CompletableFuture<>();
     private volatile String token;
     private volatile int iterations = 4096;
@@ -277,6 +279,67 @@ public final class SwitchboardClient implements AutoCloseable {
      */
     public void chatState(String to, String state) throws IOException {
         write(Node.of("chatstate", "to", to, "state", state));
+    }
+
+    /**
+     * Uploads a file to the media endpoint (with a fresh media token) and returns its reference; the
+     * server checks the hash this client computed.
+     *
+     * @throws ClientException {@code http-413} (too large), {@code http-507} (quota), {@code http-401}, {@code hash-mismatch}
+     */
+    public MediaRef upload(Path file) throws ClientException, IOException {
+        MediaToken token = mediaToken();
+        long size = java.nio.file.Files.size(file);
+        if (size > token.maxBytes()) {
+            throw new ClientException("http-413", "uploads are limited to " + token.maxBytes() + " bytes; this file has " + size);
+        }
+        return media.upload(token.url(), token.token(), file);
+    }
+
+    /** A fresh token for the media HTTP endpoint (valid for minutes). */
+    public MediaToken mediaToken() throws ClientException, IOException {
+        Node t = request(Node.of("media", "op", "token"));
+        return new MediaToken(t.attr("token"), t.attr("url"), Long.parseLong(t.attr("expires")), Long.parseLong(t.attr("max")));
+    }
+
+    /**
+     * Downloads a blob to a file, resuming by range after a broken transfer (partial bytes wait in
+     * {@code <target>.part}); the file appears only once its SHA-256 matches.
+     *
+     * @throws ClientException {@code http-404}, {@code http-401}, {@code hash-mismatch}
+     */
+    public void download(String sha256, Path target) throws ClientException, IOException {
+        MediaToken token = mediaToken();
+        media.download(token.url(), token.token(), sha256, target);
+    }
+
+    /**
+     * Sends a media message: the reference to an uploaded blob, its MIME type, the key the
+     * recipient needs to decrypt it (opaque to the server, may be null) and an optional caption.
+     * It is queued, acknowledged and receipted like a text message.
+     */
+    public CompletableFuture<Node> sendMedia(String to, String id, MediaRef ref, String mime, String key, byte[] caption)
+            throws IOException {
+        CompletableFuture<Node> ack = new CompletableFuture<>();
+        awaitingAck.put(id, ack);
+        write(new Node("message", mediaAttributes(to, id, ref, mime, key), List.of(), caption));
+        if (closedWith.isDone()) {
+            failPending();
+        }
+        return ack;
+    }
+
+    private static Map<String, String> mediaAttributes(String to, String id, MediaRef ref, String mime, String key) {
+        Map<String, String> attrs = new LinkedHashMap<>();
+        attrs.put("to", to);
+        attrs.put("id", id);
+        attrs.put("media", ref.sha256());
+        attrs.put("size", Long.toString(ref.size()));
+        attrs.put("mime", mime);
+        if (key != null) {
+            attrs.put("key", key);
+        }
+        return attrs;
     }
 
     private Node groupRequest(String type, String group, Collection<String> members) throws ClientException, IOException {

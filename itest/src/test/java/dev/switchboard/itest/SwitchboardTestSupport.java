@@ -63,12 +63,16 @@ public abstract class SwitchboardTestSupport {
         Files.createDirectories(homes);
         Path home = Files.createTempDirectory(homes, getClass().getSimpleName() + "-");
         int freePort;
-        try (ServerSocket s = new ServerSocket(0)) {
+        int httpPort;
+        try (ServerSocket s = new ServerSocket(0); ServerSocket h = new ServerSocket(0)) {
             freePort = s.getLocalPort();
+            httpPort = h.getLocalPort();
         }
         return options(
                 frameworkProperty("switchboard.home").value(home.toString()),
                 frameworkProperty("sb.itest.port").value(String.valueOf(freePort)),
+                frameworkProperty("org.osgi.service.http.port").value(String.valueOf(httpPort)),
+                frameworkProperty("org.apache.felix.http.host").value("127.0.0.1"),
                 frameworkProperty("sb.root").value(Path.of(ROOT).toAbsolutePath().normalize().toString()),
                 frameworkProperty("sb.version").value(VERSION),
                 frameworkProperty("org.osgi.framework.bootdelegation").value("sun.misc"),
@@ -99,6 +103,10 @@ public abstract class SwitchboardTestSupport {
                 mavenBundle("jakarta.activation", "jakarta.activation-api").versionAsInProject(),
                 mavenBundle("jakarta.xml.bind", "jakarta.xml.bind-api").versionAsInProject(),
                 mavenBundle("org.ehcache", "ehcache").versionAsInProject(),
+                mavenBundle("org.apache.felix", "org.apache.felix.http.servlet-api").versionAsInProject(),
+                mavenBundle("commons-io", "commons-io").versionAsInProject(),
+                mavenBundle("commons-fileupload", "commons-fileupload").versionAsInProject(),
+                mavenBundle("org.apache.felix", "org.apache.felix.http.jetty12").versionAsInProject(),
                 switchboard("bundles/api", "api"),
                 switchboard("bundles/protocol.binary", "protocol.binary"),
                 switchboard("bundles/store.sql", "store.sql"),
@@ -107,6 +115,7 @@ public abstract class SwitchboardTestSupport {
                 switchboard("bundles/routing", "routing"),
                 switchboard("bundles/groups", "groups"),
                 switchboard("bundles/presence", "presence"),
+                switchboard("bundles/media", "media"),
                 switchboard("bundles/transport", "transport"),
                 switchboard("bundles/shell", "shell"),
                 switchboard("client", "client"),

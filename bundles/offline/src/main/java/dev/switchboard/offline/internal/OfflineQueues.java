@@ -262,7 +262,7 @@ public final class OfflineQueues implements OfflineStore, GroupCommitter.Source 
         long now = System.currentTimeMillis();
         synchronized (recentIds) {
             for (QueuedMessage m : b.messages) {
-                if ("message".equals(m.kind())) {
+                if ("message".equals(m.kind()) || "media".equals(m.kind())) {
                     recentIds.put(m.from() + "|" + m.id(), now);
                 }
             }

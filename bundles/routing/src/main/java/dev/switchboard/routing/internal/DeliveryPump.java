@@ -92,12 +92,27 @@ final class DeliveryPump {
             case "message":
                 return Node.withContent("message", m.body(), "from", m.from().toString(), "group", m.group(), "id", m.id(),
                         "seq", seq, "t", t);
+            case "media": {
+                // a media message: its reference travels as attributes, a caption (if any) as its bytes
+                StoredAttributes.Decoded stored = StoredAttributes.decode(m.body());
+                Map<String, String> attributes = new java.util.LinkedHashMap<>();
+                attributes.put("from", m.from().toString());
+                if (m.group() != null) {
+                    attributes.put("group", m.group());
+                }
+                attributes.put("id", m.id());
+                attributes.put("type", "media");
+                attributes.putAll(stored.attributes());
+                attributes.put("seq", seq);
+                attributes.put("t", t);
+                return new Node("message", attributes, List.of(), stored.content());
+            }
             case "notification": {
                 // a notification's id is its type; its attributes travel as its body
                 Map<String, String> attributes = new java.util.LinkedHashMap<>();
                 attributes.put("type", m.id());
                 attributes.put("from", m.from().toString());
-                attributes.putAll(Notifications.decode(m.body()));
+                attributes.putAll(StoredAttributes.decode(m.body()).attributes());
                 attributes.put("seq", seq);
                 attributes.put("t", t);
                 return new Node("notification", attributes, List.of(), null);

@@ -3,6 +3,7 @@ package dev.switchboard.routing.internal;
 import dev.switchboard.api.auth.AccountException;
 import dev.switchboard.api.auth.AccountService;
 import dev.switchboard.api.groups.GroupDirectory;
+import dev.switchboard.api.media.MediaRegistry;
 import dev.switchboard.api.offline.OfflineStore;
 import dev.switchboard.api.offline.QueueFullException;
 import dev.switchboard.api.session.SessionDirectory;
@@ -13,11 +14,11 @@ import dev.switchboard.api.store.QueuedMessage;
 import dev.switchboard.api.store.StoreException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.List;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -35,34 +36,45 @@ final class MessageIntake {
     private final ServiceGate<OfflineStore> offline;
     private final ServiceGate<AccountService> accounts;
     private final ServiceGate<GroupDirectory> groups;
+    private final ServiceGate<MediaRegistry> media;
     private final AtomicLong routed;
     /** Enqueues whose commit has not been answered yet; a swap waits for them. */
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Object idle = new Object();
 
     MessageIntake(SessionDirectory directory, Lanes lanes, DeliveryPump pump, ServiceGate<OfflineStore> offline,
-                  ServiceGate<AccountService> accounts, ServiceGate<GroupDirectory> groups, AtomicLong routed) {
+                  ServiceGate<AccountService> accounts, ServiceGate<GroupDirectory> groups, ServiceGate<MediaRegistry> media,
+                  AtomicLong routed) {
         this.directory = directory;
         this.lanes = lanes;
         this.pump = pump;
         this.offline = offline;
         this.accounts = accounts;
         this.groups = groups;
+        this.media = media;
         this.routed = routed;
     }
 
     /** @return false when a service it needs is missing: the transport keeps the stanza and waits */
     boolean message(Address from, Node stanza) {
-        if (GroupDirectory.isGroupId(stanza.attr("to"))) {
-            return offline.with(store -> accounts.with(accountService -> groups.with(directory ->
-                    message(store, accountService, directory, from, stanza), false), false), false);
+        if (stanza.attr("media") != null) {
+            // a media message waits while no media bundle can say whether its blob exists
+            return media.with(registry -> groupOrDirect(from, stanza, registry), false);
         }
-        return offline.with(store -> accounts.with(accountService -> message(store, accountService, null, from, stanza),
-                false), false);
+        return groupOrDirect(from, stanza, null);
     }
 
-    private boolean message(OfflineStore store, AccountService accountService, GroupDirectory groupDirectory, Address from,
-                            Node stanza) {
+    private boolean groupOrDirect(Address from, Node stanza, MediaRegistry registry) {
+        if (GroupDirectory.isGroupId(stanza.attr("to"))) {
+            return offline.with(store -> accounts.with(accountService -> groups.with(directory ->
+                    message(store, accountService, directory, registry, from, stanza), false), false), false);
+        }
+        return offline.with(store -> accounts.with(accountService -> message(store, accountService, null, registry, from,
+                stanza), false), false);
+    }
+
+    private boolean message(OfflineStore store, AccountService accountService, GroupDirectory groupDirectory,
+                            MediaRegistry registry, Address from, Node stanza) {
         String id = stanza.attr("id");
         String to = stanza.attr("to");
         if (id == null || id.isEmpty() || id.length() > 64) {
@@ -72,6 +84,26 @@ final class MessageIntake {
         if (store.isDuplicate(from, id)) {
             directory.deliver(from, ack(id, null, null)); // a resend after a reconnect: same ack, no second copy
             return true;
+        }
+        String kind = "message";
+        byte[] body = stanza.content();
+        if (registry != null) {
+            Map<String, String> reference;
+            try {
+                reference = mediaReference(registry, stanza);
+            } catch (IllegalArgumentException e) {
+                directory.deliver(from, ack(id, "bad-media", e.getMessage()));
+                return true;
+            } catch (StoreException e) {
+                directory.deliver(from, ack(id, "unavailable", "service unavailable, retry"));
+                return true;
+            }
+            if (reference == null) {
+                directory.deliver(from, ack(id, "no-such-media", "no media " + stanza.attr("media") + "; upload it first"));
+                return true;
+            }
+            kind = "media";
+            body = StoredAttributes.encode(reference, stanza.content());
         }
         String group = groupDirectory == null ? null : to;
         List<Address> targets;
@@ -94,10 +126,46 @@ final class MessageIntake {
         long now = System.currentTimeMillis();
         List<QueuedMessage> copies = new ArrayList<>(targets.size());
         for (Address target : targets) {
-            copies.add(new QueuedMessage(0, target, from, id, "message", now, stanza.content(), group));
+            copies.add(new QueuedMessage(0, target, from, id, kind, now, body, group));
         }
         enqueue(store, copies, from, id);
         return true;
+    }
+
+    /** A media message's reference, checked; null when no such blob is stored. */
+    private static Map<String, String> mediaReference(MediaRegistry registry, Node stanza) throws StoreException {
+        String hash = stanza.attr("media");
+        if (!MediaRegistry.isHash(hash)) {
+            throw new IllegalArgumentException("media= must be a SHA-256 in lowercase hex");
+        }
+        String size = stanza.attr("size");
+        String mime = stanza.attr("mime");
+        try {
+            if (size == null || Long.parseLong(size) < 0) {
+                throw new IllegalArgumentException("a media message needs size=");
+            }
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("size= must be a number of bytes");
+        }
+        if (mime == null || mime.isBlank() || mime.length() > 100) {
+            throw new IllegalArgumentException("a media message needs mime= (1-100 characters)");
+        }
+        String key = stanza.attr("key");
+        if (key != null && key.length() > 512) {
+            throw new IllegalArgumentException("key= is at most 512 characters");
+        }
+        if (!registry.exists(hash)) {
+            return null;
+        }
+        registry.referenced(hash, System.currentTimeMillis());
+        Map<String, String> reference = new java.util.LinkedHashMap<>();
+        reference.put("media", hash);
+        reference.put("size", size);
+        reference.put("mime", mime);
+        if (key != null) {
+            reference.put("key", key);
+        }
+        return reference;
     }
 
     /** The sender is not in the group it wrote to. */
@@ -197,7 +265,7 @@ final class MessageIntake {
             // and comes again at the next login, where the client drops the repeated seq.
             offline.with(store -> {
                 QueuedMessage m = store.acknowledge(device, seq);
-                if (m != null && "message".equals(m.kind())) {
+                if (m != null && ("message".equals(m.kind()) || "media".equals(m.kind()))) {
                     receipt(store, m.from(), device, m.id(), "delivered", m.group());
                 }
                 return null;
@@ -263,7 +331,7 @@ final class MessageIntake {
     private CompletionStage<Void> notify(OfflineStore store, AccountService accountService, Collection<String> users,
                                          Address actor, String type, Map<String, String> attributes) {
         long now = System.currentTimeMillis();
-        byte[] body = Notifications.encode(attributes);
+        byte[] body = StoredAttributes.encode(attributes, null);
         List<QueuedMessage> copies = new ArrayList<>();
         try {
             for (String user : new java.util.LinkedHashSet<>(users)) {

@@ -2,6 +2,7 @@ package dev.switchboard.routing.internal;
 
 import dev.switchboard.api.auth.AccountService;
 import dev.switchboard.api.groups.GroupDirectory;
+import dev.switchboard.api.media.MediaRegistry;
 import dev.switchboard.api.offline.OfflineStore;
 import dev.switchboard.api.routing.Outbox;
 import dev.switchboard.api.routing.Router;
@@ -55,6 +56,7 @@ public final class RouterComponent implements Router, Outbox {
     private final ServiceGate<OfflineStore> offline = new ServiceGate<>();
     private final ServiceGate<AccountService> accounts = new ServiceGate<>();
     private final ServiceGate<GroupDirectory> groups = new ServiceGate<>();
+    private final ServiceGate<MediaRegistry> media = new ServiceGate<>();
     private final HandlerTable handlers = new HandlerTable();
 
     @Activate
@@ -68,7 +70,7 @@ public final class RouterComponent implements Router, Outbox {
         this.drainSeconds = config.drainSeconds();
         this.lanes = new Lanes(config.lanes() == 0 ? Runtime.getRuntime().availableProcessors() : config.lanes());
         this.pump = new DeliveryPump(directory, offline);
-        this.intake = new MessageIntake(directory, lanes, pump, offline, accounts, groups, routed);
+        this.intake = new MessageIntake(directory, lanes, pump, offline, accounts, groups, media, routed);
 
         vault.take(VAULT_KEY).ifPresent(s -> upgrade(s.shapeVersion(), s.data()));
         // Devices that logged in while no router ran, or whose queue grew during a swap.
@@ -151,6 +153,17 @@ public final class RouterComponent implements Router, Outbox {
 
     public void unbindGroups(GroupDirectory directory) {
         groups.unbind(directory);
+    }
+
+    /** Which media blobs exist, for media messages; without it such messages wait. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    public void bindMedia(MediaRegistry registry) {
+        media.bind(registry);
+    }
+
+    public void unbindMedia(MediaRegistry registry) {
+        media.unbind(registry);
     }
 
     /** Feature bundles' handlers for their stanza tags (presence, groups, ...). */

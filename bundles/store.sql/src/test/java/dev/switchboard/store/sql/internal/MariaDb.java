@@ -38,7 +38,7 @@ final class MariaDb {
     static MariaDbDataSource emptied() throws SQLException {
         MariaDbDataSource ds = dataSource();
         try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
-            s.execute("DROP TABLE IF EXISTS contacts, presence_settings, group_members, chat_groups, group_sequence, offline_messages, offline_sequence, resume_tokens, devices, accounts, schema_version");
+            s.execute("DROP TABLE IF EXISTS media_blobs, contacts, presence_settings, group_members, chat_groups, group_sequence, offline_messages, offline_sequence, resume_tokens, devices, accounts, schema_version");
         } catch (SQLException e) {
             String message = "MariaDB at " + URL + " is unreachable (" + e.getMessage() + ")";
             if ("true".equalsIgnoreCase(System.getenv("CI"))) {

@@ -1,0 +1,147 @@
+package dev.switchboard.media.internal;
+
+import dev.switchboard.api.media.MediaRegistry;
+import dev.switchboard.api.routing.StanzaHandler;
+import dev.switchboard.api.session.SessionDirectory;
+import dev.switchboard.api.stanza.Address;
+import dev.switchboard.api.stanza.Node;
+import dev.switchboard.api.state.StateVault;
+import dev.switchboard.api.store.MediaStore;
+import dev.switchboard.api.store.StoreException;
+import jakarta.servlet.Servlet;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Media: issues upload and download tokens over the messaging connection ({@code media op="token"}),
+ * serves {@code /media} over HTTP through the Servlet Whiteboard, tells the router which blobs
+ * exist, and collects blobs nothing refers to any more. On a swap, transfers in progress get a few
+ * seconds to finish; one that does not is cut and resumed by range against the next revision.
+ */
+@Component(service = {MediaRegistry.class, StanzaHandler.class}, immediate = true,
+        property = StanzaHandler.TAGS + "=media", configurationPid = "dev.switchboard.media")
+@Designate(ocd = MediaConfiguration.class)
+public final class MediaComponent implements MediaRegistry, StanzaHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MediaComponent.class);
+    private static final String VAULT_KEY = "dev.switchboard.media";
+
+    private final MediaStore store;
+    private final SessionDirectory directory;
+    private final StateVault vault;
+    private final MediaConfiguration config;
+    private final BlobFiles files;
+    private final MediaTokens tokens;
+    private final MediaServlet servlet;
+    private final String baseUrl;
+    private final ServiceRegistration<Servlet> registration;
+    private final ScheduledExecutorService collector;
+
+    @Activate
+    public MediaComponent(@Reference MediaStore store, @Reference SessionDirectory directory, @Reference StateVault vault,
+                          MediaConfiguration config, BundleContext context) throws IOException {
+        this.store = store;
+        this.directory = directory;
+        this.vault = vault;
+        this.config = config;
+        Path dir = Path.of(config.directory());
+        if (!dir.isAbsolute()) {
+            String home = context.getProperty("switchboard.home");
+            dir = Path.of(home == null ? "." : home).resolve(dir);
+        }
+        this.files = new BlobFiles(dir.toAbsolutePath().normalize());
+        int removed = files.cleanTemporary(TimeUnit.HOURS.toMillis(1));
+        byte[] secret = vault.take(VAULT_KEY).map(s -> s.data().get("secret")).filter(byte[].class::isInstance)
+                .map(byte[].class::cast).orElseGet(MediaComponent::newSecret);
+        this.tokens = new MediaTokens(secret);
+        String port = context.getProperty("org.osgi.service.http.port");
+        this.baseUrl = config.publicUrl().isBlank() ? "http://127.0.0.1:" + (port == null ? "8080" : port) + "/media"
+                : config.publicUrl().replaceAll("/+$", "");
+        this.servlet = new MediaServlet(files, tokens, store, config, baseUrl);
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put("osgi.http.whiteboard.servlet.pattern", new String[] {"/media", "/media/*"});
+        props.put("osgi.http.whiteboard.servlet.name", "switchboard-media");
+        this.registration = context.registerService(Servlet.class, servlet, props);
+        this.collector = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sb-media-collector");
+            t.setDaemon(true);
+            return t;
+        });
+        collector.scheduleWithFixedDelay(this::collect, 1, 60, TimeUnit.MINUTES);
+        LOG.info("Media at {} (blobs in {}; {} unfinished uploads removed)", baseUrl, dir, removed);
+    }
+
+    private static byte[] newSecret() {
+        byte[] secret = new byte[32];
+        new SecureRandom().nextBytes(secret);
+        return secret;
+    }
+
+    @Deactivate
+    void deactivate() throws InterruptedException {
+        if (!servlet.drain(TimeUnit.SECONDS.toMillis(config.drainSeconds()))) {
+            LOG.warn("Media transfers still running after {} s are cut; clients resume them by range", config.drainSeconds());
+        }
+        registration.unregister();
+        collector.shutdownNow();
+        vault.put(VAULT_KEY, 1, Map.of("secret", tokens.secret()));
+    }
+
+    @Override
+    public boolean exists(String sha256) throws StoreException {
+        return MediaRegistry.isHash(sha256) && files.exists(sha256) && store.blob(sha256).isPresent();
+    }
+
+    @Override
+    public void referenced(String sha256, long atMs) throws StoreException {
+        store.touch(sha256, atMs);
+    }
+
+    @Override
+    public boolean handle(Address from, Node stanza) {
+        String id = stanza.attr("id");
+        if (!"token".equals(stanza.attr("op"))) {
+            directory.deliver(from, Node.of("result", "id", id, "error", "bad-request", "text", "media supports op=\"token\""));
+            return true;
+        }
+        long expires = System.currentTimeMillis() + TimeUnit.MINUTES.toMillis(config.tokenMinutes());
+        directory.deliver(from, Node.of("result", "id", id, "token", tokens.issue(from.user(), expires),
+                "expires", Long.toString(expires), "url", baseUrl, "max", Long.toString(config.maxBytes())));
+        return true;
+    }
+
+    /** Deletes blobs nothing refers to any more: the file first, then its index entry. */
+    void collect() {
+        long now = System.currentTimeMillis();
+        try {
+            int collected = 0;
+            for (MediaStore.Blob b : store.collectable(now - TimeUnit.HOURS.toMillis(config.unreferencedHours()),
+                    now - TimeUnit.DAYS.toMillis(config.retentionDays()), 10_000)) {
+                files.delete(b.sha256());
+                store.delete(b.sha256());
+                collected++;
+            }
+            if (collected > 0) {
+                LOG.info("Collected {} media blobs no message refers to any more", collected);
+            }
+        } catch (StoreException | IOException e) {
+            LOG.warn("Media collection failed; retrying in an hour: {}", e.getMessage());
+        }
+    }
+}
