@@ -57,7 +57,7 @@ public final class SwitchboardClient implements AutoCloseable {
     private volatile String token;
     private volatile int iterations = 4096;
     private volatile boolean autoConfirm = true;
-    private long lastSeq;
+    private volatile long lastSeq;
     private volatile long repeatsDropped;
     private volatile Node lastDropped;
     private final CompletableFuture<Node> closedWith = new CompletableFuture<>();
@@ -549,6 +549,16 @@ public final class SwitchboardClient implements AutoCloseable {
      */
     public void setAutoConfirm(boolean autoConfirm) {
         this.autoConfirm = autoConfirm;
+    }
+
+    /** The highest queue seq received on this connection (what a reconnect continues after). */
+    long lastSeq() {
+        return lastSeq;
+    }
+
+    /** Drops stanzas with a seq up to this one: a new connection of a device that already has them. */
+    void continueAfter(long seq) {
+        lastSeq = Math.max(lastSeq, seq);
     }
 
     /** Stanzas dropped because their seq was not above the last one seen (for diagnostics). */

@@ -18,14 +18,16 @@ final class RuntimeProcess implements AutoCloseable {
 
     final Path home;
     final int port;
+    final int httpPort;
     private Process process;
 
     RuntimeProcess(String name) throws Exception {
         Path homes = Path.of(System.getProperty("sb.itest.dir", "target/itest-homes"));
         Files.createDirectories(homes);
         home = Files.createTempDirectory(homes, name + "-");
-        try (ServerSocket s = new ServerSocket(0)) {
+        try (ServerSocket s = new ServerSocket(0); ServerSocket h = new ServerSocket(0)) {
             port = s.getLocalPort();
+            httpPort = h.getLocalPort();
         }
         start();
     }
@@ -36,7 +38,7 @@ final class RuntimeProcess implements AutoCloseable {
         assertTrue("the exported runtime is built first: " + jar, Files.exists(jar));
         Files.deleteIfExists(socket());
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar.toString());
+                "-Dorg.osgi.service.http.port=" + httpPort, "-jar", jar.toString());
         builder.environment().put("SB_PORT", String.valueOf(port));
         process = builder.directory(home.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("server.log").toFile())).start();

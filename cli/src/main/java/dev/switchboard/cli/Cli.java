@@ -1,0 +1,329 @@
+package dev.switchboard.cli;
+
+import dev.switchboard.api.stanza.Node;
+import dev.switchboard.client.ClientException;
+import dev.switchboard.client.MediaRef;
+import dev.switchboard.client.SwitchboardClient;
+import java.io.BufferedReader;
+import java.io.Console;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code sb}: a terminal client for Switchboard. {@code sb login} stores a resume token (never the
+ * password) in a file only its owner can read; every other command uses it.
+ */
+@Command(name = "sb", mixinStandardHelpOptions = true, version = "Switchboard CLI 0.1.0",
+        description = "Chat on a Switchboard server from the terminal.",
+        subcommands = {Cli.Register.class, Cli.Login.class, Cli.Logout.class, Cli.Send.class, Cli.Fetch.class,
+                Cli.Receive.class, ChatCommand.class, GroupCommands.class, PresenceCommands.class})
+public final class Cli implements Callable<Integer> {
+
+    @Option(names = "--config", description = "folder of the stored login (default: $SB_CLI_HOME or ~/.switchboard)")
+    Path config;
+
+    @Override
+    public Integer call() {
+        CommandLine.usage(this, System.out);
+        return 0;
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    static int run(String... args) {
+        CommandLine cli = new CommandLine(new Cli());
+        cli.setExecutionExceptionHandler((e, line, parsed) -> {
+            line.getErr().println("error: " + describe(e));
+            return 1;
+        });
+        return cli.execute(args);
+    }
+
+    /** An exception as one plain sentence. */
+    static String describe(Exception e) {
+        if (e instanceof ClientException ce) {
+            return switch (ce.code()) {
+                case "not-authorized" -> "wrong user, device or password";
+                case "token-invalid" -> "the stored login has expired or was revoked: run 'sb login <user>' again";
+                case "duplicate" -> "that user id is already registered";
+                default -> ce.getMessage();
+            };
+        }
+        if (e instanceof java.net.ConnectException) {
+            return "cannot reach the server (" + e.getMessage() + "); is it running?";
+        }
+        return e.getMessage() == null ? e.toString() : e.getMessage();
+    }
+
+    Path configDir() {
+        if (config != null) {
+            return config;
+        }
+        String env = System.getenv("SB_CLI_HOME");
+        return env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".switchboard");
+    }
+
+    /** A connection logged in with the stored token. */
+    SwitchboardClient connect() throws IOException, ClientException {
+        Credentials c = Credentials.load(configDir());
+        SwitchboardClient client = SwitchboardClient.connect(c.host(), c.port());
+        try {
+            client.resume(c.user(), c.device(), c.token());
+        } catch (ClientException | IOException e) {
+            client.close();
+            throw e;
+        }
+        return client;
+    }
+
+    /** The password: typed without echo at a terminal, else the first line of standard input. */
+    static String password(String prompt) throws IOException {
+        Console console = System.console();
+        if (console != null) {
+            char[] typed = console.readPassword(prompt);
+            if (typed == null) {
+                throw new IOException("no password given");
+            }
+            return new String(typed);
+        }
+        String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+        if (line == null || line.isEmpty()) {
+            throw new IOException("no password given (type it, or pipe it on standard input)");
+        }
+        return line;
+    }
+
+    /** host:port of the server. */
+    static final class Server {
+        final String host;
+        final int port;
+
+        Server(String text) {
+            int colon = text.lastIndexOf(':');
+            try {
+                host = colon < 0 ? text : text.substring(0, colon);
+                port = colon < 0 ? 5200 : Integer.parseInt(text.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                throw new CommandLine.TypeConversionException("expected host:port, got '" + text + "'");
+            }
+        }
+    }
+
+    @Command(name = "register", mixinStandardHelpOptions = true,
+            description = "Create an account (asks for its password) and log in as its primary device.")
+    static final class Register implements Callable<Integer> {
+        @ParentCommand
+        Cli cli;
+        @Parameters(paramLabel = "<user>", description = "the new user id: digits, like a phone number")
+        String user;
+        @Option(names = "--server", paramLabel = "host:port", description = "default ${DEFAULT-VALUE}",
+                converter = ServerConverter.class)
+        Server server = new Server("127.0.0.1:5200");
+
+        @Override
+        public Integer call() throws Exception {
+            String password = password("password for " + user + ": ");
+            try (SwitchboardClient c = SwitchboardClient.connect(server.host, server.port)) {
+                c.register(user, password);
+            }
+            return Login.login(cli, server, user, 0, password);
+        }
+    }
+
+    @Command(name = "login", mixinStandardHelpOptions = true,
+            description = "Log in (asks for the password) and store the resume token for the other commands.")
+    static final class Login implements Callable<Integer> {
+        @ParentCommand
+        Cli cli;
+        @Parameters(paramLabel = "<user>")
+        String user;
+        @Option(names = "--device", description = "device number (default ${DEFAULT-VALUE}: the primary)")
+        int device;
+        @Option(names = "--server", paramLabel = "host:port", description = "default ${DEFAULT-VALUE}",
+                converter = ServerConverter.class)
+        Server server = new Server("127.0.0.1:5200");
+
+        @Override
+        public Integer call() throws Exception {
+            return login(cli, server, user, device, password("password for " + user + "/" + device + ": "));
+        }
+
+        static int login(Cli cli, Server server, String user, int device, String password) throws Exception {
+            try (SwitchboardClient c = SwitchboardClient.connect(server.host, server.port)) {
+                c.login(user, device, password);
+                new Credentials(server.host, server.port, user, device, c.token()).save(cli.configDir());
+            }
+            System.out.println("logged in as " + user + "/" + device + " on " + server.host + ":" + server.port);
+            return 0;
+        }
+    }
+
+    static final class ServerConverter implements CommandLine.ITypeConverter<Server> {
+        @Override
+        public Server convert(String value) {
+            return new Server(value);
+        }
+    }
+
+    @Command(name = "logout", mixinStandardHelpOptions = true, description = "Forget the stored login.")
+    static final class Logout implements Callable<Integer> {
+        @ParentCommand
+        Cli cli;
+
+        @Override
+        public Integer call() throws IOException {
+            Files.deleteIfExists(Credentials.file(cli.configDir()));
+            System.out.println("logged out");
+            return 0;
+        }
+    }
+
+    @Command(name = "send", mixinStandardHelpOptions = true,
+            description = "Send a text (or with --file, a file by reference) and wait for the server's ack.")
+    static final class Send implements Callable<Integer> {
+        @ParentCommand
+        Cli cli;
+        @Option(names = "--file", paramLabel = "<path>", description = "upload this file and send it")
+        Path file;
+        @Option(names = "--mime", description = "the file's type (default: guessed)")
+        String mime;
+        @Option(names = "--wait", paramLabel = "sent|delivered|read", description = "how far to wait (default ${DEFAULT-VALUE})")
+        String waitFor = "sent";
+        @Option(names = "--timeout", description = "seconds to wait (default ${DEFAULT-VALUE})")
+        int timeout = 30;
+        @Parameters(index = "0", paramLabel = "<to>", description = "a user id, user/device or group id")
+        String to;
+        @Parameters(index = "1..*", paramLabel = "<text>", description = "the message (the file's caption with --file)")
+        List<String> words = List.of();
+
+        @Override
+        public Integer call() throws Exception {
+            if (!List.of("sent", "delivered", "read").contains(waitFor)) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--wait must be sent, delivered or read");
+            }
+            String text = String.join(" ", words);
+            if (file == null && text.isEmpty()) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "nothing to send: give a text or --file");
+            }
+            try (SwitchboardClient c = cli.connect()) {
+                String id = Long.toString(System.currentTimeMillis(), 36);
+                Node ack;
+                if (file != null) {
+                    if (!Files.isRegularFile(file)) {
+                        throw new IOException("no such file: " + file);
+                    }
+                    MediaRef ref = c.upload(file);
+                    String type = mime != null ? mime : Files.probeContentType(file);
+                    ack = c.sendMedia(to, id, ref, type == null ? "application/octet-stream" : type, null,
+                            text.isEmpty() ? null : text.getBytes(StandardCharsets.UTF_8)).get(timeout, TimeUnit.SECONDS);
+                    System.out.println("uploaded sha256 " + ref.sha256() + " (" + ref.size() + " bytes)");
+                } else {
+                    ack = c.send(to, id, text.getBytes(StandardCharsets.UTF_8)).get(timeout, TimeUnit.SECONDS);
+                }
+                if (ack.attr("error") != null) {
+                    throw new ClientException(ack.attr("error"), String.valueOf(ack.attr("text")));
+                }
+                System.out.println("✓ sent " + id);
+                if (!waitFor.equals("sent")) {
+                    awaitReceipt(c, id, waitFor);
+                }
+            }
+            return 0;
+        }
+
+        private void awaitReceipt(SwitchboardClient c, String id, String type) throws Exception {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeout);
+            while (System.nanoTime() < deadline) {
+                Node n = c.incoming().poll(100, TimeUnit.MILLISECONDS);
+                if (n != null && n.tag().equals("receipt") && id.equals(n.attr("id"))) {
+                    System.out.println((n.attr("type").equals("read") ? "✓✓ read by " : "✓✓ delivered to ") + n.attr("from"));
+                    if (n.attr("type").equals(type) || type.equals("delivered")) {
+                        return;
+                    }
+                }
+            }
+            throw new TimeoutException("no " + type + " receipt within " + timeout + " s");
+        }
+    }
+
+    @Command(name = "fetch", mixinStandardHelpOptions = true, description = "Download a file by its hash (checked).")
+    static final class Fetch implements Callable<Integer> {
+        @ParentCommand
+        Cli cli;
+        @Parameters(paramLabel = "<sha256>")
+        String hash;
+        @Option(names = {"-o", "--output"}, description = "where to save it (default: the hash, here)")
+        Path output;
+
+        @Override
+        public Integer call() throws Exception {
+            Path target = output != null ? output : Path.of(hash);
+            try (SwitchboardClient c = cli.connect()) {
+                c.download(hash, target);
+            }
+            System.out.println("saved " + target + " (" + Files.size(target) + " bytes, sha256 checked)");
+            return 0;
+        }
+    }
+
+    @Command(name = "receive", mixinStandardHelpOptions = true,
+            description = "Show what arrives (queued messages first) for a while, then exit.")
+    static final class Receive implements Callable<Integer> {
+        @ParentCommand
+        Cli cli;
+        @Option(names = "--seconds", description = "how long to listen (default ${DEFAULT-VALUE})")
+        int seconds = 5;
+        @Option(names = "--read", description = "tell the senders their messages were read")
+        boolean read;
+
+        @Override
+        public Integer call() throws Exception {
+            Printer printer = new Printer(System.out);
+            try (SwitchboardClient c = cli.connect()) {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+                while (System.nanoTime() < deadline) {
+                    Node n = c.incoming().poll(100, TimeUnit.MILLISECONDS);
+                    if (n == null) {
+                        continue;
+                    }
+                    switch (n.tag()) {
+                        case "message" -> {
+                            printer.message(n);
+                            if (read) {
+                                c.markRead(n.attr("from"), n.attr("id"));
+                            }
+                        }
+                        case "notification" -> printer.notification(n);
+                        case "receipt" -> printer.line("✓✓ " + n.attr("type") + " " + n.attr("id") + " by " + n.attr("from"));
+                        default -> { }
+                    }
+                }
+            }
+            return 0;
+        }
+    }
+
+    /** Waits for a future, turning its failure into a plain error. */
+    static Node get(java.util.concurrent.CompletableFuture<Node> f, int seconds) throws Exception {
+        try {
+            return f.get(seconds, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception ex ? ex : e;
+        }
+    }
+}

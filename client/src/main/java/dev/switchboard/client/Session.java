@@ -1,0 +1,382 @@
+package dev.switchboard.client;
+
+import dev.switchboard.api.stanza.Node;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A logged-in device that stays logged in: the app-facing SDK. It reconnects by itself with
+ * exponential backoff, resumes with its token (falling back to the password when it has one), and
+ * resends every message the server has not acknowledged yet, with the same id, so the server
+ * stores it once. Stanzas come to a {@link SessionListener} on one delivery thread, in order, each
+ * once (repeats after a reconnect are dropped).
+ *
+ * <pre>{@code
+ * try (Session s = Session.builder("127.0.0.1", 5200).user("15550001").password("secret")
+ *         .listener(new SessionListener() {
+ *             public void message(Node m) { System.out.println(m.attr("from") + ": " + new String(m.content(), UTF_8)); }
+ *         }).open()) {
+ *     s.send("15550002", "hi".getBytes(UTF_8)).get();   // completes on the server's ack ("sent")
+ * }
+ * }</pre>
+ */
+public final class Session implements AutoCloseable {
+
+    /** Builds a {@link Session}. */
+    public static final class Builder {
+        private final String host;
+        private final int port;
+        private String user;
+        private int device;
+        private String password;
+        private String token;
+        private SessionListener listener = new SessionListener() { };
+        private Duration minBackoff = Duration.ofMillis(100);
+        private Duration maxBackoff = Duration.ofSeconds(5);
+        private int maxAttempts = 1000;
+
+        private Builder(String host, int port) {
+            this.host = host;
+            this.port = port;
+        }
+
+        public Builder user(String user) {
+            this.user = user;
+            return this;
+        }
+
+        public Builder device(int device) {
+            this.device = device;
+            return this;
+        }
+
+        /** Logs in with the password (SCRAM-SHA-256; it never leaves this process). */
+        public Builder password(String password) {
+            this.password = password;
+            return this;
+        }
+
+        /** Logs in with a resume token from an earlier session ({@link Session#token()}). */
+        public Builder token(String token) {
+            this.token = token;
+            return this;
+        }
+
+        public Builder listener(SessionListener listener) {
+            this.listener = Objects.requireNonNull(listener);
+            return this;
+        }
+
+        /** Wait between reconnect attempts: doubling from {@code min} up to {@code max}. */
+        public Builder backoff(Duration min, Duration max) {
+            this.minBackoff = min;
+            this.maxBackoff = max;
+            return this;
+        }
+
+        /** Reconnect attempts in a row before the session gives up and closes (default 1,000). */
+        public Builder maxAttempts(int attempts) {
+            this.maxAttempts = attempts;
+            return this;
+        }
+
+        /**
+         * Connects and logs in, or fails with the server's reason.
+         *
+         * @throws ClientException {@code not-authorized}, {@code token-invalid}, {@code throttled}, ...
+         */
+        public Session open() throws ClientException, IOException {
+            if (user == null || (password == null && token == null)) {
+                throw new IllegalStateException("a session needs a user and a password or a token");
+            }
+            Session s = new Session(this);
+            s.connection = s.login();
+            s.delivery.start();
+            s.listener.connected(false);
+            return s;
+        }
+    }
+
+    /** A message sent but not acknowledged yet: resent after a reconnect. */
+    private record Pending(Node stanza, CompletableFuture<Node> ack) {
+    }
+
+    private final Builder config;
+    private final SessionListener listener;
+    private final Map<String, Pending> unacknowledged = new LinkedHashMap<>();
+    private final AtomicLong nextId = new AtomicLong();
+    private final String idPrefix = Long.toString(System.currentTimeMillis(), 36) + "-";
+    private final Thread delivery;
+    private volatile SwitchboardClient connection;
+    private volatile String token;
+    private volatile boolean closed;
+    private long lastSeq;
+
+    private Session(Builder config) {
+        this.config = config;
+        this.listener = config.listener;
+        this.token = config.token;
+        this.delivery = new Thread(this::deliverLoop, "sb-session-" + config.user);
+        delivery.setDaemon(true);
+    }
+
+    public static Builder builder(String host, int port) {
+        return new Builder(host, port);
+    }
+
+    /** Connects and logs in once: with the token when there is one, else (or if it is refused) the password. */
+    private SwitchboardClient login() throws ClientException, IOException {
+        SwitchboardClient c = SwitchboardClient.connect(config.host, config.port);
+        try {
+            c.continueAfter(lastSeq);
+            if (token != null) {
+                try {
+                    c.resume(config.user, config.device, token);
+                    return c;
+                } catch (ClientException refused) {
+                    if (config.password == null || !"token-invalid".equals(refused.code())) {
+                        throw refused;
+                    }
+                    c.close();
+                    c = SwitchboardClient.connect(config.host, config.port);
+                    c.continueAfter(lastSeq);
+                }
+            }
+            c.login(config.user, config.device, config.password);
+            token = c.token();
+            return c;
+        } catch (ClientException | IOException | RuntimeException e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    /** Hands stanzas to the listener; on a lost connection, reconnects and resends what waits. */
+    private void deliverLoop() {
+        while (!closed) {
+            SwitchboardClient c = connection;
+            Node n;
+            try {
+                n = c.incoming().poll(100, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (n != null) {
+                dispatch(n);
+                continue;
+            }
+            if (!c.isOpen() && c.incoming().isEmpty() && !closed) {
+                Node reason = c.closed().getNow(Node.of("closed"));
+                listener.disconnected(reason.attr("code") == null ? "connection lost" : reason.attr("code") + ": "
+                        + reason.attr("text"));
+                if (!reconnect(c)) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void dispatch(Node n) {
+        try {
+            switch (n.tag()) {
+                case "message" -> listener.message(n);
+                case "receipt" -> listener.receipt(n);
+                case "presence" -> listener.presence(n);
+                case "chatstate" -> listener.chatState(n);
+                case "notification" -> listener.notification(n);
+                default -> { }
+            }
+        } catch (RuntimeException e) {
+            // an app's bug must not stop the session; the stanza was confirmed already
+            Thread.currentThread().getUncaughtExceptionHandler().uncaughtException(Thread.currentThread(), e);
+        }
+    }
+
+    private boolean reconnect(SwitchboardClient lost) {
+        synchronized (this) {
+            lastSeq = Math.max(lastSeq, lost.lastSeq());
+        }
+        long backoff = config.minBackoff.toMillis();
+        for (int attempt = 1; attempt <= config.maxAttempts && !closed; attempt++) {
+            try {
+                Thread.sleep(backoff);
+            } catch (InterruptedException e) {
+                return false;
+            }
+            try {
+                SwitchboardClient fresh = login();
+                List<Pending> resend;
+                synchronized (this) {
+                    connection = fresh;
+                    resend = new ArrayList<>(unacknowledged.values());
+                }
+                for (Pending p : resend) {
+                    write(fresh, p); // same id: the server acknowledges it once, stores it once
+                }
+                listener.connected(true);
+                return true;
+            } catch (ClientException e) {
+                if (!"unavailable".equals(e.code()) && !"throttled".equals(e.code()) && !"closed".equals(e.code())) {
+                    listener.disconnected("cannot log in again: " + e.getMessage());
+                    closed = true; // the credentials are no good any more: retrying cannot help
+                    failAll(e);
+                    return false;
+                }
+            } catch (IOException e) {
+                // the server is not back yet
+            }
+            backoff = Math.min(backoff * 2, config.maxBackoff.toMillis());
+        }
+        if (!closed) {
+            closed = true;
+            failAll(new ClientException("unreachable", "gave up reconnecting after " + config.maxAttempts + " attempts"));
+        }
+        return false;
+    }
+
+    /**
+     * Sends a message with a fresh id. The future completes with the server's ack ("sent": the
+     * message is delivered or stored); while the connection is down it waits and is resent.
+     *
+     * @param to a user id, {@code user/device} or a group id
+     */
+    public CompletableFuture<Node> send(String to, byte[] body) throws ClientException {
+        return send(to, nextId(), body);
+    }
+
+    /** Sends a message with the app's own id (unique per device). */
+    public CompletableFuture<Node> send(String to, String id, byte[] body) throws ClientException {
+        return enqueue(Node.withContent("message", body, "to", to, "id", id));
+    }
+
+    /** Sends and waits for the ack. @throws ClientException the ack's error, or {@code timeout} */
+    public Node sendAndWait(String to, byte[] body, Duration timeout) throws ClientException, InterruptedException {
+        try {
+            Node ack = send(to, body).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (ack.attr("error") != null) {
+                throw new ClientException(ack.attr("error"), String.valueOf(ack.attr("text")));
+            }
+            return ack;
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof ClientException ce ? ce : new ClientException("io", e.getCause().toString());
+        } catch (TimeoutException e) {
+            throw new ClientException("timeout", "no ack within " + timeout);
+        }
+    }
+
+    /** Uploads a file and sends it by reference; the future completes with the ack. */
+    public CompletableFuture<Node> sendFile(String to, Path file, String mime, String key, byte[] caption)
+            throws ClientException, IOException {
+        MediaRef ref = connection().upload(file);
+        Node stanza = new Node("message", mediaAttributes(to, nextId(), ref, mime, key), List.of(), caption);
+        return enqueue(stanza);
+    }
+
+    private static Map<String, String> mediaAttributes(String to, String id, MediaRef ref, String mime, String key) {
+        Map<String, String> attrs = new LinkedHashMap<>();
+        attrs.put("to", to);
+        attrs.put("id", id);
+        attrs.put("media", ref.sha256());
+        attrs.put("size", Long.toString(ref.size()));
+        attrs.put("mime", mime);
+        if (key != null) {
+            attrs.put("key", key);
+        }
+        return attrs;
+    }
+
+    private CompletableFuture<Node> enqueue(Node stanza) throws ClientException {
+        if (closed) {
+            throw new ClientException("closed", "the session is closed");
+        }
+        Pending p = new Pending(stanza, new CompletableFuture<>());
+        SwitchboardClient c;
+        synchronized (this) {
+            unacknowledged.put(stanza.attr("id"), p);
+            c = connection;
+        }
+        write(c, p);
+        return p.ack;
+    }
+
+    /** Writes a pending message on a connection; its ack settles it, a lost connection leaves it for the resend. */
+    private void write(SwitchboardClient c, Pending p) {
+        try {
+            CompletableFuture<Node> ack = p.stanza.attr("media") == null
+                    ? c.send(p.stanza.attr("to"), p.stanza.attr("id"), p.stanza.content())
+                    : c.sendMedia(p.stanza.attr("to"), p.stanza.attr("id"), new MediaRef(p.stanza.attr("media"),
+                            Long.parseLong(p.stanza.attr("size")), null), p.stanza.attr("mime"), p.stanza.attr("key"),
+                            p.stanza.content());
+            ack.whenComplete((node, failure) -> {
+                if (failure == null) {
+                    synchronized (this) {
+                        unacknowledged.remove(p.stanza.attr("id"));
+                    }
+                    p.ack.complete(node);
+                }
+            });
+        } catch (IOException lost) {
+            // the reconnect resends it
+        }
+    }
+
+    private void failAll(ClientException cause) {
+        List<Pending> all;
+        synchronized (this) {
+            all = new ArrayList<>(unacknowledged.values());
+            unacknowledged.clear();
+        }
+        all.forEach(p -> p.ack.completeExceptionally(cause));
+    }
+
+    /** Tells the device that sent a message that this device read it. */
+    public void markRead(String fromDevice, String messageId) throws IOException {
+        connection().markRead(fromDevice, messageId);
+    }
+
+    /** The current connection, for requests (groups, presence, media, account); it changes after a reconnect. */
+    public SwitchboardClient connection() {
+        return connection;
+    }
+
+    /** The resume token this session logs in again with. */
+    public String token() {
+        return token;
+    }
+
+    /** Messages sent but not acknowledged yet. */
+    public synchronized int unacknowledged() {
+        return unacknowledged.size();
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    private String nextId() {
+        return idPrefix + nextId.incrementAndGet();
+    }
+
+    /** Logs out: the connection closes; what is not acknowledged yet fails with {@code closed}. */
+    @Override
+    public void close() {
+        closed = true;
+        delivery.interrupt();
+        SwitchboardClient c = connection;
+        if (c != null) {
+            c.close();
+        }
+        failAll(new ClientException("closed", "the session was closed"));
+    }
+}

@@ -1,0 +1,130 @@
+package dev.switchboard.itest;
+
+import static org.junit.Assert.*;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.Test;
+
+/**
+ * Issue #7's acceptance with real processes: the exported runtime, and two terminal clients
+ * ({@code cli/target/switchboard-cli.jar}) in chat mode. One types, the other sees it; the sender
+ * sees ✓ sent, ✓✓ delivered and ✓✓ read; a file sent with {@code send --file} arrives as a
+ * reference and {@code fetch} gets the same bytes.
+ */
+public class CliIT {
+
+    private static RuntimeProcess server;
+
+    @BeforeClass
+    public static void startServer() throws Exception {
+        server = new RuntimeProcess("CliIT");
+    }
+
+    @AfterClass
+    public static void stopServer() throws Exception {
+        server.close();
+    }
+
+    @Test
+    public void twoTerminalsChatAndSendAFile() throws Exception {
+        Path alice = server.home.resolve("cli-alice");
+        Path bob = server.home.resolve("cli-bob");
+        String a = "15559400001", b = "15559400002";
+        assertEquals(0, run(alice, "alice-password\n", "register", a, "--server", "127.0.0.1:" + server.port).waitFor());
+        assertEquals(0, run(bob, "bob-password\n", "register", b, "--server", "127.0.0.1:" + server.port).waitFor());
+        assertEquals("the stored login is its owner's only", "rw-------",
+                PosixFilePermissions.toString(Files.getPosixFilePermissions(alice.resolve("credentials"))));
+        assertFalse("the password is not stored", Files.readString(alice.resolve("credentials")).contains("alice-password"));
+
+        Process bobChat = run(bob, null, "chat", a);
+        Path bobOut = bob.resolve("chat.out");
+        Process aliceChat = run(alice, null, "chat", b);
+        Path aliceOut = alice.resolve("chat.out");
+        try {
+            awaitOutput(bobOut, "chatting with " + a);
+            type(aliceChat, "hello from the terminal");
+            awaitOutput(bobOut, a + ": hello from the terminal");
+            awaitOutput(aliceOut, "✓ sent       hello from the terminal");
+            awaitOutput(aliceOut, "✓✓ delivered hello from the terminal");
+            awaitOutput(aliceOut, "✓✓ read      hello from the terminal");
+            type(bobChat, "hi alice");
+            awaitOutput(aliceOut, b + ": hi alice");
+
+            Path file = alice.resolve("photo.bin");
+            byte[] bytes = new byte[200_000];
+            new Random(7).nextBytes(bytes);
+            Files.write(file, bytes);
+            String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+            Process send = run(alice, null, "send", "--file", file.toString(), b, "a photo");
+            assertEquals(read(alice.resolve("send.out")), 0, send.waitFor());
+            awaitOutput(bobOut, "sha256 " + hash + "] a photo");
+            Path fetched = bob.resolve("fetched.bin");
+            Process fetch = run(bob, null, "fetch", hash, "-o", fetched.toString());
+            assertEquals(read(bob.resolve("fetch.out")), 0, fetch.waitFor());
+            assertArrayEquals(bytes, Files.readAllBytes(fetched));
+        } finally {
+            aliceChat.getOutputStream().close(); // end of input: the chat leaves
+            bobChat.getOutputStream().close();
+            assertTrue(aliceChat.waitFor(30, TimeUnit.SECONDS));
+            assertTrue(bobChat.waitFor(30, TimeUnit.SECONDS));
+        }
+        assertEquals(Files.readString(aliceOut), 0, aliceChat.exitValue());
+        assertEquals(Files.readString(bobOut), 0, bobChat.exitValue());
+
+        Process bad = run(alice, null, "send", "19999", "hi");
+        assertEquals(1, bad.waitFor());
+        String said = read(alice.resolve("send.out"));
+        assertTrue(said, said.contains("error: bad-recipient: no such user or device: 19999"));
+    }
+
+    /** Starts the CLI with its own config folder; output goes to {@code <config>/<command>.out}. */
+    private static Process run(Path config, String stdin, String... args) throws IOException {
+        Files.createDirectories(config);
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                Path.of(RuntimeProcess.ROOT, "cli/target/switchboard-cli.jar").toAbsolutePath().normalize().toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(config.resolve(args[0] + ".out").toFile());
+        builder.environment().put("SB_CLI_HOME", config.toString());
+        Process p = builder.start();
+        if (stdin != null) {
+            try (OutputStream in = p.getOutputStream()) {
+                in.write(stdin.getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        return p;
+    }
+
+    private static void type(Process chat, String line) throws IOException {
+        OutputStream in = chat.getOutputStream();
+        in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        in.flush();
+    }
+
+    private static void awaitOutput(Path file, String text) throws InterruptedException {
+        SwitchboardTestSupport.await(() -> "'" + text + "' in " + file + ":\n" + read(file), Duration.ofSeconds(30),
+                () -> read(file).contains(text));
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file) : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}
