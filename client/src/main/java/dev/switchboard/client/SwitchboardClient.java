@@ -494,6 +494,13 @@ public final class SwitchboardClient implements AutoCloseable {
     private void dispatch(Node n) {
         switch (n.tag()) {
             case "challenge", "success", "failure" -> loginAnswer.complete(n);
+            case "ping" -> {
+                try {
+                    write(Node.of("pong", "id", n.attr("id"))); // the server checks an idle connection is alive
+                } catch (IOException e) {
+                    // the connection is gone; the reader sees it end
+                }
+            }
             case "result" -> {
                 CompletableFuture<Node> f = awaitingResult.remove(n.attr("id"));
                 if (f != null) {

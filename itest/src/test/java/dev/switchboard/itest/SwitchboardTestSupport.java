@@ -116,6 +116,8 @@ public abstract class SwitchboardTestSupport {
                 switchboard("bundles/groups", "groups"),
                 switchboard("bundles/presence", "presence"),
                 switchboard("bundles/media", "media"),
+                switchboard("bundles/supervisor", "supervisor"),
+                switchboard("bundles/metrics", "metrics"),
                 switchboard("bundles/transport", "transport"),
                 switchboard("bundles/shell", "shell"),
                 switchboard("client", "client"),
@@ -136,13 +138,54 @@ public abstract class SwitchboardTestSupport {
         port = Integer.parseInt(context.getProperty("sb.itest.port"));
         ConfigurationAdmin admin = service(ConfigurationAdmin.class);
         org.osgi.service.cm.Configuration config = admin.getConfiguration("dev.switchboard.transport", "?");
-        if (config.getProperties() == null || !Integer.valueOf(port).equals(config.getProperties().get("port"))) {
-            Dictionary<String, Object> props = new Hashtable<>();
-            props.put("port", port);
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put("port", port);
+        transportSettings().forEach(props::put);
+        boolean same = config.getProperties() != null;
+        for (var keys = props.keys(); same && keys.hasMoreElements(); ) {
+            String key = keys.nextElement();
+            same = props.get(key).equals(config.getProperties().get(key));
+        }
+        if (!same) {
             config.update(props);
+            // wait for the transport revision that has these settings, not the one being replaced
+            await("the transport to take its settings " + props, Duration.ofSeconds(30), () -> transportHas(props));
         }
         await("transport listening on " + port, Duration.ofSeconds(30), this::listening);
         await("routing and auth services", Duration.ofSeconds(30), () -> bundle("dev.switchboard.routing").getState() == Bundle.ACTIVE);
+    }
+
+    private boolean transportHas(Dictionary<String, Object> props) {
+        var ref = context.getServiceReference(org.osgi.service.component.runtime.ServiceComponentRuntime.class);
+        var scr = context.getService(ref);
+        try {
+            for (var d : scr.getComponentDescriptionDTOs()) {
+                if (!d.name.equals("dev.switchboard.transport.internal.TransportComponent")) {
+                    continue;
+                }
+                for (var c : scr.getComponentConfigurationDTOs(d)) {
+                    if (c.state != org.osgi.service.component.runtime.dto.ComponentConfigurationDTO.ACTIVE) {
+                        continue;
+                    }
+                    boolean all = true;
+                    for (var keys = props.keys(); keys.hasMoreElements(); ) {
+                        String key = keys.nextElement();
+                        all &= props.get(key).equals(c.properties.get(key));
+                    }
+                    if (all) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        } finally {
+            context.ungetService(ref);
+        }
+    }
+
+    /** Transport settings a test class needs besides its port (limits, timeouts). */
+    protected Map<String, Object> transportSettings() {
+        return Map.of();
     }
 
     private boolean listening() {

@@ -19,6 +19,8 @@ final class TcpProxy implements AutoCloseable {
     private final InetSocketAddress target;
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private volatile boolean cut;
+    private volatile boolean frozen;
+    private volatile boolean downstreamFrozen;
 
     TcpProxy(InetSocketAddress target) throws IOException {
         this.target = target;
@@ -54,18 +56,43 @@ final class TcpProxy implements AutoCloseable {
                 upstream.connect(target, 5000);
                 open.add(client);
                 open.add(upstream);
-                pump(client, upstream);
-                pump(upstream, client);
+                pump(client, upstream, false);
+                pump(upstream, client, true);
             } catch (IOException e) {
                 // a refused upstream or a closed server: the client sees its socket close
             }
         }
     }
 
-    private void pump(Socket from, Socket to) {
+    /** Stops forwarding in both directions without closing anything: a peer that went silent (half-open). */
+    void freeze() {
+        frozen = true;
+    }
+
+    /** Stops forwarding what the server sends, still passing what the client sends: a client that stopped reading. */
+    void freezeDownstream() {
+        downstreamFrozen = true;
+    }
+
+    private void pump(Socket from, Socket to, boolean downstream) {
         Thread t = new Thread(() -> {
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-                in.transferTo(out);
+                byte[] buffer = new byte[8192];
+                while (true) {
+                    while (frozen || (downstream && downstreamFrozen)) {
+                        Thread.sleep(10);
+                    }
+                    int n = in.read(buffer);
+                    if (n < 0) {
+                        break;
+                    }
+                    while (frozen || (downstream && downstreamFrozen)) {
+                        Thread.sleep(10); // held back, not dropped
+                    }
+                    out.write(buffer, 0, n);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             } catch (IOException e) {
                 // one side went away
             } finally {

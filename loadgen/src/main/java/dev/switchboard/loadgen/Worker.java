@@ -284,6 +284,7 @@ public final class Worker {
                 write(c, key, Node.of("received", "seq", n.attr("seq")));
             }
             case "receipt", "notification" -> write(c, key, Node.of("received", "seq", n.attr("seq")));
+            case "ping" -> write(c, key, Node.of("pong", "id", n.attr("id")));
             case "failure", "error" -> lost(c, key, n.attr("code") + ": " + n.attr("text"));
             default -> { }
         }

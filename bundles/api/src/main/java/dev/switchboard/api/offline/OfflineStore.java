@@ -31,6 +31,9 @@ public interface OfflineStore {
     /** How many messages wait for a device. */
     int depth(Address device);
 
+    /** How many messages wait, for every device together (a gauge for operators). */
+    long waiting();
+
     /** Whether a sender's message id was already accepted recently: a resend after a reconnect. */
     boolean isDuplicate(Address sender, String messageId);
 }

@@ -1,5 +1,6 @@
 package dev.switchboard.deployer.internal;
 
+import dev.switchboard.api.ops.SafeDeploy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.DirectoryStream;
@@ -21,6 +22,9 @@ import org.osgi.framework.wiring.FrameworkWiring;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +46,9 @@ public final class DeployFolderWatcher {
     private final ScheduledExecutorService scanner;
     /** What each file looked like when last handled: size and modification time. */
     private final Map<Path, String> seen = new HashMap<>();
+    /** Safe deploys when the supervisor bundle runs; plain updates otherwise. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile SafeDeploy safeDeploy;
 
     @Activate
     public DeployFolderWatcher(BundleContext context, DeployerConfiguration config) throws IOException {
@@ -98,14 +105,30 @@ public final class DeployFolderWatcher {
             return;
         }
         Bundle running = find(name);
+        if (running != null && running.getVersion().equals(version)
+                && running.getLastModified() >= lastModified(jar)) {
+            return;
+        }
+        SafeDeploy safe = safeDeploy;
+        if (safe != null) {
+            // checked and rolled back when it does not come up (issue #9)
+            try (InputStream in = Files.newInputStream(jar)) {
+                SafeDeploy.Result r = safe.deploy(in, jar.toString());
+                if (r.ok()) {
+                    LOG.info("Deployed {} {} from {}: {}", name, r.version(), jar.getFileName(), r.detail());
+                } else {
+                    LOG.error("Deploying {} from {}: {} - {}", name, jar.getFileName(), r.outcome(), r.detail());
+                }
+            } catch (IOException e) {
+                LOG.error("Deploying {} failed: {}", jar.getFileName(), e.toString());
+            }
+            return;
+        }
         try (InputStream in = Files.newInputStream(jar)) {
             if (running == null) {
                 Bundle b = context.installBundle("deploy:" + jar.getFileName(), in);
                 b.start();
                 LOG.info("Installed {} {} from {}", name, version, jar.getFileName());
-                return;
-            }
-            if (running.getVersion().equals(version) && running.getLastModified() >= Files.getLastModifiedTime(jar).toMillis()) {
                 return;
             }
             Version before = running.getVersion();
@@ -116,6 +139,14 @@ public final class DeployFolderWatcher {
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
         } catch (BundleException | IOException | RuntimeException e) {
             LOG.error("Deploying {} failed: {}", jar.getFileName(), e.toString());
+        }
+    }
+
+    private static long lastModified(Path jar) {
+        try {
+            return Files.getLastModifiedTime(jar).toMillis();
+        } catch (IOException e) {
+            return Long.MAX_VALUE;
         }
     }
 

@@ -22,6 +22,7 @@ final class DeviceIndex {
     }
 
     private final Map<Address, Queue> queues = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong total = new java.util.concurrent.atomic.AtomicLong();
     private final int maxMessages;
     private final long maxBytes;
 
@@ -58,6 +59,7 @@ final class DeviceIndex {
                 }
                 if (q.entries.put(m.seq(), new long[] {m.size(), m.acceptedAtMs()}) == null) {
                     q.bytes += m.size();
+                    total.incrementAndGet();
                 }
                 return;
             }
@@ -75,6 +77,7 @@ final class DeviceIndex {
             if (e == null) {
                 return false;
             }
+            total.decrementAndGet();
             q.bytes -= e[0];
             if (q.entries.isEmpty()) {
                 queues.remove(device, q);
@@ -111,6 +114,11 @@ final class DeviceIndex {
         }
     }
 
+    /** Messages waiting for all devices together. */
+    long total() {
+        return total.get();
+    }
+
     int depth(Address device) {
         Queue q = queues.get(device);
         if (q == null) {
@@ -133,6 +141,7 @@ final class DeviceIndex {
                     if (entry[1] < acceptedBeforeMs) {
                         q.bytes -= entry[0];
                         it.remove();
+                        total.decrementAndGet();
                         removed++;
                     }
                 }

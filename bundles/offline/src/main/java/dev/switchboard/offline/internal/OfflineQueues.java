@@ -349,6 +349,11 @@ public final class OfflineQueues implements OfflineStore, GroupCommitter.Source 
     }
 
     @Override
+    public long waiting() {
+        return index.total();
+    }
+
+    @Override
     public boolean isDuplicate(Address sender, String messageId) {
         Long at;
         synchronized (recentIds) {

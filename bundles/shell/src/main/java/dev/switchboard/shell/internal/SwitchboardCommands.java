@@ -3,6 +3,8 @@ package dev.switchboard.shell.internal;
 import dev.switchboard.api.auth.AccountException;
 import dev.switchboard.api.auth.AccountService;
 import dev.switchboard.api.offline.OfflineStore;
+import dev.switchboard.api.ops.SafeDeploy;
+import dev.switchboard.api.ops.Supervision;
 import dev.switchboard.api.routing.Router;
 import dev.switchboard.api.session.SessionDirectory;
 import dev.switchboard.api.session.SessionInfo;
@@ -14,10 +16,10 @@ import java.lang.management.MemoryUsage;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.apache.felix.service.command.Descriptor;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -36,7 +38,8 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 @Component(service = SwitchboardCommands.class, property = {
         "osgi.command.scope=sb", "osgi.command.function=status", "osgi.command.function=sessions",
         "osgi.command.function=user", "osgi.command.function=update", "osgi.command.function=stats",
-        "osgi.command.function=queue"})
+        "osgi.command.function=queue", "osgi.command.function=kick", "osgi.command.function=supervisor",
+        "osgi.command.function=deploy", "osgi.command.function=rollback"})
 public final class SwitchboardCommands {
 
     private static final String USER_USAGE = "usage: sb:user add <user> <password> | passwd <user[/device]> <password>"
@@ -52,6 +55,10 @@ public final class SwitchboardCommands {
     private volatile AccountService accounts;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile OfflineStore offline;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile Supervision supervision;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile SafeDeploy safeDeploy;
 
     @Activate
     public SwitchboardCommands(BundleContext context) {
@@ -76,6 +83,66 @@ public final class SwitchboardCommands {
             }
         }
         return out.toString();
+    }
+
+    @Descriptor("closes the sessions of a user (every device) or of one device, with a reason")
+    public String kick(@Descriptor("user or user/device") String who) {
+        SessionDirectory d = directory;
+        if (d == null) {
+            return "error: the transport is not running";
+        }
+        List<Address> devices;
+        try {
+            devices = who.indexOf('/') >= 0 ? List.of(Address.parse(who)) : d.devicesOf(Address.parse(who).user());
+        } catch (IllegalArgumentException e) {
+            return "error: '" + who + "' is not user or user/device; usage: sb:kick <user[/device]>";
+        }
+        int closed = 0;
+        for (Address a : devices) {
+            closed += d.close(a, "disconnected by an operator") ? 1 : 0;
+        }
+        return closed == 0 ? who + " has no session" : "closed " + closed + " session(s) of " + who;
+    }
+
+    @Descriptor("the supervision tree: each component's state, restarts and last failure, and the health")
+    public String supervisor() {
+        Supervision s = supervision;
+        if (s == null) {
+            return "error: the supervisor is not running";
+        }
+        StringBuilder out = new StringBuilder("health ").append(s.health().name().toLowerCase(java.util.Locale.ROOT))
+                .append(", ").append(s.restarts()).append(" restarts, ").append(s.escalations()).append(" escalations\n");
+        for (Supervision.Component c : s.components()) {
+            out.append(String.format("  %-62s %-11s restarts %-3d%s%s%n", c.name(), c.state(), c.restarts(),
+                    c.escalated() ? " ESCALATED" : "", c.lastFailure() == null ? "" : "  last failure: " + c.lastFailure()));
+        }
+        return out.toString();
+    }
+
+    @Descriptor("deploys a bundle jar (a path or URL) safely: refused unless it resolves, rolled back unless it comes up")
+    public String deploy(@Descriptor("path or URL of the bundle jar") String jar) {
+        SafeDeploy d = safeDeploy;
+        if (d == null) {
+            return "error: safe deploy is not running (the supervisor bundle); sb:update replaces a bundle without checks";
+        }
+        try (java.io.InputStream in = jar.contains("://") ? java.net.URI.create(jar).toURL().openStream()
+                : java.nio.file.Files.newInputStream(java.nio.file.Path.of(jar))) {
+            SafeDeploy.Result r = d.deploy(in, jar);
+            return (r.ok() ? "" : "error: ") + r.outcome() + " " + (r.symbolicName() == null ? "" : r.symbolicName() + " ")
+                    + (r.version() == null ? "" : r.version() + " ") + "- " + r.detail();
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            return "error: cannot read " + jar + ": " + e.getMessage();
+        }
+    }
+
+    @Descriptor("puts back the revision a bundle had before its last deploy")
+    public String rollback(@Descriptor("bundle symbolic name") String bsn) {
+        SafeDeploy d = safeDeploy;
+        if (d == null) {
+            return "error: safe deploy is not running (the supervisor bundle)";
+        }
+        SafeDeploy.Result r = d.rollback(bsn);
+        return (r.outcome().equals("rolled-back") ? "" : "error: ") + r.outcome() + " " + bsn + " - " + r.detail();
     }
 
     @Descriptor("counters for benchmarks, one 'name value' per line")

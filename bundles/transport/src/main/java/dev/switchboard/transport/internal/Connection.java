@@ -35,6 +35,12 @@ final class Connection {
     /** Set once the connection is being closed: nothing more is read or dispatched. */
     volatile boolean closing;
 
+    /** Inbound rate limit: start of the current one-second window and frames read in it. */
+    long rateWindowStartMs;
+    int framesInWindow;
+    /** Reading is paused by the rate limit until this time (0: not throttled). */
+    long throttledUntilMs;
+
     volatile long framesIn;
     volatile long framesOut;
 

@@ -33,8 +33,12 @@ final class InboundDispatcher {
     private final ExecutorService blockingExecutor;
     private final int maxFrameBytes;
     private final Set<Connection> waiting = ConcurrentHashMap.newKeySet();
+    private final Set<Connection> throttled = ConcurrentHashMap.newKeySet();
+    private final int maxFramesPerSecond;
 
-    InboundDispatcher(ServiceSlots services, SessionRegistry registry, ExecutorService blockingExecutor, int maxFrameBytes) {
+    InboundDispatcher(ServiceSlots services, SessionRegistry registry, ExecutorService blockingExecutor, int maxFrameBytes,
+                      int maxFramesPerSecond) {
+        this.maxFramesPerSecond = maxFramesPerSecond;
         this.services = services;
         this.registry = registry;
         this.sessions = registry.sessions;
@@ -83,6 +87,49 @@ final class InboundDispatcher {
 
     void forget(Connection c) {
         waiting.remove(c);
+        throttled.remove(c);
+    }
+
+    /**
+     * Counts a frame against the connection's per-second budget. @return true when the budget is
+     * spent: reading pauses (TCP pushes back on the client) until the next second.
+     */
+    private boolean overRate(Connection c) {
+        if (maxFramesPerSecond <= 0) {
+            return false;
+        }
+        long now = System.currentTimeMillis();
+        if (now - c.rateWindowStartMs >= 1000) {
+            c.rateWindowStartMs = now;
+            c.framesInWindow = 0;
+        }
+        if (c.framesInWindow < maxFramesPerSecond) {
+            c.framesInWindow++;
+            return false;
+        }
+        if (c.throttledUntilMs == 0) {
+            c.throttledUntilMs = c.rateWindowStartMs + 1000;
+            throttled.add(c);
+            c.session.suspendRead();
+        }
+        return true;
+    }
+
+    /** Lets throttled connections read again once their second is over; called by the housekeeping. */
+    void releaseThrottled() {
+        long now = System.currentTimeMillis();
+        for (Connection c : throttled) {
+            synchronized (c) {
+                if (c.throttledUntilMs != 0 && now >= c.throttledUntilMs) {
+                    c.throttledUntilMs = 0;
+                    throttled.remove(c);
+                    if (!c.closing && c.waitingSinceMs == 0) {
+                        c.session.resumeRead();
+                    }
+                    pump(c);
+                }
+            }
+        }
     }
 
     /**
@@ -144,6 +191,9 @@ final class InboundDispatcher {
             writer.flushHeld();
         }
         while (in.hasRemaining()) {
+            if (overRate(c)) {
+                break; // the rest waits in the buffer until the next second
+            }
             Decoded d = codec.decode(in, c.dictionary, maxFrameBytes);
             if (d instanceof Decoded.Frame f) {
                 c.pending.add(f.node());
@@ -163,6 +213,9 @@ final class InboundDispatcher {
 
     /** @return false when the service this stanza needs is missing or refused it for now */
     private boolean dispatch(Connection c, Node stanza) {
+        if ("pong".equals(stanza.tag())) {
+            return true; // the answer to an idle ping: reading it already showed the client is there
+        }
         if (c.address == null) {
             switch (stanza.tag()) {
                 case "auth", "response":
@@ -278,7 +331,9 @@ final class InboundDispatcher {
         if (c.waitingSinceMs != 0) {
             c.waitingSinceMs = 0;
             waiting.remove(c);
-            c.session.resumeRead();
+            if (c.throttledUntilMs == 0) {
+                c.session.resumeRead();
+            }
         }
     }
 

@@ -20,6 +20,14 @@ final class OutboundWriter {
     private final Set<Connection> held = ConcurrentHashMap.newKeySet();
     private final LongAdder framesOut = new LongAdder();
     private volatile FrameCodec codec;
+    private volatile long maxOutboundBytes = Long.MAX_VALUE;
+    private volatile java.util.function.Consumer<Connection> onOverflow = c -> { };
+
+    /** Bounds what waits in one connection's write queue; past it {@code overflow} is told (once per write). */
+    void limit(long maxBytes, java.util.function.Consumer<Connection> overflow) {
+        this.maxOutboundBytes = maxBytes;
+        this.onOverflow = overflow;
+    }
 
     /** Sets the codec, or null while none is bound; a new codec writes what waited. */
     void codec(FrameCodec codec) {
@@ -85,6 +93,9 @@ final class OutboundWriter {
             c.session.write(IoBuffer.wrap(codec.encode(stanza, c.dictionary)));
             c.framesOut++;
             framesOut.increment();
+            if (c.session.getScheduledWriteBytes() > maxOutboundBytes && !c.closing) {
+                onOverflow.accept(c); // a client that stops reading must not grow the server's memory
+            }
         } catch (RuntimeException e) {
             // A stanza the codec cannot encode is a server bug: close this one connection only.
             LOG.error("Cannot encode {} for {}; closing it", stanza.tag(), c, e);

@@ -48,19 +48,29 @@ public final class TransportComponent {
         this.registry = registry;
         loginExecutor = Executors.newFixedThreadPool(config.loginThreads(), named("sb-login-"));
         housekeeping = Executors.newSingleThreadScheduledExecutor(named("sb-transport-"));
-        dispatcher = new InboundDispatcher(services, registry, loginExecutor, config.maxFrameBytes());
+        if (config.maxOutboundBytes() < 4096 || config.idleSeconds() < 0 || config.maxFramesPerSecond() < 0
+                || config.maxConnections() < 1) {
+            throw new IllegalArgumentException("maxOutboundBytes >= 4096, idleSeconds >= 0, maxFramesPerSecond >= 0, maxConnections >= 1");
+        }
+        dispatcher = new InboundDispatcher(services, registry, loginExecutor, config.maxFrameBytes(), config.maxFramesPerSecond());
+        registry.writer.limit(config.maxOutboundBytes(), c -> registry.closeWithError(c, "slow-consumer",
+                "you stopped reading; what you did not confirm waits for your next login"));
         long graceMs = TimeUnit.SECONDS.toMillis(config.graceSeconds());
         housekeeping.scheduleWithFixedDelay(() -> dispatcher.expireWaiting(graceMs), 1, 1, TimeUnit.SECONDS);
         // A stanza can wait on a service behind the router (the offline store, accounts), whose
         // return the transport is not told about: waiting connections are retried ten times a second.
         housekeeping.scheduleWithFixedDelay(dispatcher::resumeWaiting, 100, 100, TimeUnit.MILLISECONDS);
+        housekeeping.scheduleWithFixedDelay(dispatcher::releaseThrottled, 50, 50, TimeUnit.MILLISECONDS);
 
         acceptor = new NioSocketAcceptor();
         acceptor.setSessionDataStructureFactory(new CompactSessionData());
         acceptor.setReuseAddress(true);
         acceptor.setBacklog(1024);
         acceptor.getSessionConfig().setTcpNoDelay(true);
-        acceptor.setHandler(new ConnectionHandler(registry, dispatcher));
+        if (config.idleSeconds() > 0) {
+            acceptor.getSessionConfig().setIdleTime(org.apache.mina.core.session.IdleStatus.READER_IDLE, config.idleSeconds());
+        }
+        acceptor.setHandler(new ConnectionHandler(registry, dispatcher, config.maxConnections()));
         String host = env("SB_HOST", config.host());
         int port = Integer.parseInt(env("SB_PORT", String.valueOf(config.port())));
         try {

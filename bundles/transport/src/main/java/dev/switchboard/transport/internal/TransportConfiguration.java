@@ -24,4 +24,19 @@ public @interface TransportConfiguration {
 
     @AttributeDefinition(description = "Threads for login steps and account requests (key derivation and database work)", min = "1")
     int loginThreads() default 2;
+
+    @AttributeDefinition(description = "Bytes written to a connection but not yet taken by its client, beyond which the"
+            + " connection is closed (slow-consumer); what it did not confirm stays queued for its next login", min = "4096")
+    int maxOutboundBytes() default 4 << 20;
+
+    @AttributeDefinition(description = "Seconds without a frame from a client before it is pinged; as long again"
+            + " without an answer and the connection is closed (idle-timeout); 0 = never", min = "0")
+    int idleSeconds() default 120;
+
+    @AttributeDefinition(description = "Frames a connection may send per second; beyond it reading pauses until the"
+            + " next second (0 = no limit)", min = "0")
+    int maxFramesPerSecond() default 2000;
+
+    @AttributeDefinition(description = "Open connections at most; one more is refused with server-full", min = "1")
+    int maxConnections() default 19_500;
 }
