@@ -1,16 +1,13 @@
 package dev.switchboard.bench;
 
-import dev.switchboard.api.auth.AccountService;
 import dev.switchboard.api.session.SessionDirectory;
 import dev.switchboard.api.session.SessionInfo;
 import dev.switchboard.api.stanza.Address;
 import dev.switchboard.api.stanza.Node;
-import dev.switchboard.api.store.DeviceRecord;
 import dev.switchboard.api.store.PresenceStore;
 import dev.switchboard.presence.internal.PresenceComponent;
 import dev.switchboard.presence.internal.PresenceConfiguration;
 import dev.switchboard.transport.internal.StateVaultComponent;
-import java.lang.reflect.Proxy;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -55,14 +52,8 @@ public class PresenceBenchmark {
     @Setup(Level.Trial)
     public void start() throws Exception {
         presence = new PresenceComponent(new Sessions(), new StateVaultComponent(), new MemoryPresenceStore(),
-                GroupFanoutBenchmark.config(PresenceConfiguration.class));
-        presence.bindAccounts((AccountService) Proxy.newProxyInstance(PresenceBenchmark.class.getClassLoader(),
-                new Class<?>[] {AccountService.class}, (p, m, a) -> {
-                    if (m.getName().equals("devices")) {
-                        return List.of(new DeviceRecord(new Address((String) a[0], 0), 0));
-                    }
-                    throw new IllegalStateException(m.getName() + " is not used by this benchmark");
-                }));
+                Fakes.defaults(PresenceConfiguration.class));
+        presence.bindAccounts(Fakes.oneDeviceAccounts());
         for (int i = 1; i <= WATCHERS; i++) {
             Address watcher = new Address(String.valueOf(1_570_000_000L + i), 0);
             online.add(watcher);

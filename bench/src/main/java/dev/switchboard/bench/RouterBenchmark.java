@@ -1,20 +1,13 @@
 package dev.switchboard.bench;
 
-import dev.switchboard.api.auth.AccountService;
-import dev.switchboard.api.session.SessionDirectory;
-import dev.switchboard.api.session.SessionInfo;
 import dev.switchboard.api.stanza.Address;
 import dev.switchboard.api.stanza.Node;
-import dev.switchboard.api.store.DeviceRecord;
 import dev.switchboard.offline.internal.MemoryMessageJournal;
 import dev.switchboard.offline.internal.OfflineConfiguration;
 import dev.switchboard.offline.internal.OfflineQueues;
 import dev.switchboard.routing.internal.RouterComponent;
 import dev.switchboard.routing.internal.RoutingConfiguration;
 import dev.switchboard.transport.internal.StateVaultComponent;
-import java.lang.reflect.Proxy;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -55,10 +48,10 @@ public class RouterBenchmark {
     @Setup(Level.Trial)
     public void start() throws Exception {
         StateVaultComponent vault = new StateVaultComponent();
-        offline = new OfflineQueues(new MemoryMessageJournal(), vault, config(OfflineConfiguration.class));
-        router = new RouterComponent(new Devices(), vault, config(RoutingConfiguration.class));
+        offline = new OfflineQueues(new MemoryMessageJournal(), vault, Fakes.defaults(OfflineConfiguration.class));
+        router = new RouterComponent(Fakes.sessions(this::handed, 1000), vault, Fakes.defaults(RoutingConfiguration.class));
         router.bindOffline(offline);
-        router.bindAccounts(accounts());
+        router.bindAccounts(Fakes.oneDeviceAccounts());
         for (int i = 0; i < 2 * PAIRS; i++) {
             router.deviceOnline(new Address(user(i), 0));
         }
@@ -83,60 +76,16 @@ public class RouterBenchmark {
         }
     }
 
+    /** A fast client: it confirms what it is handed at once. */
+    private void handed(Address to, Node stanza) {
+        switch (stanza.tag()) {
+            case "ack" -> acks.release();
+            case "message", "receipt" -> router.route(to, Node.of("received", "seq", stanza.attr("seq")));
+            default -> { }
+        }
+    }
+
     private static String user(int i) {
         return String.valueOf(1_550_000_000L + i);
-    }
-
-    /** Every device is online and confirms what it is handed at once, as a fast client would. */
-    private final class Devices implements SessionDirectory {
-        @Override
-        public boolean deliver(Address to, Node stanza) {
-            switch (stanza.tag()) {
-                case "ack" -> acks.release();
-                case "message", "receipt" -> router.route(to, Node.of("received", "seq", stanza.attr("seq")));
-                default -> { }
-            }
-            return true;
-        }
-
-        @Override
-        public List<Address> devicesOf(String user) {
-            return List.of(new Address(user, 0));
-        }
-
-        @Override
-        public List<SessionInfo> sessions(String userPrefix) {
-            return List.of();
-        }
-
-        @Override
-        public Map<String, Long> counters() {
-            return Map.of();
-        }
-
-        @Override
-        public int connectionCount() {
-            return 2 * PAIRS;
-        }
-
-        @Override
-        public boolean close(Address device, String reason) {
-            return false;
-        }
-    }
-
-    private static AccountService accounts() {
-        return (AccountService) Proxy.newProxyInstance(RouterBenchmark.class.getClassLoader(),
-                new Class<?>[] {AccountService.class}, (p, m, a) -> {
-                    if (m.getName().equals("devices")) {
-                        return List.of(new DeviceRecord(new Address((String) a[0], 0), 0));
-                    }
-                    throw new IllegalStateException(m.getName() + " is not used by this benchmark");
-                });
-    }
-
-    private static <A> A config(Class<A> type) {
-        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
-                (p, m, a) -> m.getName().equals("annotationType") ? type : m.getDefaultValue()));
     }
 }

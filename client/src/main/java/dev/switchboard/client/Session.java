@@ -279,21 +279,8 @@ public final class Session implements AutoCloseable {
     public CompletableFuture<Node> sendFile(String to, Path file, String mime, String key, byte[] caption)
             throws ClientException, IOException {
         MediaRef ref = connection().upload(file);
-        Node stanza = new Node("message", mediaAttributes(to, nextId(), ref, mime, key), List.of(), caption);
+        Node stanza = new Node("message", SwitchboardClient.mediaAttributes(to, nextId(), ref, mime, key), List.of(), caption);
         return enqueue(stanza);
-    }
-
-    private static Map<String, String> mediaAttributes(String to, String id, MediaRef ref, String mime, String key) {
-        Map<String, String> attrs = new LinkedHashMap<>();
-        attrs.put("to", to);
-        attrs.put("id", id);
-        attrs.put("media", ref.sha256());
-        attrs.put("size", Long.toString(ref.size()));
-        attrs.put("mime", mime);
-        if (key != null) {
-            attrs.put("key", key);
-        }
-        return attrs;
     }
 
     private CompletableFuture<Node> enqueue(Node stanza) throws ClientException {

@@ -329,7 +329,8 @@ public final class SwitchboardClient implements AutoCloseable {
         return ack;
     }
 
-    private static Map<String, String> mediaAttributes(String to, String id, MediaRef ref, String mime, String key) {
+    /** The attributes of a media message (shared with {@link Session}). */
+    static Map<String, String> mediaAttributes(String to, String id, MediaRef ref, String mime, String key) {
         Map<String, String> attrs = new LinkedHashMap<>();
         attrs.put("to", to);
         attrs.put("id", id);

@@ -234,7 +234,7 @@ public class MediaIT extends SwitchboardTestSupport {
             assertEquals("the bytes are never wrong", ref.sha256(), sha256(target));
             System.out.printf("MediaIT: the download across the swap took %d request(s)%n", attempts);
         } finally {
-            reconfigureMedia("drainSeconds", 10);
+            reconfigureMedia("drainSeconds", 3);
             deleteTree(dir);
         }
     }

@@ -5,9 +5,9 @@ import dev.switchboard.api.auth.AccountService;
 import dev.switchboard.api.routing.Outbox;
 import dev.switchboard.api.stanza.Address;
 import dev.switchboard.api.stanza.Node;
-import dev.switchboard.api.store.GroupStore;
 import dev.switchboard.api.store.GroupStore.Group;
 import dev.switchboard.api.store.GroupStore.Member;
+import dev.switchboard.api.store.GroupStore;
 import dev.switchboard.api.store.StoreException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -55,67 +55,98 @@ final class GroupRequests {
     }
 
     /**
-     * Handles one request and answers it; never throws. The services are looked up when used, so a
-     * router or auth swap while a request runs reaches the next revision.
+     * A change made whose members are still to be told (a stored notification), and the answer its
+     * requester gets once they are. Plain data, so a revision being replaced hands it to the next.
      */
-    void handle(Address from, Node request, Supplier<AccountService> accounts, Supplier<Outbox> outbox) {
-        String id = request.attr("id");
-        Node answer;
-        try {
-            AccountService accountService = accounts.get();
-            if (accountService == null) {
-                throw new Refused("unavailable", "accounts are unavailable now; retry");
-            }
-            Change change = perform(from, request, accountService);
-            answer = change.result.with("id", id);
-            if (!change.notifyUsers.isEmpty() && !told(change, from, outbox)) {
-                answer = error(id, "unavailable", "the change was made but members may not have been told; retry");
-            }
-        } catch (Refused r) {
-            answer = error(id, r.code, r.getMessage());
-        } catch (StoreException | AccountException e) {
-            LOG.warn("Group request {} from {} failed: {}", request.attr("type"), from, e.getMessage());
-            answer = error(id, "unavailable", "groups are unavailable now; retry");
-        } catch (RuntimeException e) {
-            LOG.error("Group request {} from {} hit a fault", request.attr("type"), from, e);
-            answer = error(id, "internal-error", "server fault; retry");
+    record Delivery(Address requester, Node answer, List<String> users, String type, Map<String, String> attributes) {
+
+        Map<String, Object> toData() {
+            return Map.of("requester", requester.toString(), "answer", answer, "users", List.copyOf(users), "type", type,
+                    "attributes", Map.copyOf(attributes));
         }
-        Outbox out = outbox.get();
-        if (out != null) {
-            out.live(from, answer);
+
+        @SuppressWarnings("unchecked")
+        static Delivery fromData(Map<String, Object> d) {
+            return new Delivery(Address.parse((String) d.get("requester")), (Node) d.get("answer"),
+                    (List<String>) d.get("users"), (String) d.get("type"), (Map<String, String>) d.get("attributes"));
         }
     }
 
-    /** Queues the change's notification durably, through whichever router is current. @return whether it was */
-    private static boolean told(Change change, Address from, Supplier<Outbox> outbox) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            Outbox out = outbox.get();
-            if (out == null) {
-                break;
+    /**
+     * Performs one request. @return the answer to send now, or a {@link Delivery} when members must be
+     * told first; never throws
+     */
+    Object perform(Address from, Node request, AccountService accounts) {
+        String id = request.attr("id");
+        try {
+            if (accounts == null) {
+                throw new Refused("unavailable", "accounts are unavailable now; retry");
             }
-            try {
-                out.notify(change.notifyUsers, from, change.type, change.attributes).toCompletableFuture()
-                        .get(30, TimeUnit.SECONDS);
+            Change change = change(from, request, accounts);
+            Node answer = change.result.with("id", id);
+            if (change.notifyUsers.isEmpty()) {
+                return answer;
+            }
+            return new Delivery(from, answer, List.copyOf(change.notifyUsers), change.type, change.attributes);
+        } catch (Refused r) {
+            return error(id, r.code, r.getMessage());
+        } catch (StoreException | AccountException e) {
+            LOG.warn("Group request {} from {} failed: {}", request.attr("type"), from, e.getMessage());
+            return error(id, "unavailable", "groups are unavailable now; retry");
+        } catch (RuntimeException e) {
+            LOG.error("Group request {} from {} hit a fault", request.attr("type"), from, e);
+            return error(id, "internal-error", "server fault; retry");
+        }
+    }
+
+    /**
+     * Stores the notification through whichever router is current, then answers the requester.
+     *
+     * @return false when interrupted first (this revision is stopping): the caller hands it over
+     */
+    static boolean deliver(Delivery d, Supplier<Outbox> outbox) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Thread.currentThread().isInterrupted()) {
+            if (System.nanoTime() > deadline) {
+                LOG.error("Group {} changed but its members could not be told within 60 s", d.attributes().get("group"));
+                Outbox out = outbox.get();
+                if (out != null) {
+                    out.live(d.requester(), error(d.answer().attr("id"), "unavailable",
+                            "the change was made but members may not have been told; retry"));
+                }
                 return true;
-            } catch (IllegalStateException routerStopping) {
-                // that revision is going away: the next one takes it
+            }
+            Outbox out = outbox.get();
+            if (out != null) {
                 try {
-                    Thread.sleep(20);
+                    if (!d.users().isEmpty()) {
+                        out.notify(d.users(), d.requester(), d.type(), d.attributes()).toCompletableFuture()
+                                .get(30, TimeUnit.SECONDS);
+                    }
+                    out.live(d.requester(), d.answer());
+                    return true;
+                } catch (IllegalStateException routerStopping) {
+                    // that revision is going away: the next one takes it
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof InterruptedException) {
+                        return false;
+                    }
+                    LOG.warn("Group {} changed but its notification could not be stored ({}); retrying", d.attributes().get("group"),
+                            e.getCause().getMessage());
+                } catch (TimeoutException e) {
+                    LOG.warn("Storing the notification of group {} takes long; retrying", d.attributes().get("group"));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return false;
                 }
-            } catch (ExecutionException | TimeoutException e) {
-                LOG.warn("Group {} changed but its notifications could not be stored: {}", change.attributes.get("group"),
-                        e.getMessage());
-                return false;
+            }
+            try {
+                Thread.sleep(50);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;
             }
         }
-        LOG.warn("Group {} changed but no router took its notifications", change.attributes.get("group"));
         return false;
     }
 
@@ -130,7 +161,7 @@ final class GroupRequests {
         }
     }
 
-    private Change perform(Address from, Node r, AccountService accounts) throws Refused, StoreException, AccountException {
+    private Change change(Address from, Node r, AccountService accounts) throws Refused, StoreException, AccountException {
         String type = r.attr("type");
         if (type == null) {
             throw new Refused("bad-request", "a group request needs a type");

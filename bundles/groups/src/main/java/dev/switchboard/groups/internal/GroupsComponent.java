@@ -6,14 +6,16 @@ import dev.switchboard.api.routing.Outbox;
 import dev.switchboard.api.routing.StanzaHandler;
 import dev.switchboard.api.stanza.Address;
 import dev.switchboard.api.stanza.Node;
+import dev.switchboard.api.state.StateVault;
 import dev.switchboard.api.store.GroupStore;
 import dev.switchboard.api.store.StoreException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.BlockingDeque;
+import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -28,9 +30,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Groups: answers the router's "who is in this group" from memory, and handles the {@code group}
- * stanza on its own thread (requests touch SQL; the I/O threads must not wait for it), one request
- * at a time so concurrent changes to one group apply in arrival order. Its state is all in the
- * store, so a swap hands nothing over; deactivation finishes the requests already taken.
+ * stanza on its own thread (requests touch SQL; the I/O threads must not wait for it), one at a time
+ * so concurrent changes to one group apply in arrival order. A revision being replaced does not wait
+ * for its work to finish (that work may need services the same swap is taking away): requests not
+ * started yet, and changes whose members are still to be told, go to the next revision through the
+ * state vault.
  */
 @Component(service = {GroupDirectory.class, StanzaHandler.class}, immediate = true,
         property = StanzaHandler.TAGS + "=group", configurationPid = "dev.switchboard.groups")
@@ -38,29 +42,87 @@ import org.slf4j.LoggerFactory;
 public final class GroupsComponent implements GroupDirectory, StanzaHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(GroupsComponent.class);
+    private static final String VAULT_KEY = "dev.switchboard.groups";
+    private static final int STATE_SHAPE = 1;
 
+    /** Work waiting for the groups thread: a request to perform, or a change whose members are to be told. */
+    private record Task(Address from, Node request, GroupRequests.Delivery delivery) {
+    }
+
+    private final StateVault vault;
     private final MembershipCache cache;
     private final GroupRequests requests;
-    private final ExecutorService worker;
+    private final BlockingDeque<Task> tasks = new LinkedBlockingDeque<>();
+    private final Thread worker;
+    private volatile boolean stopping;
+    /** The task the worker was on when this revision stopped, if it did not finish. */
+    private volatile Task unfinished;
     private volatile AccountService accounts;
     private volatile Outbox outbox;
 
     @Activate
-    public GroupsComponent(@Reference GroupStore store, GroupsConfiguration config) {
+    public GroupsComponent(@Reference GroupStore store, @Reference StateVault vault, GroupsConfiguration config) {
         if (config.maxMembers() < 2) {
             throw new IllegalArgumentException("maxMembers must be at least 2");
         }
+        this.vault = vault;
         this.cache = new MembershipCache(store, config.cacheEntries());
         this.requests = new GroupRequests(store, cache, config);
-        this.worker = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "sb-groups");
-            t.setDaemon(true);
-            return t;
-        });
-        LOG.info("Groups ready (at most {} members a group)", config.maxMembers());
+        int handed = takeOver();
+        this.worker = new Thread(this::work, "sb-groups");
+        worker.setDaemon(true);
+        worker.start();
+        LOG.info("Groups ready (at most {} members a group; {} tasks taken over)", config.maxMembers(), handed);
     }
 
-    /** Checking that added members exist; without it, group requests wait. */
+    @SuppressWarnings("unchecked")
+    private int takeOver() {
+        Map<String, Object> data = vault.take(VAULT_KEY).filter(s -> s.shapeVersion() == STATE_SHAPE)
+                .map(s -> s.data()).orElse(Map.of());
+        int n = 0;
+        if (data.get("tasks") instanceof List<?> list) {
+            for (Object o : list) {
+                Map<String, Object> t = (Map<String, Object>) o;
+                if (t.get("delivery") instanceof Map<?, ?> d) {
+                    tasks.add(new Task(null, null, GroupRequests.Delivery.fromData((Map<String, Object>) d)));
+                } else {
+                    tasks.add(new Task(Address.parse((String) t.get("from")), (Node) t.get("request"), null));
+                }
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private void work() {
+        while (!stopping) {
+            Task t;
+            try {
+                t = tasks.take();
+            } catch (InterruptedException e) {
+                return;
+            }
+            unfinished = t;
+            GroupRequests.Delivery delivery = t.delivery();
+            if (delivery == null) {
+                AccountService accountService = awaitAccounts();
+                if (Thread.currentThread().isInterrupted()) {
+                    return; // stopping while auth is being replaced: the request goes to the next revision
+                }
+                Object outcome = requests.perform(t.from(), t.request(), accountService);
+                delivery = outcome instanceof Node answer
+                        ? new GroupRequests.Delivery(t.from(), answer, List.of(), "", Map.of()) // an answer, nobody to tell
+                        : (GroupRequests.Delivery) outcome;
+                unfinished = new Task(null, null, delivery); // the request is done: only telling and answering are left
+            }
+            if (GroupRequests.deliver(delivery, this::currentOutbox)) {
+                unfinished = null;
+            } else {
+                return; // interrupted: this revision is stopping and hands the rest over
+            }
+        }
+    }
+
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void bindAccounts(AccountService service) {
@@ -88,11 +150,29 @@ public final class GroupsComponent implements GroupDirectory, StanzaHandler {
 
     @Deactivate
     void deactivate() throws InterruptedException {
-        worker.shutdown();
-        if (!worker.awaitTermination(30, TimeUnit.SECONDS)) {
-            LOG.error("Group requests did not finish within 30 s");
+        stopping = true;
+        worker.interrupt();
+        worker.join(TimeUnit.SECONDS.toMillis(10));
+        List<Object> handover = new ArrayList<>();
+        Task current = unfinished;
+        if (current != null) {
+            handover.add(toData(current));
         }
+        for (Task t : tasks) {
+            handover.add(toData(t));
+        }
+        Map<String, Object> state = new HashMap<>();
+        state.put("tasks", handover);
+        vault.put(VAULT_KEY, STATE_SHAPE, state);
         cache.close();
+        if (!handover.isEmpty()) {
+            LOG.info("Handing {} group tasks to the next revision", handover.size());
+        }
+    }
+
+    private static Map<String, Object> toData(Task t) {
+        return t.delivery() != null ? Map.of("delivery", t.delivery().toData())
+                : Map.of("from", t.from().toString(), "request", t.request());
     }
 
     @Override
@@ -106,22 +186,33 @@ public final class GroupsComponent implements GroupDirectory, StanzaHandler {
 
     @Override
     public boolean handle(Address from, Node stanza) {
-        if (accounts == null || outbox == null) {
-            return false;
+        if (stopping || accounts == null || outbox == null) {
+            return false; // the stanza waits for the next revision or the missing service
         }
-        try {
-            worker.execute(() -> requests.handle(from, stanza, () -> accounts, this::currentOutbox));
-            return true;
-        } catch (RejectedExecutionException stopping) {
-            return false; // being replaced: the next revision takes it
-        }
+        tasks.add(new Task(from, stanza, null));
+        return true;
     }
 
-    /** The outbox now, waiting up to ten seconds while the router is being replaced; null if none came. */
-    private Outbox currentOutbox() {
+    /** Accounts, waiting up to ten seconds while auth is being replaced; null if none came (or interrupted). */
+    private AccountService awaitAccounts() {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        AccountService a;
+        while ((a = accounts) == null && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+        return a;
+    }
+
+    /** The outbox now, waiting a little while the router is being replaced; null if none came. */
+    private Outbox currentOutbox() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
         Outbox o;
-        while ((o = outbox) == null && System.nanoTime() < deadline) {
+        while ((o = outbox) == null && System.nanoTime() < deadline && !Thread.currentThread().isInterrupted()) {
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {

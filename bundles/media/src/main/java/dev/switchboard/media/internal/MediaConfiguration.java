@@ -28,6 +28,7 @@ public @interface MediaConfiguration {
     @AttributeDefinition(description = "Base URL clients reach the media endpoint at; empty: http://127.0.0.1:<HTTP port>/media")
     String publicUrl() default "";
 
+    /** Short: a store.sql swap restarts media too, and the transport's grace (10 s) covers the whole swap. */
     @AttributeDefinition(description = "Seconds a swap waits for transfers in progress before closing them", min = "0")
-    int drainSeconds() default 10;
+    int drainSeconds() default 3;
 }

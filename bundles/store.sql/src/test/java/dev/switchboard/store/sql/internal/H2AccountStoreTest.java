@@ -2,7 +2,6 @@ package dev.switchboard.store.sql.internal;
 
 import java.nio.file.Path;
 import javax.sql.DataSource;
-import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The account store on the embedded H2 file database, as a default installation runs it. */
@@ -18,9 +17,6 @@ class H2AccountStoreTest extends AccountStoreContract {
 
     @Override
     protected DataSource emptyDatabaseWithoutReset() throws Exception {
-        JdbcDataSource ds = new JdbcDataSource();
-        ds.setURL(DataSources.embeddedUrl(dir.toString()));
-        ds.setUser("sa");
-        return ds;
+        return H2.in(dir);
     }
 }

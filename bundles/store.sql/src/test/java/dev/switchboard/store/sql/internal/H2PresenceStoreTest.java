@@ -2,7 +2,6 @@ package dev.switchboard.store.sql.internal;
 
 import java.nio.file.Path;
 import javax.sql.DataSource;
-import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The presence store on the embedded H2 file database. */
@@ -13,9 +12,6 @@ class H2PresenceStoreTest extends PresenceStoreContract {
 
     @Override
     protected DataSource emptyDatabase() throws Exception {
-        JdbcDataSource ds = new JdbcDataSource();
-        ds.setURL(DataSources.embeddedUrl(dir.toString()));
-        ds.setUser("sa");
-        return ds;
+        return H2.in(dir);
     }
 }
