@@ -23,6 +23,8 @@ final class LoadConnection {
     long loginStartedNanos;
     int outstanding;
     long nextSeq;
+    /** The highest queue seq received; the server may send a stanza again after a swap. */
+    long lastSeq;
     /** Where this connection writes instead of its partner: its group, once created (groups scenario). */
     String target;
 

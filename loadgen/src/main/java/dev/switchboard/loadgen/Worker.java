@@ -279,9 +279,14 @@ public final class Worker {
                 stats.acked(n.attr("error") != null);
             }
             case "message" -> {
+                write(c, key, Node.of("received", "seq", n.attr("seq")));
+                long seq = Long.parseLong(n.attr("seq"));
+                if (seq <= c.lastSeq) {
+                    return; // sent again after a swap or reconnect: a real client drops it, so it is not counted
+                }
+                c.lastSeq = seq;
                 ByteBuffer body = ByteBuffer.wrap(n.content());
                 stats.delivered(System.nanoTime() - body.getLong());
-                write(c, key, Node.of("received", "seq", n.attr("seq")));
             }
             case "receipt", "notification" -> write(c, key, Node.of("received", "seq", n.attr("seq")));
             case "ping" -> write(c, key, Node.of("pong", "id", n.attr("id")));

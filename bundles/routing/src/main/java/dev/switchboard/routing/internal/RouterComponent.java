@@ -52,6 +52,8 @@ public final class RouterComponent implements Router, Outbox {
     private final DeliveryPump pump;
     private final MessageIntake intake;
     private volatile boolean closed;
+    /** Identity of the offline store the handed-over cursors were kept against; 0 when unknown. */
+    private volatile int cursorsStore;
 
     private final ServiceGate<OfflineStore> offline = new ServiceGate<>();
     private final ServiceGate<AccountService> accounts = new ServiceGate<>();
@@ -91,6 +93,9 @@ public final class RouterComponent implements Router, Outbox {
         }
         if (shape >= 2 && data.get("cursors") instanceof Map<?, ?> cursors) {
             pump.restore((Map<String, Object>) cursors);
+            if (data.get("store") instanceof Integer identity) {
+                cursorsStore = identity;
+            }
         }
     }
 
@@ -103,6 +108,10 @@ public final class RouterComponent implements Router, Outbox {
         Map<String, Object> state = new HashMap<>();
         state.put("routed", routed.get());
         state.put("cursors", pump.snapshot());
+        OfflineStore store = offline.peek();
+        if (store != null) {
+            state.put("store", System.identityHashCode(store));
+        }
         vault.put(VAULT_KEY, STATE_SHAPE, state);
     }
 
@@ -121,6 +130,11 @@ public final class RouterComponent implements Router, Outbox {
             policyOption = ReferencePolicyOption.GREEDY)
     public void bindOffline(OfflineStore store) {
         offline.bind(store);
+        int handedOver = cursorsStore;
+        cursorsStore = 0;
+        if (handedOver != 0 && handedOver == System.identityHashCode(store)) {
+            return; // the store the handed-over cursors came from: nothing was confirmed behind its back
+        }
         for (Address device : pump.onlineDevices()) {
             lanes.submit(device.user(), () -> {
                 pump.rewind(device);
