@@ -15,7 +15,8 @@ scratch="$(mktemp -d /tmp/sb-bench.XXXXXX)"
 [ -f "$server_jar" ] && [ -f "$root/loadgen/target/loadgen.jar" ] || mvn -B -q -DskipTests install
 
 start_server() {
-  rm -rf "$scratch/home" && mkdir -p "$scratch/home"
+  rm -rf "$scratch/home" && mkdir -p "$scratch/home/etc"
+  cp "$root/etc/dev.switchboard.shell.socket.cfg" "$scratch/home/etc/"   # loadgen reads the server's counters there
   (cd "$scratch/home" && exec java -jar "$server_jar" >server.log 2>&1 </dev/null) &
   server_pid=$!
   for _ in $(seq 1 60); do [ -S "$scratch/home/data/ctl/shell.sock" ] && break; sleep 1; done

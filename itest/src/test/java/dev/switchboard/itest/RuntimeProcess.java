@@ -37,6 +37,9 @@ final class RuntimeProcess implements AutoCloseable {
         Path jar = Path.of(ROOT, "run/target/switchboard.jar").toAbsolutePath().normalize();
         assertTrue("the exported runtime is built first: " + jar, Files.exists(jar));
         Files.deleteIfExists(socket());
+        // the management shell only runs when configured, as an operator would
+        Files.createDirectories(home.resolve("etc"));
+        Files.writeString(home.resolve("etc/dev.switchboard.shell.socket.cfg"), "# enabled for the tests\n");
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dorg.osgi.service.http.port=" + httpPort, "-jar", jar.toString());
         builder.environment().put("SB_PORT", String.valueOf(port));

@@ -18,7 +18,8 @@ public interface Supervision {
      *
      * @param name        the DS component name
      * @param bundle      its bundle's symbolic name and version
-     * @param state       {@code active}, {@code satisfied}, {@code unsatisfied}, {@code failed}
+     * @param state       {@code active}, {@code satisfied}, {@code unsatisfied}, {@code failed}, or
+     *                    {@code unconfigured} (it runs only when configured, and is not) or {@code disabled}
      * @param restarts    restarts by the supervisor since it started
      * @param escalated   whether it passed its restart intensity (no more restarts until it recovers)
      * @param lastFailure the last activation failure, or null

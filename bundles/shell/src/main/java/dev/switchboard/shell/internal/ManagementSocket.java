@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * output. Only the server's owner can reach it: the socket sits in a directory of mode 0700 and is
  * itself 0600. Example: {@code echo 'sb:status' | socat - UNIX-CONNECT:data/ctl/shell.sock}.
  */
-@Component(immediate = true, configurationPid = "dev.switchboard.shell.socket")
+// Only when configured (etc/dev.switchboard.shell.socket.cfg): an operator decides to expose the shell.
+@Component(immediate = true, configurationPid = "dev.switchboard.shell.socket",
+        configurationPolicy = org.osgi.service.component.annotations.ConfigurationPolicy.REQUIRE)
 @Designate(ocd = ManagementSocketConfiguration.class)
 public final class ManagementSocket {
 

@@ -221,8 +221,8 @@ public final class SafeDeployComponent implements SafeDeploy {
                 continue;
             }
             var configs = scr.getComponentConfigurationDTOs(d);
-            if (configs.isEmpty()) {
-                out.append(d.name).append(" has not started; ");
+            if (configs.isEmpty() && !"require".equals(d.configurationPolicy)) {
+                out.append(d.name).append(" has not started; "); // (one that waits for its configuration is fine)
             }
             for (ComponentConfigurationDTO c : configs) {
                 if (c.state == ComponentConfigurationDTO.FAILED_ACTIVATION) {

@@ -126,7 +126,8 @@ public final class SupervisorComponent implements Supervision {
                 Child child = children.computeIfAbsent(d.name, n -> new Child());
                 child.bundle = d.bundle.symbolicName + " " + d.bundle.version;
                 List<ComponentConfigurationDTO> configs = new ArrayList<>(scr.getComponentConfigurationDTOs(d));
-                String state = configs.isEmpty() ? (scr.isComponentEnabled(d) ? "unsatisfied" : "disabled") : "active";
+                String state = configs.isEmpty() ? (!scr.isComponentEnabled(d) ? "disabled"
+                        : "require".equals(d.configurationPolicy) ? "unconfigured" : "unsatisfied") : "active";
                 ComponentConfigurationDTO failed = null;
                 for (ComponentConfigurationDTO c : configs) {
                     switch (c.state) {
