@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -119,11 +118,7 @@ final class ChatCommand implements Callable<Integer> {
                 String label = shown;
                 session.send(peer, id, line.getBytes(StandardCharsets.UTF_8)).thenAccept(ack -> tick(printer, ack, label));
             }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(linger);
-            while (session.unacknowledged() > 0 && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
-            if (session.unacknowledged() > 0) {
+            if (!session.awaitAcknowledged(java.time.Duration.ofSeconds(linger))) {
                 printer.line("! " + session.unacknowledged() + " message(s) not acknowledged yet; they were not sent");
                 return 1;
             }

@@ -309,6 +309,7 @@ public final class Session implements AutoCloseable {
                 if (failure == null) {
                     synchronized (this) {
                         unacknowledged.remove(p.stanza.attr("id"));
+                        notifyAll(); // for awaitAcknowledged
                     }
                     p.ack.complete(node);
                 }
@@ -323,6 +324,7 @@ public final class Session implements AutoCloseable {
         synchronized (this) {
             all = new ArrayList<>(unacknowledged.values());
             unacknowledged.clear();
+            notifyAll();
         }
         all.forEach(p -> p.ack.completeExceptionally(cause));
     }
@@ -345,6 +347,16 @@ public final class Session implements AutoCloseable {
     /** Messages sent but not acknowledged yet. */
     public synchronized int unacknowledged() {
         return unacknowledged.size();
+    }
+
+    /** Waits until every message sent is acknowledged, at most {@code timeout}. @return whether all are */
+    public synchronized boolean awaitAcknowledged(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long left;
+        while (!unacknowledged.isEmpty() && (left = deadline - System.nanoTime()) > 0) {
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+        return unacknowledged.isEmpty();
     }
 
     public boolean isClosed() {

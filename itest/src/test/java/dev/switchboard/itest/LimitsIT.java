@@ -108,7 +108,7 @@ public class LimitsIT extends SwitchboardTestSupport {
             await("the half-open connection to be closed", Duration.ofSeconds(15), () -> directory.devicesOf(silent).isEmpty());
             System.out.printf("LimitsIT: half-open connection closed after %d ms (idleSeconds=2)%n",
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - frozenAt));
-            Thread.sleep(5000); // several idle periods: the idle client answers the pings and stays
+            Thread.sleep(5000); // deliberately idle for two and a half idle periods: the client answers the pings and stays
             assertTrue(idle.isOpen());
             assertEquals(List.of(new Address(alive, 0)), directory.devicesOf(alive));
         }
@@ -146,8 +146,9 @@ public class LimitsIT extends SwitchboardTestSupport {
         try {
             SessionDirectory directory = service(SessionDirectory.class);
             while (directory.connectionCount() < 12) {
-                open.add(SwitchboardClient.connect("127.0.0.1", port));
-                Thread.sleep(20);
+                SwitchboardClient c = SwitchboardClient.connect("127.0.0.1", port);
+                open.add(c);
+                assertTrue("a connection below the maximum is answered", answered(c));
             }
             SwitchboardClient extra = SwitchboardClient.connect("127.0.0.1", port);
             open.add(extra);
@@ -156,11 +157,25 @@ public class LimitsIT extends SwitchboardTestSupport {
             open.get(0).close();
             await("room again", Duration.ofSeconds(10), () -> directory.connectionCount() < 12);
             try (SwitchboardClient again = SwitchboardClient.connect("127.0.0.1", port)) {
-                Thread.sleep(300);
-                assertTrue("a connection fits again", again.isOpen());
+                assertTrue("a connection fits again: it is answered, not refused", answered(again));
             }
         } finally {
             open.forEach(SwitchboardClient::close);
+        }
+    }
+
+    /**
+     * Whether the server answers this (not logged-in) connection: a registration it refuses for a
+     * malformed id gets a result and leaves the connection open, so an answer means it was taken.
+     */
+    private static boolean answered(SwitchboardClient c) {
+        try {
+            c.register("not-digits", "some-password");
+            return false;
+        } catch (dev.switchboard.client.ClientException refused) {
+            return "malformed-id".equals(refused.code());
+        } catch (java.io.IOException e) {
+            return false;
         }
     }
 

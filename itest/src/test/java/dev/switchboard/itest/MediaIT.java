@@ -225,7 +225,8 @@ public class MediaIT extends SwitchboardTestSupport {
             Path target = dir.resolve("swap-got.bin");
             // about 10 MB/s: the transfer takes some four seconds and outlives the one-second drain of the swap
             CompletableFuture<Integer> download = CompletableFuture.supplyAsync(() -> slowDownload(token, ref.sha256(), target));
-            Thread.sleep(500);
+            await("the download to be under way", Duration.ofSeconds(10),
+                    () -> Files.exists(target) && target.toFile().length() > MB);
             Bundle media = bundle("dev.switchboard.media");
             media.update(new ByteArrayInputStream(withVersion(jar("bundles/media", "media"), "0.1.0.swap1")));
             assertEquals("0.1.0.swap1", media.getVersion().toString());

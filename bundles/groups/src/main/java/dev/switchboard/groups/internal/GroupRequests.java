@@ -141,7 +141,7 @@ final class GroupRequests {
                 }
             }
             try {
-                Thread.sleep(50);
+                Thread.sleep(50); // a pause before retrying on this serial worker; bounded by the deadline above
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;

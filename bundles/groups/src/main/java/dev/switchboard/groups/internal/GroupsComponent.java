@@ -59,6 +59,7 @@ public final class GroupsComponent implements GroupDirectory, StanzaHandler {
     private volatile Task unfinished;
     private volatile AccountService accounts;
     private volatile Outbox outbox;
+    private final Object bound = new Object();
 
     @Activate
     public GroupsComponent(@Reference GroupStore store, @Reference StateVault vault, GroupsConfiguration config) {
@@ -127,6 +128,7 @@ public final class GroupsComponent implements GroupDirectory, StanzaHandler {
             policyOption = ReferencePolicyOption.GREEDY)
     void bindAccounts(AccountService service) {
         accounts = service;
+        signalBound();
     }
 
     void unbindAccounts(AccountService service) {
@@ -140,6 +142,31 @@ public final class GroupsComponent implements GroupDirectory, StanzaHandler {
             policyOption = ReferencePolicyOption.GREEDY)
     void bindOutbox(Outbox service) {
         outbox = service;
+        signalBound();
+    }
+
+    private void signalBound() {
+        synchronized (bound) {
+            bound.notifyAll();
+        }
+    }
+
+    /** Waits (interruptibly) until the service is bound or the time is up. @return it, or null */
+    private <S> S await(java.util.function.Supplier<S> service, long seconds) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        synchronized (bound) {
+            S s;
+            long left;
+            while ((s = service.get()) == null && (left = deadline - System.nanoTime()) > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(bound, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return null;
+                }
+            }
+            return s;
+        }
     }
 
     void unbindOutbox(Outbox service) {
@@ -195,31 +222,11 @@ public final class GroupsComponent implements GroupDirectory, StanzaHandler {
 
     /** Accounts, waiting up to ten seconds while auth is being replaced; null if none came (or interrupted). */
     private AccountService awaitAccounts() {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        AccountService a;
-        while ((a = accounts) == null && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return null;
-            }
-        }
-        return a;
+        return await(() -> accounts, 10);
     }
 
     /** The outbox now, waiting a little while the router is being replaced; null if none came. */
     private Outbox currentOutbox() {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-        Outbox o;
-        while ((o = outbox) == null && System.nanoTime() < deadline && !Thread.currentThread().isInterrupted()) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return null;
-            }
-        }
-        return o;
+        return await(() -> outbox, 2);
     }
 }

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -49,11 +50,14 @@ final class MediaServlet extends HttpServlet {
     /** Refuses new transfers and waits up to {@code ms} for those in progress. @return whether all finished */
     boolean drain(long ms) throws InterruptedException {
         draining.set(true);
-        long deadline = System.currentTimeMillis() + ms;
-        while (inFlight.get() > 0 && System.currentTimeMillis() < deadline) {
-            Thread.sleep(20);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
+        synchronized (inFlight) {
+            long left;
+            while (inFlight.get() > 0 && (left = deadline - System.nanoTime()) > 0) {
+                TimeUnit.NANOSECONDS.timedWait(inFlight, left);
+            }
+            return inFlight.get() == 0;
         }
-        return inFlight.get() == 0;
     }
 
     @Override
@@ -81,7 +85,11 @@ final class MediaServlet extends HttpServlet {
                 }
             }
         } finally {
-            inFlight.decrementAndGet();
+            if (inFlight.decrementAndGet() == 0) {
+                synchronized (inFlight) {
+                    inFlight.notifyAll(); // a drain may be waiting for the last transfer
+                }
+            }
         }
     }
 

@@ -320,7 +320,10 @@ final class MessageIntake {
                 return CompletableFuture.failedFuture(new IllegalStateException("the offline store or accounts are unavailable"));
             }
             try {
-                Thread.sleep(20);
+                // a swap has one of them away for a moment: wait for the bind, not a fixed time
+                if (!offline.awaitBound(deadline) || !accounts.awaitBound(deadline)) {
+                    return CompletableFuture.failedFuture(new IllegalStateException("the offline store or accounts are unavailable"));
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return CompletableFuture.failedFuture(e);

@@ -1,5 +1,6 @@
 package dev.switchboard.routing.internal;
 
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
 
@@ -12,6 +13,7 @@ final class ServiceGate<T> {
 
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private volatile T service;
+    private final Object bound = new Object();
 
     void bind(T s) {
         lock.writeLock().lock();
@@ -19,6 +21,20 @@ final class ServiceGate<T> {
             service = s;
         } finally {
             lock.writeLock().unlock();
+        }
+        synchronized (bound) {
+            bound.notifyAll();
+        }
+    }
+
+    /** Waits until a service is bound, at most until {@code deadlineNanos}. @return whether one is */
+    boolean awaitBound(long deadlineNanos) throws InterruptedException {
+        synchronized (bound) {
+            long left;
+            while (service == null && (left = deadlineNanos - System.nanoTime()) > 0) {
+                TimeUnit.NANOSECONDS.timedWait(bound, left);
+            }
+            return service != null;
         }
     }
 
