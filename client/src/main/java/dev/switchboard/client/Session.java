@@ -112,6 +112,10 @@ public final class Session implements AutoCloseable {
     private record Pending(Node stanza, CompletableFuture<Node> ack) {
     }
 
+    /** Login refusals that retrying cannot fix: the session gives up and closes. */
+    private static final java.util.Set<String> FINAL_REFUSALS =
+            java.util.Set.of("not-authorized", "token-invalid", "server-unverified", "malformed");
+
     private final Builder config;
     private final SessionListener listener;
     private final Map<String, Pending> unacknowledged = new LinkedHashMap<>();
@@ -227,7 +231,9 @@ public final class Session implements AutoCloseable {
                 listener.connected(true);
                 return true;
             } catch (ClientException e) {
-                if (!"unavailable".equals(e.code()) && !"throttled".equals(e.code()) && !"closed".equals(e.code())) {
+                // only a refusal of the credentials is final; a connection lost mid-login, a busy or
+                // restarting server is retried like any other failed attempt
+                if (FINAL_REFUSALS.contains(e.code())) {
                     listener.disconnected("cannot log in again: " + e.getMessage());
                     closed = true; // the credentials are no good any more: retrying cannot help
                     failAll(e);

@@ -380,7 +380,9 @@ public final class SwitchboardClient implements AutoCloseable {
     }
 
     private static ClientException refusal(Node answer) {
-        return new ClientException(String.valueOf(answer.attr("code")), String.valueOf(answer.attr("text")));
+        String code = answer.attr("code");
+        return code == null ? new ClientException("closed", "the connection closed before the server answered")
+                : new ClientException(code, String.valueOf(answer.attr("text")));
     }
 
     private static byte[] utf8(String s) {
