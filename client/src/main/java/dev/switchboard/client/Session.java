@@ -123,6 +123,8 @@ public final class Session implements AutoCloseable {
     private final String idPrefix = Long.toString(System.currentTimeMillis(), 36) + "-";
     private final Thread delivery;
     private volatile SwitchboardClient connection;
+    /** Held while a message is written, and while a reconnect resends: no message overtakes an older one. */
+    private final Object sendOrder = new Object();
     private volatile String token;
     private volatile boolean closed;
     private long lastSeq;
@@ -220,13 +222,16 @@ public final class Session implements AutoCloseable {
             }
             try {
                 SwitchboardClient fresh = login();
-                List<Pending> resend;
-                synchronized (this) {
-                    connection = fresh;
-                    resend = new ArrayList<>(unacknowledged.values());
-                }
-                for (Pending p : resend) {
-                    write(fresh, p); // same id: the server acknowledges it once, stores it once
+                // new sends wait until every older message is resent: the recipient sees send order
+                synchronized (sendOrder) {
+                    List<Pending> resend;
+                    synchronized (this) {
+                        connection = fresh;
+                        resend = new ArrayList<>(unacknowledged.values());
+                    }
+                    for (Pending p : resend) {
+                        write(fresh, p); // same id: the server acknowledges it once, stores it once
+                    }
                 }
                 listener.connected(true);
                 return true;
@@ -294,12 +299,14 @@ public final class Session implements AutoCloseable {
             throw new ClientException("closed", "the session is closed");
         }
         Pending p = new Pending(stanza, new CompletableFuture<>());
-        SwitchboardClient c;
-        synchronized (this) {
-            unacknowledged.put(stanza.attr("id"), p);
-            c = connection;
+        synchronized (sendOrder) {
+            SwitchboardClient c;
+            synchronized (this) {
+                unacknowledged.put(stanza.attr("id"), p);
+                c = connection;
+            }
+            write(c, p);
         }
-        write(c, p);
         return p.ack;
     }
 

@@ -65,6 +65,11 @@ public class SessionReconnectIT extends SwitchboardTestSupport {
             for (int i = 1; i <= MESSAGES; i++) {
                 acks.add(sender.send(b, ("m" + i).getBytes(StandardCharsets.UTF_8)));
                 if (i == 300 || i == 700) {
+                    if (i == 700) {
+                        // both are back from the first cut, so this one is a second reconnect for each
+                        await(() -> "both sessions back after the first cut, reconnects " + reconnects.get(),
+                                Duration.ofSeconds(30), () -> reconnects.get() >= 2);
+                    }
                     relay.cut(); // both connections drop mid-stream, with messages and acks in flight
                     Thread.sleep(300);
                     relay.restore();

@@ -34,14 +34,26 @@ final class TcpProxy implements AutoCloseable {
         return server.getLocalPort();
     }
 
-    void cut() {
+    synchronized void cut() {
         cut = true;
         open.forEach(TcpProxy::closeQuietly);
         open.clear();
     }
 
-    void restore() {
+    synchronized void restore() {
         cut = false;
+    }
+
+    /** Keeps a relayed pair unless a cut came first, in which case the pair is closed at once. */
+    private synchronized boolean register(Socket client, Socket upstream) {
+        if (cut) {
+            closeQuietly(client);
+            closeQuietly(upstream);
+            return false;
+        }
+        open.add(client);
+        open.add(upstream);
+        return true;
     }
 
     private void acceptLoop() {
@@ -54,8 +66,9 @@ final class TcpProxy implements AutoCloseable {
                 }
                 Socket upstream = new Socket();
                 upstream.connect(target, 5000);
-                open.add(client);
-                open.add(upstream);
+                if (!register(client, upstream)) {
+                    continue; // cut while connecting upstream
+                }
                 pump(client, upstream, false);
                 pump(upstream, client, true);
             } catch (IOException e) {
