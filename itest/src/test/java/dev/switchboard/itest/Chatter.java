@@ -87,6 +87,26 @@ final class Chatter implements Runnable {
         return false;
     }
 
+    /** Ids sent that have neither an ack nor an error yet (for a failure message). */
+    List<Long> unanswered() {
+        java.util.Set<Long> answered = new java.util.HashSet<>(acked);
+        synchronized (ackErrors) {
+            for (String e : ackErrors) {
+                int colon = e.indexOf(':');
+                if (colon > 0 && e.substring(0, colon).chars().allMatch(Character::isDigit)) {
+                    answered.add(Long.parseLong(e.substring(0, colon)));
+                }
+            }
+        }
+        List<Long> out = new ArrayList<>();
+        for (long s = 1; s <= sent; s++) {
+            if (!answered.contains(s)) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
     /** Ids of the messages this client received, in arrival order. */
     static List<Long> receivedFrom(SwitchboardClient receiver, String sender) {
         List<Long> ids = new ArrayList<>();

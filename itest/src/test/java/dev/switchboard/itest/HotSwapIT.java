@@ -165,7 +165,9 @@ public class HotSwapIT extends SwitchboardTestSupport {
                 assertTrue("client " + i + " disconnected: " + clients.get(i).closed().getNow(null), clients.get(i).isOpen());
             }
             for (Chatter c : chatters) {
-                assertTrue("acks outstanding for " + c.partner, c.awaitAllAcked(30_000));
+                if (!c.awaitAllAcked(30_000)) {
+                    fail("acks outstanding for " + c.partner + ": " + unansweredReport(c));
+                }
             }
             long totalSent = 0;
             for (int i = 0; i < CLIENTS; i++) {
@@ -243,6 +245,23 @@ public class HotSwapIT extends SwitchboardTestSupport {
             chatters.forEach(c -> c.stop = true);
             clients.forEach(SwitchboardClient::close);
         }
+    }
+
+    /**
+     * What the server knows of a chatter's unanswered messages: whether the offline store took
+     * each as accepted (then its ack was sent and lost on the way) and what waits for the partner.
+     */
+    private String unansweredReport(Chatter c) throws InterruptedException {
+        var store = service(dev.switchboard.api.offline.OfflineStore.class);
+        var from = new dev.switchboard.api.stanza.Address(c.client.user(), 0);
+        var partner = new dev.switchboard.api.stanza.Address(c.partner, 0);
+        StringBuilder out = new StringBuilder("sent " + c.sent + ", acked " + c.acked.size() + ", errors " + c.ackErrors
+                + "; partner queue depth " + store.depth(partner));
+        for (long id : c.unanswered()) {
+            out.append("\n  id ").append(id).append(": accepted by the store (duplicate-known) ")
+                    .append(store.isDuplicate(from, Long.toString(id)));
+        }
+        return out.toString();
     }
 
     private static List<Long> receivedOrWait(SwitchboardClient receiver, String sender, long count) throws InterruptedException {

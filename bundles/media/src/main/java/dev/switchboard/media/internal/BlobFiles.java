@@ -14,8 +14,11 @@ import java.nio.file.attribute.FileTime;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * Blobs as files named by their SHA-256 under {@code blobs/<first two hex digits>/}. An upload is
@@ -36,6 +39,8 @@ final class BlobFiles {
     /** What was stored; {@code fresh} when this upload put the file in place (it was not there before). */
     record Stored(String sha256, long size, boolean fresh) {
     }
+
+    private static final Pattern HASH = Pattern.compile("[0-9a-f]{64}");
 
     private final Path blobs;
     private final Path tmp;
@@ -76,7 +81,10 @@ final class BlobFiles {
             }
             String hash = HexFormat.of().formatHex(sha.digest());
             Path target = path(hash);
-            if (!Files.exists(target)) {
+            if (Files.exists(target)) {
+                // fresh again: the orphan sweep leaves files written or re-uploaded within the hour
+                Files.setLastModifiedTime(target, FileTime.fromMillis(System.currentTimeMillis()));
+            } else {
                 Files.createDirectories(target.getParent());
                 try {
                     Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
@@ -118,6 +126,31 @@ final class BlobFiles {
             }
         }
         return removed;
+    }
+
+    /**
+     * The hashes of blob files not written (or uploaded again) for {@code olderThanMs}, at most
+     * {@code max}: candidates for the orphan sweep, which deletes those the index does not know.
+     */
+    List<String> settledBlobs(long olderThanMs, int max) throws IOException {
+        List<String> out = new ArrayList<>();
+        FileTime cutoff = FileTime.fromMillis(System.currentTimeMillis() - olderThanMs);
+        try (DirectoryStream<Path> prefixes = Files.newDirectoryStream(blobs, Files::isDirectory)) {
+            for (Path prefix : prefixes) {
+                try (DirectoryStream<Path> files = Files.newDirectoryStream(prefix)) {
+                    for (Path f : files) {
+                        String name = f.getFileName().toString();
+                        if (HASH.matcher(name).matches() && Files.getLastModifiedTime(f).compareTo(cutoff) < 0) {
+                            out.add(name);
+                            if (out.size() >= max) {
+                                return out;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     static MessageDigest sha256() {

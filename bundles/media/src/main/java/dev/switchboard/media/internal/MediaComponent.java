@@ -126,19 +126,14 @@ public final class MediaComponent implements MediaRegistry, StanzaHandler {
         return true;
     }
 
-    /** Deletes blobs nothing refers to any more: the file first, then its index entry. */
+    /** Deletes blobs nothing refers to any more, and files a crash left without an index entry. */
     void collect() {
-        long now = System.currentTimeMillis();
         try {
-            int collected = 0;
-            for (MediaStore.Blob b : store.collectable(now - TimeUnit.HOURS.toMillis(config.unreferencedHours()),
-                    now - TimeUnit.DAYS.toMillis(config.retentionDays()), 10_000)) {
-                files.delete(b.sha256());
-                store.delete(b.sha256());
-                collected++;
-            }
-            if (collected > 0) {
-                LOG.info("Collected {} media blobs no message refers to any more", collected);
+            MediaCollector.Result r = new MediaCollector(files, store, config.unreferencedHours(), config.retentionDays())
+                    .run(System.currentTimeMillis());
+            if (r.collected() > 0 || r.orphans() > 0) {
+                LOG.info("Collected {} media blobs no message refers to any more and {} files without an index entry",
+                        r.collected(), r.orphans());
             }
         } catch (StoreException | IOException e) {
             LOG.warn("Media collection failed; retrying in an hour: {}", e.getMessage());
