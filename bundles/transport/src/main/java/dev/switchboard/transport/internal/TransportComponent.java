@@ -39,6 +39,7 @@ public final class TransportComponent {
     private final ScheduledExecutorService housekeeping;
     private final InboundDispatcher dispatcher;
     private final NioSocketAcceptor acceptor;
+    private final IoProcessors processors;
 
     @Activate
     public TransportComponent(@Reference SessionRegistry registry, TransportConfiguration config) throws IOException {
@@ -62,7 +63,8 @@ public final class TransportComponent {
         housekeeping.scheduleWithFixedDelay(dispatcher::resumeWaiting, 100, 100, TimeUnit.MILLISECONDS);
         housekeeping.scheduleWithFixedDelay(dispatcher::releaseThrottled, 50, 50, TimeUnit.MILLISECONDS);
 
-        acceptor = new NioSocketAcceptor();
+        processors = new IoProcessors(Runtime.getRuntime().availableProcessors() + 1); // MINA's default pool size
+        acceptor = new NioSocketAcceptor(processors);
         acceptor.setSessionDataStructureFactory(new CompactSessionData());
         acceptor.setReuseAddress(true);
         acceptor.setBacklog(1024);
@@ -78,6 +80,7 @@ public final class TransportComponent {
         } catch (IOException e) {
             shutdownExecutors();
             acceptor.dispose();
+            processors.dispose();
             throw new IOException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
         }
         LOG.info("Binary protocol listening on {}", acceptor.getLocalAddress());
@@ -96,6 +99,7 @@ public final class TransportComponent {
         }
         acceptor.unbind();
         acceptor.dispose(true);
+        processors.dispose(); // the acceptor does not dispose processors it was given
         shutdownExecutors();
         LOG.info("Binary protocol stopped");
     }
