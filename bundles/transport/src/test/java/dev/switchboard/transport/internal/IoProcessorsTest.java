@@ -89,10 +89,9 @@ class IoProcessorsTest {
             for (IoSession s : sessions) {
                 s.suspendRead();
             }
-            Thread.sleep(200); // the processor threads apply the suspension (queued to them)
-            for (IoSession s : sessions) {
-                assertFalse(InterestProbe.readInterest(s), "read interest kept while suspended");
-            }
+            // the processor threads apply the suspension (queued to them): wait for it, bounded
+            assertTrue(eventually(() -> sessions.stream().noneMatch(InterestProbe::readInterest)),
+                    "read interest kept while suspended");
             Map<Long, Integer> before = Map.copyOf(bytesRead);
             for (Socket c : clients) {
                 c.getOutputStream().write(new byte[] {1, 2, 3});
@@ -103,10 +102,8 @@ class IoProcessorsTest {
             for (IoSession s : sessions) {
                 s.resumeRead();
             }
-            Thread.sleep(200); // the processor threads apply the resumption
-            for (IoSession s : sessions) {
-                assertTrue(InterestProbe.readInterest(s), "a resumed session without read interest is never read again");
-            }
+            assertTrue(eventually(() -> sessions.stream().allMatch(InterestProbe::readInterest)),
+                    "a resumed session without read interest is never read again");
             deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (!allGrew(before, bytesRead, sessions) && System.nanoTime() < deadline) {
                 Thread.sleep(10); // waiting for reads by the processor threads; bounded
@@ -120,6 +117,18 @@ class IoProcessorsTest {
             acceptor.dispose(true);
             processors.dispose();
         }
+    }
+
+    /** Whether a condition holds within 10 seconds. */
+    private static boolean eventually(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(5); // the processor threads work asynchronously; bounded by the deadline
+        }
+        return true;
     }
 
     private static boolean allGrew(Map<Long, Integer> before, Map<Long, Integer> now, List<IoSession> sessions) {
