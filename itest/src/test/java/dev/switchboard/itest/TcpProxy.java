@@ -19,8 +19,11 @@ final class TcpProxy implements AutoCloseable {
     private final InetSocketAddress target;
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private volatile boolean cut;
-    private volatile boolean frozen;
-    private volatile boolean downstreamFrozen;
+    /** Guards the freeze flags; pumps wait on it while their direction is frozen. */
+    private final Object flow = new Object();
+    private boolean frozen;
+    private boolean downstreamFrozen;
+    private boolean closed;
 
     TcpProxy(InetSocketAddress target) throws IOException {
         this.target = target;
@@ -79,28 +82,36 @@ final class TcpProxy implements AutoCloseable {
 
     /** Stops forwarding in both directions without closing anything: a peer that went silent (half-open). */
     void freeze() {
-        frozen = true;
+        synchronized (flow) {
+            frozen = true;
+        }
     }
 
     /** Stops forwarding what the server sends, still passing what the client sends: a client that stopped reading. */
     void freezeDownstream() {
-        downstreamFrozen = true;
+        synchronized (flow) {
+            downstreamFrozen = true;
+        }
+    }
+
+    /** Waits while this direction is frozen. @return false once the relay is closed (the pump ends) */
+    private boolean awaitFlowing(boolean downstream) throws InterruptedException {
+        synchronized (flow) {
+            while (!closed && (frozen || (downstream && downstreamFrozen))) {
+                flow.wait();
+            }
+            return !closed;
+        }
     }
 
     private void pump(Socket from, Socket to, boolean downstream) {
         Thread t = new Thread(() -> {
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 byte[] buffer = new byte[8192];
-                while (true) {
-                    while (frozen || (downstream && downstreamFrozen)) {
-                        Thread.sleep(10);
-                    }
+                while (awaitFlowing(downstream)) {
                     int n = in.read(buffer);
-                    if (n < 0) {
+                    if (n < 0 || !awaitFlowing(downstream)) { // what was read is held back while frozen, not dropped
                         break;
-                    }
-                    while (frozen || (downstream && downstreamFrozen)) {
-                        Thread.sleep(10); // held back, not dropped
                     }
                     out.write(buffer, 0, n);
                 }
@@ -129,5 +140,9 @@ final class TcpProxy implements AutoCloseable {
     public void close() throws IOException {
         cut();
         server.close();
+        synchronized (flow) {
+            closed = true; // frozen pumps end too
+            flow.notifyAll();
+        }
     }
 }

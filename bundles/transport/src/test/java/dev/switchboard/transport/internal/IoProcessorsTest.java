@@ -28,6 +28,9 @@ class IoProcessorsTest {
 
     private static final int CONNECTIONS = 40;
 
+    /** Notified by the handler on every opened session and every read. */
+    private final Object events = new Object();
+
     @Test
     void everyConnectionIsReadAgainAfterSuspendsAndResumesFromOtherThreads() throws Exception {
         IoProcessors processors = new IoProcessors(2);
@@ -35,8 +38,18 @@ class IoProcessorsTest {
         Map<Long, Integer> bytesRead = new ConcurrentHashMap<>();
         acceptor.setHandler(new IoHandlerAdapter() {
             @Override
+            public void sessionOpened(IoSession session) {
+                synchronized (events) {
+                    events.notifyAll();
+                }
+            }
+
+            @Override
             public void messageReceived(IoSession session, Object message) {
-                bytesRead.merge(session.getId(), ((IoBuffer) message).remaining(), Integer::sum);
+                synchronized (events) {
+                    bytesRead.merge(session.getId(), ((IoBuffer) message).remaining(), Integer::sum);
+                    events.notifyAll();
+                }
             }
         });
         acceptor.bind(new InetSocketAddress("127.0.0.1", 0));
@@ -54,10 +67,7 @@ class IoProcessorsTest {
                 reader.start();
                 threads.add(reader);
             }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (acceptor.getManagedSessionCount() < CONNECTIONS && System.nanoTime() < deadline) {
-                Thread.onSpinWait();
-            }
+            awaitEvent(() -> acceptor.getManagedSessionCount() >= CONNECTIONS, 10_000);
             List<IoSession> sessions = new ArrayList<>(acceptor.getManagedSessions().values());
             assertEquals(CONNECTIONS, sessions.size());
             byte[] chunk = new byte[2048];
@@ -97,18 +107,15 @@ class IoProcessorsTest {
                 c.getOutputStream().write(new byte[] {1, 2, 3});
                 c.getOutputStream().flush();
             }
-            Thread.sleep(300); // a negative check: nothing may be read while suspended
-            assertEquals(before, Map.copyOf(bytesRead), "read while suspended");
+            // a negative check: for 300 ms, no read may happen while suspended
+            assertFalse(awaitEvent(() -> !before.equals(Map.copyOf(bytesRead)), 300), "read while suspended");
             for (IoSession s : sessions) {
                 s.resumeRead();
             }
             assertTrue(eventually(() -> sessions.stream().allMatch(InterestProbe::readInterest)),
                     "a resumed session without read interest is never read again");
-            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (!allGrew(before, bytesRead, sessions) && System.nanoTime() < deadline) {
-                Thread.sleep(10); // waiting for reads by the processor threads; bounded
-            }
-            assertTrue(allGrew(before, bytesRead, sessions), "every connection read after its resume");
+            assertTrue(awaitEvent(() -> allGrew(before, bytesRead, sessions), 10_000),
+                    "every connection read after its resume");
         } finally {
             stop.set(true);
             for (Socket c : clients) {
@@ -119,7 +126,25 @@ class IoProcessorsTest {
         }
     }
 
-    /** Whether a condition holds within 10 seconds. */
+    /** Whether a condition on what the handler saw holds within {@code millis}; woken by each event. */
+    private boolean awaitEvent(java.util.function.BooleanSupplier condition, long millis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        synchronized (events) {
+            while (!condition.getAsBoolean()) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    return false;
+                }
+                events.wait(left);
+            }
+            return true;
+        }
+    }
+
+    /**
+     * Whether a condition on selector interest holds within 10 seconds. MINA gives no event when a
+     * processor thread changes a key's interest set, so this one looks every few milliseconds.
+     */
     private static boolean eventually(java.util.function.BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!condition.getAsBoolean()) {
