@@ -127,7 +127,8 @@ public final class Session implements AutoCloseable {
     private final Object sendOrder = new Object();
     private volatile String token;
     private volatile boolean closed;
-    private long lastSeq;
+    /** What this device received over every connection so far: repeats after a reconnect are dropped. */
+    private final SeenStanzas seen = new SeenStanzas();
 
     private Session(Builder config) {
         this.config = config;
@@ -145,7 +146,7 @@ public final class Session implements AutoCloseable {
     private SwitchboardClient login() throws ClientException, IOException {
         SwitchboardClient c = SwitchboardClient.connect(config.host, config.port);
         try {
-            c.continueAfter(lastSeq);
+            c.continueWith(seen);
             if (token != null) {
                 try {
                     c.resume(config.user, config.device, token);
@@ -156,7 +157,7 @@ public final class Session implements AutoCloseable {
                     }
                     c.close();
                     c = SwitchboardClient.connect(config.host, config.port);
-                    c.continueAfter(lastSeq);
+                    c.continueWith(seen);
                 }
             }
             c.login(config.user, config.device, config.password);
@@ -210,9 +211,6 @@ public final class Session implements AutoCloseable {
     }
 
     private boolean reconnect(SwitchboardClient lost) {
-        synchronized (this) {
-            lastSeq = Math.max(lastSeq, lost.lastSeq());
-        }
         long backoff = config.minBackoff.toMillis();
         for (int attempt = 1; attempt <= config.maxAttempts && !closed; attempt++) {
             try {

@@ -57,9 +57,7 @@ public final class SwitchboardClient implements AutoCloseable {
     private volatile String token;
     private volatile int iterations = 4096;
     private volatile boolean autoConfirm = true;
-    private volatile long lastSeq;
-    private volatile long repeatsDropped;
-    private volatile Node lastDropped;
+    private volatile SeenStanzas seen = new SeenStanzas();
     private final CompletableFuture<Node> closedWith = new CompletableFuture<>();
     private final Thread reader;
     private volatile String user;
@@ -527,13 +525,9 @@ public final class SwitchboardClient implements AutoCloseable {
                 String seq = n.attr("seq");
                 if (seq != null) {
                     confirm(seq);
-                    long s = Long.parseLong(seq);
-                    if (s <= lastSeq) {
-                        repeatsDropped++;
-                        lastDropped = n;
-                        return; // sent again after a reconnect or a server restart: already have it
+                    if (seen.isRepeat(Long.parseLong(seq), n)) {
+                        return; // sent again after a reconnect or a swap: already have it
                     }
-                    lastSeq = s;
                 }
                 incoming.add(n);
             }
@@ -561,19 +555,19 @@ public final class SwitchboardClient implements AutoCloseable {
         this.autoConfirm = autoConfirm;
     }
 
-    /** The highest queue seq received on this connection (what a reconnect continues after). */
-    long lastSeq() {
-        return lastSeq;
+    /** Recognises repeats with what earlier connections of the same device received (a reconnect). */
+    void continueWith(SeenStanzas earlier) {
+        this.seen = earlier;
     }
 
-    /** Drops stanzas with a seq up to this one: a new connection of a device that already has them. */
-    void continueAfter(long seq) {
-        lastSeq = Math.max(lastSeq, seq);
-    }
-
-    /** Stanzas dropped because their seq was not above the last one seen (for diagnostics). */
+    /** Stanzas dropped as repeats of ones already received, and reused seqs delivered (for diagnostics). */
     public String repeatsDropped() {
-        return repeatsDropped + (lastDropped == null ? "" : " (last: " + lastDropped + ", last seq seen " + lastSeq + ")");
+        return seen.summary();
+    }
+
+    /** How many stanzas came with a seq already used for another stanza: 0 unless the server is wrong. */
+    public long reusedSeqs() {
+        return seen.reused();
     }
 
     /** Sends a read receipt for a message to the device that sent it. */

@@ -23,8 +23,20 @@ public interface MessageJournal {
     /** Every waiting message's device, sequence number and size, in sequence order: to rebuild the index. */
     List<QueuedMessage> index() throws StoreException;
 
-    /** The highest sequence number ever stored, or 0. */
+    /** The highest sequence number ever stored or reserved, or 0. */
     long maxSeq() throws StoreException;
+
+    /**
+     * Reserves a block of sequence numbers durably, before any of them is handed out: the block
+     * starts above {@code above} and above every block reserved before, so numbers never go back
+     * after a restart or a crash, and servers sharing the store get disjoint blocks
+     * (docs/OFFLINE.md, "Sequence numbers").
+     *
+     * @param above the block starts above this number (the caller's highest number in use)
+     * @param count how many numbers to reserve, at least 1
+     * @return the first number of the block; the block ends at {@code first + count - 1}
+     */
+    long reserveSequences(long above, int count) throws StoreException;
 
     /** Deletes messages accepted before a time. @return how many */
     int expire(long acceptedBeforeMs) throws StoreException;

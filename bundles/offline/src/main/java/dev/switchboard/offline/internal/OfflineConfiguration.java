@@ -33,4 +33,7 @@ public @interface OfflineConfiguration {
 
     @AttributeDefinition(description = "Most message ids remembered to recognise resends (oldest forgotten first)", min = "1")
     int duplicateEntries() default 200_000;
+
+    @AttributeDefinition(description = "Sequence numbers reserved in the journal at a time; the unused rest of a block is skipped after a restart", min = "1")
+    int sequenceBlock() default 10_000;
 }

@@ -78,7 +78,7 @@ public final class OfflineQueues implements OfflineStore, GroupCommitter.Source 
     /** Copies taken by the committer and not yet reported, by seq (still readable meanwhile). */
     private final Map<Long, Unwritten> writing = new java.util.concurrent.ConcurrentHashMap<>();
     private final ScheduledExecutorService expiry;
-    private long nextSeq;
+    private final SequenceBlocks sequence;
 
     @Activate
     public OfflineQueues(@Reference MessageJournal journal, @Reference StateVault vault, OfflineConfiguration config)
@@ -109,17 +109,24 @@ public final class OfflineQueues implements OfflineStore, GroupCommitter.Source 
         List<QueuedMessage> waiting = indexWithRetries(journal);
         waiting.forEach(index::add);
         long restored = waiting.size();
-        this.nextSeq = Math.max(journal.maxSeq(), handed.get("seq") instanceof Long s ? s : 0L);
-        this.persistDelayNanos = TimeUnit.MILLISECONDS.toNanos(config.persistDelayMs());
-        this.committer = new GroupCommitter(journal, config.maxBatch(), this);
-        long retentionMs = TimeUnit.DAYS.toMillis(config.retentionDays());
         this.expiry = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "sb-offline-expiry");
+            Thread t = new Thread(r, "sb-offline-housekeeping");
             t.setDaemon(true);
             return t;
         });
+        long inUse = handed.get("seq") instanceof Long s ? s : 0L;
+        try {
+            this.sequence = new SequenceBlocks(journal, config.sequenceBlock(), inUse, expiry);
+        } catch (StoreException | RuntimeException e) {
+            expiry.shutdownNow();
+            caches.close();
+            throw e;
+        }
+        this.persistDelayNanos = TimeUnit.MILLISECONDS.toNanos(config.persistDelayMs());
+        this.committer = new GroupCommitter(journal, config.maxBatch(), this);
+        long retentionMs = TimeUnit.DAYS.toMillis(config.retentionDays());
         expiry.scheduleWithFixedDelay(() -> expire(retentionMs), 1, 60, TimeUnit.MINUTES);
-        LOG.info("Offline store {} ready: {} messages waiting, next sequence {}", Integer.toHexString(System.identityHashCode(this)), restored, nextSeq + 1);
+        LOG.info("Offline store {} ready: {} messages waiting, next sequence {}", Integer.toHexString(System.identityHashCode(this)), restored, sequence.last() + 1);
     }
 
     /** For framework-free tests in other modules. */
@@ -129,12 +136,12 @@ public final class OfflineQueues implements OfflineStore, GroupCommitter.Source 
 
     @Deactivate
     void deactivate() throws InterruptedException {
-        LOG.info("Offline store {} stopping at sequence {}", Integer.toHexString(System.identityHashCode(this)), nextSeq);
+        LOG.info("Offline store {} stopping at sequence {}", Integer.toHexString(System.identityHashCode(this)), sequence.last());
         expiry.shutdownNow();
         committer.stop();
         Map<String, Object> state = new HashMap<>();
         synchronized (this) {
-            state.put("seq", nextSeq);
+            state.put("seq", sequence.last());
         }
         synchronized (recentIds) {
             state.put("recentIds", new HashMap<>(recentIds));
@@ -192,8 +199,12 @@ public final class OfflineQueues implements OfflineStore, GroupCommitter.Source 
         Batch batch;
         synchronized (this) {
             // numbering and indexing under one lock keeps each device's queue in sequence order
-            for (QueuedMessage m : messages) {
-                numbered.add(m.withSeq(++nextSeq));
+            try {
+                for (QueuedMessage m : messages) {
+                    numbered.add(m.withSeq(sequence.next()));
+                }
+            } catch (StoreException e) {
+                return CompletableFuture.failedFuture(e); // nothing indexed: the sender is told to resend
             }
             batch = new Batch(numbered);
             long due = System.nanoTime() + persistDelayNanos;

@@ -70,6 +70,14 @@ public final class MemoryMessageJournal implements MessageJournal {
     }
 
     @Override
+    public synchronized long reserveSequences(long above, int count) throws StoreException {
+        check();
+        long first = Math.max(maxSeq, above) + 1;
+        maxSeq = first + count - 1;
+        return first;
+    }
+
+    @Override
     public synchronized int expire(long acceptedBeforeMs) throws StoreException {
         check();
         int before = rows.size();

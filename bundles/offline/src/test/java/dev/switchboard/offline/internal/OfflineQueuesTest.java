@@ -86,6 +86,43 @@ class OfflineQueuesTest {
     }
 
     @Test
+    void sequenceNumbersNeverGoBackAfterDeliveredMessagesAndARestart() throws Exception {
+        queues = open(Map.of("sequenceBlock", 5, "persistDelayMs", 60_000));
+        long highest = 0;
+        for (int i = 0; i < 12; i++) { // confirmed at once: never written, crosses two blocks
+            CompletableFuture<List<QueuedMessage>> acked = queues.enqueue(List.of(msg("m" + i, 1))).toCompletableFuture();
+            QueuedMessage m = queues.pending(bob, highest, 1).get(0);
+            assertTrue(m.seq() > highest, "rising within a run");
+            highest = m.seq();
+            queues.acknowledge(bob, m.seq());
+            acked.get(5, TimeUnit.SECONDS);
+        }
+        assertEquals(0, journal.size(), "nothing was written: the journal holds no message to count from");
+        // a crash: no deactivate, nothing handed over through the vault
+        OfflineQueues crashed = queues;
+        queues = open(Map.of("sequenceBlock", 5));
+        long after = enqueue(msg("after", 1)).get(0).seq();
+        assertTrue(after > highest, "after a crash the next number " + after + " is above " + highest);
+        crashed.deactivate();
+        vaultData.clear(); // what the crashed instance handed over would not exist after a real crash
+        queues.deactivate();
+        queues = open(Map.of("sequenceBlock", 5));
+        assertTrue(enqueue(msg("later", 1)).get(0).seq() > after, "and after a graceful restart");
+    }
+
+    @Test
+    void aStoreThatCannotReserveNumbersRefusesInsteadOfReusingThem() throws Exception {
+        queues = open(Map.of("sequenceBlock", 2));
+        enqueue(msg("a", 1));
+        journal.down = true;
+        CompletableFuture<List<QueuedMessage>> second = queues.enqueue(List.of(msg("b", 1), msg("c", 1))).toCompletableFuture();
+        assertThrows(ExecutionException.class, () -> second.get(5, TimeUnit.SECONDS));
+        journal.down = false;
+        assertEquals(List.of("a"), queues.pending(bob, 0, 10).stream().map(QueuedMessage::id).toList(),
+                "nothing of the refused batch is queued");
+    }
+
+    @Test
     void aFullQueueRefusesInsteadOfDropping() throws Exception {
         queues = open(Map.of("maxMessagesPerDevice", 2));
         enqueue(msg("a", 1), msg("b", 1));

@@ -111,6 +111,26 @@ public final class SqlMessageJournal implements MessageJournal {
     }
 
     @Override
+    public long reserveSequences(long above, int count) throws StoreException {
+        if (count < 1) {
+            throw new IllegalArgumentException("reserve at least one sequence number: " + count);
+        }
+        long first = jdbc.transaction("reserve sequence numbers", c -> {
+            // the row lock serialises reservations of every server sharing this database
+            long highWater = query(c, "SELECT high_water FROM offline_sequence WHERE counter_name = 'seq' FOR UPDATE",
+                    r -> r.next() ? r.getLong(1) : 0L);
+            long start = Math.max(highWater, above) + 1;
+            update(c, "UPDATE offline_sequence SET high_water = ? WHERE counter_name = 'seq'", start + count - 1);
+            return start;
+        });
+        if (checkpointAfterCommit) {
+            // a reservation lost in a crash would let the numbers after it be handed out twice
+            jdbc.transaction("write the sequence reservation to disk", c -> update(c, "CHECKPOINT"));
+        }
+        return first;
+    }
+
+    @Override
     public int expire(long acceptedBeforeMs) throws StoreException {
         return jdbc.transaction("expire messages", c -> update(c,
                 "DELETE FROM offline_messages WHERE accepted_at_ms < ?", acceptedBeforeMs));

@@ -80,4 +80,44 @@ abstract class MessageJournalContract {
         assertEquals(2500, journal.load(bob, 0, 10_000).size());
         assertEquals(5000, journal.maxSeq());
     }
+
+    @Test
+    void reservedBlocksNeverOverlapAndStartAboveWhatWasInUse() throws Exception {
+        long first = journal.reserveSequences(0, 100);
+        assertEquals(1, first);
+        assertEquals(100, journal.maxSeq(), "the reservation is the new high-water mark");
+        assertEquals(101, journal.reserveSequences(0, 10), "the next block starts after the last one");
+        assertEquals(5001, journal.reserveSequences(5000, 10), "and above the caller's highest number in use");
+        journal.append(List.of(message(3, bob, "a", 1)));
+        assertEquals(5010, journal.maxSeq(), "an append below the mark does not lower it");
+    }
+
+    @Test
+    void concurrentReservationsGetDisjointBlocks() throws Exception {
+        List<Long> firsts = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Thread> threads = new ArrayList<>();
+        List<Exception> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (int t = 0; t < 4; t++) {
+            Thread thread = new Thread(() -> {
+                for (int i = 0; i < 25; i++) {
+                    try {
+                        firsts.add(journal.reserveSequences(0, 10));
+                    } catch (Exception e) {
+                        failures.add(e);
+                    }
+                }
+            });
+            threads.add(thread);
+            thread.start();
+        }
+        for (Thread thread : threads) {
+            thread.join(60_000);
+        }
+        assertEquals(List.of(), failures);
+        List<Long> sorted = firsts.stream().sorted().toList();
+        assertEquals(100, sorted.size());
+        for (int i = 0; i < sorted.size(); i++) {
+            assertEquals(1 + 10L * i, sorted.get(i), "blocks of ten, back to back, none shared");
+        }
+    }
 }
