@@ -37,6 +37,7 @@ final class ChatCommand implements Callable<Integer> {
         Credentials creds = Credentials.load(cli.configDir());
         Printer printer = new Printer(System.out);
         Map<String, String> sent = new ConcurrentHashMap<>();
+        Ticks ticks = new Ticks(printer);
         Session[] holder = new Session[1];
         SessionListener listener = new SessionListener() {
             @Override
@@ -53,8 +54,8 @@ final class ChatCommand implements Callable<Integer> {
             public void receipt(Node r) {
                 String text = sent.get(r.attr("id"));
                 if (text != null) {
-                    printer.line(("read".equals(r.attr("type")) ? "  ✓✓ read      " : "  ✓✓ delivered ") + text + "  ("
-                            + Printer.user(r.attr("from")) + ")");
+                    ticks.receipt(r.attr("id") + "|" + r.attr("from"), "read".equals(r.attr("type")), text,
+                            Printer.user(r.attr("from")));
                 }
             }
 
@@ -99,24 +100,23 @@ final class ChatCommand implements Callable<Integer> {
                     continue;
                 }
                 String id = idBase + (++n);
-                String shown = line;
-                if (line.startsWith("/file ")) {
-                    Path file = Path.of(line.substring(6).trim());
-                    if (!Files.isRegularFile(file)) {
-                        printer.line("! no such file: " + file);
-                        continue;
+                try {
+                    if (line.startsWith("/file ")) {
+                        sendFile(session, printer, sent, id, Path.of(line.substring(6).trim()));
+                    } else if (line.startsWith("/")) {
+                        printer.line("! unknown command " + line.split(" ", 2)[0] + "; commands: " + COMMANDS);
+                    } else {
+                        String text = line;
+                        sent.put(id, text);
+                        session.send(peer, id, text.getBytes(StandardCharsets.UTF_8)).thenAccept(ack -> tick(printer, ack, text));
                     }
-                    String mime = Files.probeContentType(file);
-                    shown = "[file " + file.getFileName() + "]";
-                    sent.put(id, shown);
-                    String label = shown;
-                    session.sendFile(peer, file, mime == null ? "application/octet-stream" : mime, null, null)
-                            .thenAccept(ack -> tick(printer, ack, label));
-                    continue;
+                } catch (dev.switchboard.client.ClientException e) {
+                    sent.remove(id);
+                    if (!"too-large".equals(e.code())) {
+                        throw e;
+                    }
+                    printer.line("! " + Cli.describe(e)); // the line is dropped here, never resent
                 }
-                sent.put(id, shown);
-                String label = shown;
-                session.send(peer, id, line.getBytes(StandardCharsets.UTF_8)).thenAccept(ack -> tick(printer, ack, label));
             }
             if (!session.awaitAcknowledged(java.time.Duration.ofSeconds(linger))) {
                 printer.line("! " + session.unacknowledged() + " message(s) not acknowledged yet; they were not sent");
@@ -124,6 +124,20 @@ final class ChatCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    private static final String COMMANDS = "/file <path> (send a file), /quit (leave)";
+
+    private void sendFile(Session session, Printer printer, Map<String, String> sent, String id, Path file) throws Exception {
+        if (!Files.isRegularFile(file)) {
+            printer.line("! no such file: " + file);
+            return;
+        }
+        String mime = Files.probeContentType(file);
+        String shown = "[file " + file.getFileName() + "]";
+        sent.put(id, shown); // the same id as the message, so its receipts find it
+        session.sendFile(peer, id, file, mime == null ? "application/octet-stream" : mime, null, null)
+                .thenAccept(ack -> tick(printer, ack, shown));
     }
 
     private static void tick(Printer printer, Node ack, String text) {

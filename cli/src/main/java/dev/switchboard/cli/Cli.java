@@ -61,6 +61,7 @@ public final class Cli implements Callable<Integer> {
                 case "not-authorized" -> "wrong user, device or password";
                 case "token-invalid" -> "the stored login has expired or was revoked: run 'sb login <user>' again";
                 case "duplicate" -> "that user id is already registered";
+                case "too-large" -> ce.getMessage().substring(ce.code().length() + 2);
                 default -> ce.getMessage();
             };
         }
@@ -78,10 +79,26 @@ public final class Cli implements Callable<Integer> {
         return env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".switchboard");
     }
 
-    /** A connection logged in with the stored token. */
+    /**
+     * A one-shot connection logged in with the stored token: it takes none of the device's queued
+     * messages and leaves the device's open chat connected (only {@code receive} and {@code chat}
+     * take messages).
+     */
     SwitchboardClient connect() throws IOException, ClientException {
+        return connect(false);
+    }
+
+    /** A connection that takes the device's queued messages, replacing its other session. */
+    SwitchboardClient connectReceiving() throws IOException, ClientException {
+        return connect(true);
+    }
+
+    private SwitchboardClient connect(boolean receive) throws IOException, ClientException {
         Credentials c = Credentials.load(configDir());
         SwitchboardClient client = SwitchboardClient.connect(c.host(), c.port());
+        if (!receive) {
+            client.oneShot();
+        }
         try {
             client.resume(c.user(), c.device(), c.token());
         } catch (ClientException | IOException e) {
@@ -121,6 +138,11 @@ public final class Cli implements Callable<Integer> {
             } catch (NumberFormatException e) {
                 throw new CommandLine.TypeConversionException("expected host:port, got '" + text + "'");
             }
+        }
+
+        @Override
+        public String toString() {
+            return host + ":" + port; // what --help shows as the default
         }
     }
 
@@ -164,7 +186,7 @@ public final class Cli implements Callable<Integer> {
         }
 
         static int login(Cli cli, Server server, String user, int device, String password) throws Exception {
-            try (SwitchboardClient c = SwitchboardClient.connect(server.host, server.port)) {
+            try (SwitchboardClient c = SwitchboardClient.connect(server.host, server.port).oneShot()) {
                 c.login(user, device, password);
                 new Credentials(server.host, server.port, user, device, c.token()).save(cli.configDir());
             }
@@ -294,7 +316,7 @@ public final class Cli implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             Printer printer = new Printer(System.out);
-            try (SwitchboardClient c = cli.connect()) {
+            try (SwitchboardClient c = cli.connectReceiving()) {
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
                 while (System.nanoTime() < deadline) {
                     Node n = c.incoming().poll(100, TimeUnit.MILLISECONDS);

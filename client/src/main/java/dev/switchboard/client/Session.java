@@ -287,8 +287,14 @@ public final class Session implements AutoCloseable {
     /** Uploads a file and sends it by reference; the future completes with the ack. */
     public CompletableFuture<Node> sendFile(String to, Path file, String mime, String key, byte[] caption)
             throws ClientException, IOException {
+        return sendFile(to, nextId(), file, mime, key, caption);
+    }
+
+    /** Uploads a file and sends it by reference with the app's own id (so its receipts can be matched). */
+    public CompletableFuture<Node> sendFile(String to, String id, Path file, String mime, String key, byte[] caption)
+            throws ClientException, IOException {
         MediaRef ref = connection().upload(file);
-        Node stanza = new Node("message", SwitchboardClient.mediaAttributes(to, nextId(), ref, mime, key), List.of(), caption);
+        Node stanza = new Node("message", SwitchboardClient.mediaAttributes(to, id, ref, mime, key), List.of(), caption);
         return enqueue(stanza);
     }
 
@@ -296,6 +302,7 @@ public final class Session implements AutoCloseable {
         if (closed) {
             throw new ClientException("closed", "the session is closed");
         }
+        connection.checkFits(stanza); // an oversized message fails now, never to be resent over and over
         Pending p = new Pending(stanza, new CompletableFuture<>());
         synchronized (sendOrder) {
             SwitchboardClient c;

@@ -52,6 +52,8 @@ public final class SwitchboardClient implements AutoCloseable {
     private final Map<String, CompletableFuture<Node>> awaitingAck = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Node>> awaitingResult = new ConcurrentHashMap<>();
     private final AtomicLong nextRequest = new AtomicLong();
+    /** Request ids differ between connections of one device, so no answer reaches the wrong one. */
+    private final String requestPrefix = "r" + Long.toString(java.util.concurrent.ThreadLocalRandom.current().nextLong(1L << 40), 36) + "-";
     private final MediaTransfer media = new MediaTransfer();
     private volatile CompletableFuture<Node> loginAnswer = new CompletableFuture<>();
     private volatile String token;
@@ -61,6 +63,10 @@ public final class SwitchboardClient implements AutoCloseable {
     private final CompletableFuture<Node> closedWith = new CompletableFuture<>();
     private final Thread reader;
     private volatile String user;
+    /** The server's frame limit, told at login; the documented default until then. */
+    private volatile int maxFrame = 1 << 20;
+    /** Log in without taking the device's deliveries (see {@link #oneShot()}). */
+    private volatile boolean oneShot;
 
     private SwitchboardClient(Socket socket) throws IOException {
         this.socket = socket;
@@ -99,7 +105,7 @@ public final class SwitchboardClient implements AutoCloseable {
     public void login(String user, int device, String password) throws ClientException, IOException {
         ScramClient scram = new ScramClient(user + "/" + device, password);
         write(Node.withContent("auth", utf8(scram.clientFirst()), "mechanism", ScramClient.MECHANISM,
-                "user", user, "device", String.valueOf(device)));
+                "user", user, "device", String.valueOf(device), "deliveries", oneShot ? "none" : null));
         Node challenge = await(loginAnswer, Duration.ofSeconds(30));
         if (!"challenge".equals(challenge.tag())) {
             throw refusal(challenge);
@@ -123,18 +129,68 @@ public final class SwitchboardClient implements AutoCloseable {
             close();
             throw new ClientException("server-unverified", "the server did not prove it knows the credential");
         }
-        this.user = user;
+        loggedIn(user, answer);
         this.token = answer.attr("token");
+    }
+
+    private void loggedIn(String user, Node success) {
+        this.user = user;
+        String limit = success.attr("max-frame");
+        if (limit != null) {
+            try {
+                maxFrame = Integer.parseInt(limit);
+            } catch (NumberFormatException ignored) {
+                // an older server: keep the documented default
+            }
+        }
+    }
+
+    /**
+     * Makes the next login a one-shot one (for a command that sends or asks something and
+     * leaves): the server hands this connection none of the device's queued messages, and the
+     * device's receiving session, if any, stays connected. Answers to what this connection sends
+     * (acks, results, receipts of its messages) still come here (docs/PROTOCOL.md §7).
+     */
+    public SwitchboardClient oneShot() {
+        this.oneShot = true;
+        return this;
+    }
+
+    /** The largest frame the server accepts (told at login). */
+    public int maxFrame() {
+        return maxFrame;
+    }
+
+    /**
+     * Refuses a stanza the server would refuse for its size, before anything is sent.
+     *
+     * @throws ClientException {@code too-large}, with a text that says both sizes
+     */
+    public void checkFits(Node stanza) throws ClientException {
+        int content = stanza.content() == null ? 0 : stanza.content().length;
+        if (content + 4096 < maxFrame) {
+            return; // far below the limit: no need to encode it to know
+        }
+        int size = wire.encode(stanza, DICTIONARY).remaining();
+        if (size > maxFrame) {
+            throw new ClientException("too-large", "message too long (" + megabytes(size) + "; the limit is "
+                    + megabytes(maxFrame) + "): not sent");
+        }
+    }
+
+    private static String megabytes(long bytes) {
+        return String.format(java.util.Locale.ROOT, "%.1f MB", bytes / (1024.0 * 1024.0));
     }
 
     /** Logs in a device with a resume token from an earlier {@link #login}. */
     public void resume(String user, int device, String token) throws ClientException, IOException {
-        write(Node.of("auth", "mechanism", "TOKEN", "user", user, "device", String.valueOf(device), "token", token));
+        write(Node.of("auth", "mechanism", "TOKEN", "user", user, "device", String.valueOf(device), "token", token,
+                "deliveries", oneShot ? "none" : null));
         Node answer = await(loginAnswer, Duration.ofSeconds(30));
         if (!"success".equals(answer.tag())) {
             throw refusal(answer);
         }
-        this.user = user;
+        loggedIn(user, answer);
         this.token = token;
     }
 
@@ -318,9 +374,15 @@ public final class SwitchboardClient implements AutoCloseable {
      */
     public CompletableFuture<Node> sendMedia(String to, String id, MediaRef ref, String mime, String key, byte[] caption)
             throws IOException {
+        Node stanza = new Node("message", mediaAttributes(to, id, ref, mime, key), List.of(), caption);
+        try {
+            checkFits(stanza);
+        } catch (ClientException tooLarge) {
+            return CompletableFuture.failedFuture(tooLarge);
+        }
         CompletableFuture<Node> ack = new CompletableFuture<>();
         awaitingAck.put(id, ack);
-        write(new Node("message", mediaAttributes(to, id, ref, mime, key), List.of(), caption));
+        write(stanza);
         if (closedWith.isDone()) {
             failPending();
         }
@@ -360,7 +422,7 @@ public final class SwitchboardClient implements AutoCloseable {
 
     /** Sends a request with a fresh id and waits for its {@code result}; an error result throws. */
     private Node request(Node request) throws ClientException, IOException {
-        String id = "r" + nextRequest.incrementAndGet();
+        String id = requestPrefix + nextRequest.incrementAndGet();
         CompletableFuture<Node> result = new CompletableFuture<>();
         awaitingResult.put(id, result);
         write(request.with("id", id));
@@ -404,9 +466,15 @@ public final class SwitchboardClient implements AutoCloseable {
      * @param id the sender's message id, unique per device
      */
     public CompletableFuture<Node> send(String to, String id, byte[] body) throws IOException {
+        Node stanza = Node.withContent("message", body, "to", to, "id", id);
+        try {
+            checkFits(stanza);
+        } catch (ClientException tooLarge) {
+            return CompletableFuture.failedFuture(tooLarge); // sent, it would cost the connection
+        }
         CompletableFuture<Node> ack = new CompletableFuture<>();
         awaitingAck.put(id, ack);
-        write(Node.withContent("message", body, "to", to, "id", id));
+        write(stanza);
         if (closedWith.isDone()) {
             failPending();
         }

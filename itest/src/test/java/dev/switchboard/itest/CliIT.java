@@ -91,6 +91,59 @@ public class CliIT {
         assertTrue(said, said.contains("error: bad-recipient: no such user or device: 19999"));
     }
 
+    /**
+     * Issue #12's one-shot repros: commands run as a device that has messages waiting take none of
+     * them, and commands run while the device's chat is open leave it connected.
+     */
+    @Test
+    public void oneShotCommandsNeitherTakeQueuedMessagesNorKickTheChat() throws Exception {
+        Path carol = server.home.resolve("cli-carol");
+        Path dave = server.home.resolve("cli-dave");
+        String c = "15559400003", d = "15559400004";
+        assertEquals(0, run(carol, "carol-password\n", "register", c, "--server", "127.0.0.1:" + server.port).waitFor());
+        assertEquals(0, run(dave, "dave-password\n", "register", d, "--server", "127.0.0.1:" + server.port).waitFor());
+        for (int i = 1; i <= 3; i++) {
+            assertEquals(read(carol.resolve("send.out")), 0, run(carol, null, "send", d, "queued " + i).waitFor());
+        }
+        // dave, away, runs one-shot commands: each of them must leave his queue alone
+        assertEquals(read(dave.resolve("groups.out")), 0, run(dave, null, "groups", "list").waitFor());
+        assertEquals(read(dave.resolve("send.out")), 0, run(dave, null, "send", d, "a note to myself").waitFor());
+        assertEquals(read(dave.resolve("login.out")), 0, run(dave, "dave-password\n", "login", d, "--server",
+                "127.0.0.1:" + server.port).waitFor());
+        assertEquals(read(dave.resolve("presence.out")), 0, run(dave, null, "presence", "contacts", "list").waitFor());
+        assertTrue(ManagementShell.run(server.socket(), "sb:queue " + d + "/0").contains(d + "/0 4"));
+        Process receive = run(dave, null, "receive", "--seconds", "3");
+        assertEquals(0, receive.waitFor());
+        String got = read(dave.resolve("receive.out"));
+        for (String text : List.of("queued 1", "queued 2", "queued 3", "a note to myself")) {
+            assertTrue(text + " in:\n" + got, got.contains(text));
+        }
+
+        Process daveChat = run(dave, null, "chat", c);
+        Path daveOut = dave.resolve("chat.out");
+        try {
+            awaitOutput(daveOut, "chatting with " + c);
+            assertEquals(read(dave.resolve("groups.out")), 0, run(dave, null, "groups", "list").waitFor());
+            assertEquals(read(dave.resolve("send.out")), 0, run(dave, null, "send", c, "sent from the side").waitFor());
+            Process waiting = run(carol, null, "send", "--wait", "delivered", d, "while the chat is open");
+            assertEquals(read(carol.resolve("send.out")), 0, waiting.waitFor());
+            assertTrue(read(carol.resolve("send.out")), read(carol.resolve("send.out")).contains("✓✓ delivered to " + d));
+            awaitOutput(daveOut, c + ": while the chat is open");
+            type(daveChat, "x".repeat(2 << 20)); // 2 MiB on one line: over the 1 MiB frame limit
+            awaitOutput(daveOut, "message too long (2.0 MB; the limit is 1.0 MB): not sent");
+            type(daveChat, "/nonsense");
+            awaitOutput(daveOut, "unknown command /nonsense");
+            type(daveChat, "still here");
+            awaitOutput(daveOut, "✓ sent       still here");
+            String chat = read(daveOut);
+            assertFalse(chat, chat.contains("connection lost"));
+        } finally {
+            daveChat.getOutputStream().close();
+            assertTrue(daveChat.waitFor(30, TimeUnit.SECONDS));
+        }
+        assertEquals(read(daveOut), 0, daveChat.exitValue());
+    }
+
     /** Starts the CLI with its own config folder; output goes to {@code <config>/<command>.out}. */
     private static Process run(Path config, String stdin, String... args) throws IOException {
         Files.createDirectories(config);

@@ -55,8 +55,14 @@ public class MalformedInputIT extends SwitchboardTestSupport {
         registerAll();
         try (SwitchboardClient alice = login(ALICE); SwitchboardClient bob = login(BOB);
              SwitchboardClient mallory = login(MALLORY)) {
-            try {
-                mallory.send(BOB, "huge", new byte[(1 << 20) + 1]);
+            assertEquals("the server told its limit at login", 1 << 20, mallory.maxFrame());
+            java.util.concurrent.ExecutionException refused = assertThrows(java.util.concurrent.ExecutionException.class,
+                    () -> mallory.send(BOB, "huge", new byte[(1 << 20) + 1]).get(5, TimeUnit.SECONDS));
+            assertEquals("the SDK refuses it before sending", "too-large",
+                    ((dev.switchboard.client.ClientException) refused.getCause()).code());
+            assertTrue(mallory.isOpen());
+            try { // a client that sends it anyway
+                mallory.write(Node.withContent("message", new byte[(1 << 20) + 1], "to", BOB, "id", "huge"));
             } catch (java.io.IOException expected) {
                 // the server may close before the client has written the whole frame
             }

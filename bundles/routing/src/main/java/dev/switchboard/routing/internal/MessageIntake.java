@@ -300,6 +300,9 @@ final class MessageIntake {
 
     private void receipt(OfflineStore store, Address to, Address from, String id, String kind, String group) {
         enqueue(store, List.of(new QueuedMessage(0, to, from, id, kind, System.currentTimeMillis(), null, group)), null, id);
+        // a notice without seq for a one-shot sender waiting for it (sb send --wait); the queued
+        // receipt still goes to the device's session (docs/PROTOCOL.md §7, "One-shot logins")
+        directory.deliver(to, Node.of("receipt", "type", kind, "from", from.toString(), "id", id, "group", group));
     }
 
     /**

@@ -28,6 +28,11 @@ final class Connection {
     final ArrayDeque<Node> outbound = new ArrayDeque<>(1);
     /** A login step or account request is being worked on; later stanzas wait behind it. */
     boolean busy;
+    /**
+     * Set when the client asked to log in without deliveries (a one-shot command): the ids it
+     * sent, so their answers come back here. Null for an ordinary connection.
+     */
+    volatile OneShotIds oneShot;
     /** What the authenticator asked to keep between login steps (plain strings). */
     Map<String, String> loginState = Map.of();
     /** When reading was suspended for a missing service; 0 while reading. */

@@ -219,6 +219,9 @@ final class InboundDispatcher {
         if (c.address == null) {
             switch (stanza.tag()) {
                 case "auth", "response":
+                    if ("auth".equals(stanza.tag())) {
+                        c.oneShot = "none".equals(stanza.attr("deliveries")) ? new OneShotIds() : null;
+                    }
                     return offToAuthenticator(c, stanza, a -> loginStep(c, a.login(c.loginState, stanza, c.remote())));
                 case "register":
                     return offToAuthenticator(c, stanza, a -> writer.write(c, a.accountRequest(null, stanza, c.remote())));
@@ -234,13 +237,26 @@ final class InboundDispatcher {
             case "auth", "register", "response":
                 writer.write(c, Node.of("error", "code", "bad-request", "text", "already logged in"));
                 return true;
+            case "received":
+                if (c.oneShot != null) {
+                    writer.write(c, Node.of("error", "code", "bad-request", "text", "a one-shot login takes no deliveries to confirm"));
+                    return true;
+                }
+                break;
             case "account":
                 Address from = c.address;
                 return offToAuthenticator(c, stanza, a -> writer.write(c, a.accountRequest(from, stanza, c.remote())));
             default:
-                Router router = services.router;
-                return router != null && router.route(c.address, stanza);
+                break;
         }
+        Router router = services.router;
+        if (router == null) {
+            return false;
+        }
+        if (c.oneShot != null && stanza.attr("id") != null) {
+            c.oneShot.sent(stanza.attr("id")); // before routing: the answer can come back before route returns
+        }
+        return router.route(c.address, stanza);
     }
 
     /**
@@ -303,8 +319,15 @@ final class InboundDispatcher {
                     c.loginState = Map.of();
                     c.address = step.address();
                     registry.logins.increment();
+                    // the client learns the frame limit, so it can refuse an oversized message itself
+                    Node success = step.reply().with("max-frame", String.valueOf(maxFrameBytes));
+                    if (c.oneShot != null) {
+                        sessions.loggedInOneShot(c);
+                        writer.write(c, success);
+                        return; // no queue, no presence, no conflict with the device's session
+                    }
                     Connection previous = sessions.loggedIn(c);
-                    writer.write(c, step.reply());
+                    writer.write(c, success);
                     if (previous != null) {
                         registry.closeWithError(previous, "conflict", "logged in from another connection");
                     } else {

@@ -98,6 +98,21 @@ public final class SessionRegistry implements SessionDirectory {
 
     @Override
     public boolean deliver(Address to, Node stanza) {
+        if (stanza.attr("seq") == null) {
+            List<Connection> oneShots = sessions.oneShots(to);
+            String id = stanza.attr("id");
+            if (oneShots != null && id != null) {
+                for (Connection o : oneShots) {
+                    if (!o.closing && o.oneShot.awaits(id)) {
+                        writer.write(o, stanza); // the answer to what that connection sent
+                        return true;
+                    }
+                }
+            }
+            if ("receipt".equals(stanza.tag())) {
+                return false; // a receipt notice is for one-shot senders only; the queued receipt goes to the device
+            }
+        }
         Connection c = sessions.find(to);
         if (c == null || c.closing) {
             return false;
@@ -140,9 +155,13 @@ public final class SessionRegistry implements SessionDirectory {
 
     @Override
     public boolean close(Address device, String reason) {
+        List<Connection> oneShots = sessions.oneShots(device);
+        if (oneShots != null) {
+            oneShots.forEach(o -> closeWithError(o, "kicked", reason)); // an unlinked device keeps no connection
+        }
         Connection c = sessions.find(device);
         if (c == null) {
-            return false;
+            return oneShots != null;
         }
         closeWithError(c, "kicked", reason);
         return true;

@@ -16,6 +16,9 @@ final class SessionTable {
     /** Devices per user (sorted, copied on change: users have one to five), found without a scan. */
     private final Map<String, int[]> devicesByUser = new ConcurrentHashMap<>();
 
+    /** One-shot connections per device: they take answers to their own ids, never the queue. */
+    private final Map<Address, List<Connection>> oneShots = new ConcurrentHashMap<>();
+
     void opened(Connection c) {
         open.add(c);
     }
@@ -28,10 +31,32 @@ final class SessionTable {
         return previous == c ? null : previous;
     }
 
+    /** Registers a one-shot login: beside the device's session, which it neither replaces nor closes. */
+    void loggedInOneShot(Connection c) {
+        oneShots.compute(c.address, (a, list) -> {
+            List<Connection> out = list == null ? new ArrayList<>(1) : new ArrayList<>(list);
+            out.add(c);
+            return List.copyOf(out);
+        });
+    }
+
+    /** The device's one-shot connections, or null (the common case) when it has none. */
+    List<Connection> oneShots(Address a) {
+        return oneShots.isEmpty() ? null : oneShots.get(a);
+    }
+
     /** @return whether this was the device's current session (so the device is now offline) */
     boolean closed(Connection c) {
         open.remove(c);
         Address a = c.address;
+        if (a != null && c.oneShot != null) {
+            oneShots.computeIfPresent(a, (device, list) -> {
+                List<Connection> out = new ArrayList<>(list);
+                out.remove(c);
+                return out.isEmpty() ? null : List.copyOf(out);
+            });
+            return false;
+        }
         if (a != null && byDevice.remove(a, c)) {
             devicesByUser.computeIfPresent(a.user(), (u, devices) -> byDevice.containsKey(a) ? devices : without(devices, a.device()));
             return true;
