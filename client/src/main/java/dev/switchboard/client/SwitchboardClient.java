@@ -571,9 +571,11 @@ public final class SwitchboardClient implements AutoCloseable {
                 }
             }
             case "result" -> {
-                CompletableFuture<Node> f = awaitingResult.remove(n.attr("id"));
+                CompletableFuture<Node> f = n.attr("id") == null ? null : awaitingResult.remove(n.attr("id"));
                 if (f != null) {
                     f.complete(n);
+                } else {
+                    incoming.add(n);
                 }
             }
             case "error" -> {
@@ -584,7 +586,7 @@ public final class SwitchboardClient implements AutoCloseable {
                 }
             }
             case "ack" -> {
-                CompletableFuture<Node> f = awaitingAck.remove(n.attr("id"));
+                CompletableFuture<Node> f = n.attr("id") == null ? null : awaitingAck.remove(n.attr("id"));
                 if (f != null) {
                     f.complete(n);
                 }

@@ -35,7 +35,8 @@ public class LimitsIT extends SwitchboardTestSupport {
 
     @Override
     protected Map<String, Object> transportSettings() {
-        return Map.of("maxOutboundBytes", 262_144, "idleSeconds", 2, "maxFramesPerSecond", 2000, "maxConnections", 12);
+        return Map.of("maxOutboundBytes", 262_144, "idleSeconds", 2, "maxFramesPerSecond", 2000, "maxConnections", 12,
+                "maxConnectionsPerAddress", 6, "loginSeconds", 4);
     }
 
     @Test
@@ -145,8 +146,9 @@ public class LimitsIT extends SwitchboardTestSupport {
         List<SwitchboardClient> open = new ArrayList<>();
         try {
             SessionDirectory directory = service(SessionDirectory.class);
-            while (directory.connectionCount() < 12) {
-                SwitchboardClient c = SwitchboardClient.connect("127.0.0.1", port);
+            while (directory.connectionCount() < 12) { // from two addresses: each may hold 6
+                SwitchboardClient c = SwitchboardClient.connect(new InetSocketAddress("127.0.0.1", port),
+                        new InetSocketAddress(open.size() % 2 == 0 ? "127.0.0.2" : "127.0.0.3", 0));
                 open.add(c);
                 assertTrue("a connection below the maximum is answered", answered(c));
             }
@@ -158,6 +160,68 @@ public class LimitsIT extends SwitchboardTestSupport {
             await("room again", Duration.ofSeconds(10), () -> directory.connectionCount() < 12);
             try (SwitchboardClient again = SwitchboardClient.connect("127.0.0.1", port)) {
                 assertTrue("a connection fits again: it is answered, not refused", answered(again));
+            }
+        } finally {
+            open.forEach(SwitchboardClient::close);
+        }
+    }
+
+    @Test
+    public void aConnectionThatNeverLogsInIsClosed() throws Exception {
+        try (SwitchboardClient lurker = SwitchboardClient.connect("127.0.0.1", port)) {
+            long t0 = System.nanoTime();
+            Node reason = lurker.closed().get(15, TimeUnit.SECONDS);
+            assertEquals("login-timeout", reason.attr("code"));
+            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            assertTrue("closed after loginSeconds=4, not before: " + ms + " ms", ms >= 3_500);
+        }
+    }
+
+    /**
+     * A logged-in connection that sends one byte at a time of a frame it never finishes is silent
+     * in frames: it is pinged and closed like a half-open one, however many bytes it dribbles.
+     */
+    @Test
+    public void aConnectionThatDribblesBytesIsClosedLikeASilentOne() throws Exception {
+        String user = "15559600031";
+        register(user);
+        SessionDirectory directory = service(SessionDirectory.class);
+        try (SwitchboardClient dribbler = login(user)) {
+            long t0 = System.nanoTime();
+            // a frame of 1,000 bytes is announced and never finished (the pongs the client sends
+            // to the server's pings land inside it too, and do not finish it either)
+            dribbler.writeRaw(new byte[] {(byte) 0xE8, 0x07});
+            for (int i = 0; i < 40 && !directory.devicesOf(user).isEmpty(); i++) {
+                try {
+                    dribbler.writeRaw(new byte[] {'x'});
+                } catch (java.io.IOException closedMeanwhile) {
+                    break;
+                }
+                Thread.sleep(250); // the dribble itself: four bytes a second
+            }
+            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            assertTrue("closed after " + ms + " ms of dribbling (idleSeconds=2)", directory.devicesOf(user).isEmpty());
+            assertEquals("idle-timeout", dribbler.closed().get(10, TimeUnit.SECONDS).attr("code"));
+        }
+    }
+
+    @Test
+    public void oneAddressCannotTakeEverySlot() throws Exception {
+        List<SwitchboardClient> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < 6; i++) {
+                SwitchboardClient c = SwitchboardClient.connect(new InetSocketAddress("127.0.0.1", port),
+                        new InetSocketAddress("127.0.0.5", 0));
+                open.add(c);
+                assertTrue("connection " + (i + 1) + " of the address's 6 is answered", answered(c));
+            }
+            SwitchboardClient seventh = SwitchboardClient.connect(new InetSocketAddress("127.0.0.1", port),
+                    new InetSocketAddress("127.0.0.5", 0));
+            open.add(seventh);
+            assertEquals("too-many-connections", seventh.closed().get(10, TimeUnit.SECONDS).attr("code"));
+            try (SwitchboardClient elsewhere = SwitchboardClient.connect(new InetSocketAddress("127.0.0.1", port),
+                    new InetSocketAddress("127.0.0.6", 0))) {
+                assertTrue("another address still gets in", answered(elsewhere));
             }
         } finally {
             open.forEach(SwitchboardClient::close);

@@ -75,6 +75,65 @@ public class MalformedInputIT extends SwitchboardTestSupport {
         }
     }
 
+    /**
+     * Issue #13's client-triggered faults: each gets a clear error and costs its sender nothing
+     * else; a read receipt for a message the reader never received is not relayed.
+     */
+    @Test
+    public void badRequestsGetAnErrorAndKeepTheConnection() throws Exception {
+        registerAll();
+        try (SwitchboardClient alice = login(ALICE); SwitchboardClient bob = login(BOB);
+             SwitchboardClient mallory = login(MALLORY)) {
+            mallory.write(Node.of("chatstate", "to", BOB));
+            Node error = expect(mallory, n -> "error".equals(n.tag()));
+            assertEquals("bad-request", error.attr("code"));
+            mallory.write(Node.of("group", "type", "create", "subject", "no id", "members", BOB));
+            error = expect(mallory, n -> "error".equals(n.tag()));
+            assertEquals("bad-request", error.attr("code"));
+            assertTrue(error.attr("text"), error.attr("text").contains("needs an id"));
+            mallory.write(Node.of("receipt", "type", "read", "to", ALICE + "/0", "id", "never-sent"));
+            error = expect(mallory, n -> "error".equals(n.tag()));
+            assertTrue(error.attr("text"), error.attr("text").contains("was delivered to this device"));
+            chat(mallory, bob, "still-connected");
+            chat(alice, bob, "alice-to-bob");
+            assertTrue(mallory.isOpen());
+            java.util.concurrent.CompletableFuture<Node> readReceipt = new java.util.concurrent.CompletableFuture<>();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+            while (System.nanoTime() < deadline) { // a negative check: nothing may arrive in 2 s
+                Node n = alice.incoming().poll(100, TimeUnit.MILLISECONDS);
+                if (n != null && "receipt".equals(n.tag()) && "never-sent".equals(n.attr("id"))) {
+                    readReceipt.complete(n);
+                }
+            }
+            assertFalse("the forged read receipt reached alice", readReceipt.isDone());
+            bob.markRead(ALICE + "/0", "alice-to-bob");
+            Node read = expect(alice, n -> "receipt".equals(n.tag()) && "read".equals(n.attr("type")));
+            assertEquals("a real read receipt still travels", "alice-to-bob", read.attr("id"));
+        }
+    }
+
+    @Test
+    public void everyFailedLoginClosesItsConnection() throws Exception {
+        String target = "15550000104"; // its own account: the guesses throttle it from this address
+        try {
+            register(target);
+        } catch (dev.switchboard.api.auth.AccountException e) {
+            assertEquals(dev.switchboard.api.auth.AccountException.Reason.DUPLICATE, e.reason());
+        }
+        for (int i = 0; i < 8; i++) {
+            SwitchboardClient c = SwitchboardClient.connect("127.0.0.1", port);
+            try {
+                dev.switchboard.client.ClientException e = assertThrows(dev.switchboard.client.ClientException.class,
+                        () -> c.login(target, 0, "not-the-password"));
+                assertTrue(e.code(), e.code().equals("not-authorized") || e.code().equals("throttled"));
+                c.closed().get(10, TimeUnit.SECONDS);
+                assertFalse("failed login " + i + " left the connection open", c.isOpen());
+            } finally {
+                c.close();
+            }
+        }
+    }
+
     private static void chat(SwitchboardClient from, SwitchboardClient to, String id) throws Exception {
         Node ack = from.send(userOf(to), id, id.getBytes()).get(10, TimeUnit.SECONDS);
         assertNull(ack.attr("error"));

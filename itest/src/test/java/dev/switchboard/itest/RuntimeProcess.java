@@ -17,11 +17,22 @@ final class RuntimeProcess implements AutoCloseable {
     static final String ROOT = System.getProperty("sb.root", "..");
 
     final Path home;
-    final int port;
+    /** Where it listens; a test that moves the listener by configuration updates it. */
+    volatile int port;
     final int httpPort;
+    private final boolean portInConfig;
     private Process process;
 
     RuntimeProcess(String name) throws Exception {
+        this(name, false);
+    }
+
+    /**
+     * @param portInConfig put the port in etc/dev.switchboard.transport.cfg as an operator would,
+     *                     rather than in SB_PORT (which overrides the file)
+     */
+    RuntimeProcess(String name, boolean portInConfig) throws Exception {
+        this.portInConfig = portInConfig;
         Path homes = Path.of(System.getProperty("sb.itest.dir", "target/itest-homes"));
         Files.createDirectories(homes);
         home = Files.createTempDirectory(homes, name + "-");
@@ -42,7 +53,14 @@ final class RuntimeProcess implements AutoCloseable {
         Files.writeString(home.resolve("etc/dev.switchboard.shell.socket.cfg"), "# enabled for the tests\n");
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dorg.osgi.service.http.port=" + httpPort, "-jar", jar.toString());
-        builder.environment().put("SB_PORT", String.valueOf(port));
+        if (portInConfig) {
+            Path transport = home.resolve("etc/dev.switchboard.transport.cfg");
+            if (!Files.exists(transport)) {
+                Files.writeString(transport, "port=" + port + "\n");
+            }
+        } else {
+            builder.environment().put("SB_PORT", String.valueOf(port));
+        }
         process = builder.directory(home.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("server.log").toFile())).start();
         SwitchboardTestSupport.await("the server to listen on " + port, Duration.ofSeconds(60), this::listening);

@@ -59,8 +59,11 @@ public record Node(String tag, Map<String, String> attributes, List<Node> childr
         return attributes.get(name);
     }
 
-    /** A copy of this node with one attribute set (added last when new). */
+    /** A copy of this node with one attribute set (added last when new), or without it when the value is null. */
     public Node with(String name, String value) {
+        if (value == null) {
+            return attributes.containsKey(name) ? without(name) : this; // a node never holds a null attribute
+        }
         Map<String, String> map = new LinkedHashMap<>(attributes);
         map.put(name, value);
         return new Node(tag, map, children, content);

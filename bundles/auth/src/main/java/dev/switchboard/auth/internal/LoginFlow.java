@@ -63,13 +63,13 @@ final class LoginFlow {
         } catch (IllegalArgumentException e) {
             return failure("malformed", "user must be 1-20 digits and device 0-255");
         }
+        String mechanism = auth.attr("mechanism");
+        if ("TOKEN".equals(mechanism)) {
+            return resume(address, auth.attr("token"), remote); // a valid token is never throttled
+        }
         LoginStep throttled = throttled(address, remote);
         if (throttled != null) {
             return throttled;
-        }
-        String mechanism = auth.attr("mechanism");
-        if ("TOKEN".equals(mechanism)) {
-            return resume(address, auth.attr("token"), remote);
         }
         if (!Scram.MECHANISM.equals(mechanism)) {
             return failure("malformed", "mechanism must be " + Scram.MECHANISM + " or TOKEN");
@@ -95,7 +95,9 @@ final class LoginFlow {
         if (serverFinal == null) {
             return refused(address, remote);
         }
-        throttle.succeeded(userKey(address));
+        // the account-wide count stays: it only ever slows wrong answers, and the owner's success
+        // must not wipe what a distributed guesser has built up
+        throttle.succeeded(guesserKey(address, remote));
         byte[] token = Scram.random(32);
         long expires = System.currentTimeMillis() + config.tokenHours() * 3_600_000L;
         store.storeToken(Scram.sha256(token), address, expires);
@@ -115,10 +117,12 @@ final class LoginFlow {
         Optional<Address> owner = raw.length == 32
                 ? store.tokenDevice(Scram.sha256(raw), System.currentTimeMillis()) : Optional.empty();
         if (owner.isEmpty() || !owner.get().equals(address)) {
-            refused(address, remote);
-            return failure("token-invalid", "resume token unknown, expired or revoked; log in with the password");
+            // counted against the source only: a stranger's bad tokens must not lock the owner out
+            long now = System.currentTimeMillis();
+            throttle.failed(addressKey(remote), now);
+            return slowed(failure("token-invalid", "resume token unknown, expired or revoked; log in with the password"),
+                    throttle.retryAfterSeconds(addressKey(remote), config.addressFailures(), now));
         }
-        throttle.succeeded(userKey(address));
         Node success = Node.of("success", "user", address.user(), "device", String.valueOf(address.device()));
         return new LoginStep(Outcome.SUCCESS, success, Map.of(), address);
     }
@@ -146,10 +150,12 @@ final class LoginFlow {
         return new StoredCredential(Scram.MECHANISM, config.iterations(), salt, Scram.random(32), Scram.random(32));
     }
 
+    /**
+     * Refuses a password login only for the account <em>and</em> the address that guessed wrong:
+     * the owner logging in from elsewhere, and other users behind the same address, get in.
+     */
     private LoginStep throttled(Address address, String remote) {
-        long now = System.currentTimeMillis();
-        long wait = Math.max(throttle.retryAfterSeconds(userKey(address), config.accountFailures(), now),
-                throttle.retryAfterSeconds(addressKey(remote), config.addressFailures(), now));
+        long wait = throttle.retryAfterSeconds(guesserKey(address, remote), config.accountFailures(), System.currentTimeMillis());
         if (wait == 0) {
             return null;
         }
@@ -158,12 +164,36 @@ final class LoginFlow {
         return new LoginStep(Outcome.FAILURE, reply, Map.of(), null);
     }
 
+    /**
+     * A wrong password. Beyond refusing that account from that address later, failures on the
+     * account from anywhere and from the address for any account slow the answer (the transport
+     * holds a failure with {@code retry-after} before it closes), which slows guessing without
+     * refusing anyone's correct password.
+     */
     private LoginStep refused(Address address, String remote) {
         long now = System.currentTimeMillis();
         throttle.failed(userKey(address), now);
         throttle.failed(addressKey(remote), now);
         LOG.info("Refused login of {} from {}", address, remote);
-        return failure("not-authorized", "wrong user, device or password");
+        long slowdown = Math.max(throttle.retryAfterSeconds(userKey(address), config.accountFailures(), now),
+                throttle.retryAfterSeconds(addressKey(remote), config.addressFailures(), now));
+        // the guesser's lock runs from when the held answer reaches it, not from now
+        throttle.failed(guesserKey(address, remote), now + 1000 * Math.min(slowdown, HOLD_CAP_SECONDS));
+        return slowed(failure("not-authorized", "wrong user, device or password"), slowdown);
+    }
+
+    /** The transport holds a slowed failure at most this long (InboundDispatcher.MAX_FAILURE_HOLD_MS). */
+    private static final long HOLD_CAP_SECONDS = 3;
+
+    private static LoginStep slowed(LoginStep failure, long seconds) {
+        if (seconds == 0) {
+            return failure;
+        }
+        return new LoginStep(Outcome.FAILURE, failure.reply().with("retry-after", String.valueOf(seconds)), Map.of(), null);
+    }
+
+    private static String guesserKey(Address a, String remote) {
+        return userKey(a) + "|" + addressKey(remote);
     }
 
     private static LoginStep failure(String code, String text) {

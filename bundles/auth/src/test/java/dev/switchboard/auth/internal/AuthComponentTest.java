@@ -47,14 +47,18 @@ class AuthComponentTest {
 
     /** Runs a whole SCRAM login; returns the last step. */
     private LoginStep login(String user, int device, String password) {
+        return login(user, device, password, "/10.0.0.1:5000");
+    }
+
+    private LoginStep login(String user, int device, String password, String remote) {
         ScramClient client = new ScramClient(user + "/" + device, password);
         LoginStep first = auth.login(Map.of(), Node.withContent("auth", bytes(client.clientFirst()),
-                "mechanism", "SCRAM-SHA-256", "user", user, "device", String.valueOf(device)), "/10.0.0.1:5000");
+                "mechanism", "SCRAM-SHA-256", "user", user, "device", String.valueOf(device)), remote);
         if (first.outcome() != Outcome.CONTINUE) {
             return first;
         }
         String clientFinal = client.clientFinal(new String(first.reply().content(), StandardCharsets.UTF_8));
-        LoginStep last = auth.login(first.state(), Node.withContent("response", bytes(clientFinal)), "/10.0.0.1:5000");
+        LoginStep last = auth.login(first.state(), Node.withContent("response", bytes(clientFinal)), remote);
         if (last.outcome() == Outcome.SUCCESS) {
             assertTrue(client.serverVerified(new String(last.reply().content(), StandardCharsets.UTF_8)));
         }
@@ -116,6 +120,30 @@ class AuthComponentTest {
         auth.deactivate();
         auth = newAuth(Map.of());
         assertEquals("throttled", login("4", 0, "password-4").reply().attr("code"));
+    }
+
+    @Test
+    void aStrangersGuessesNeverLockTheOwnerOut() throws Exception {
+        auth.register("6", "password-6");
+        LoginStep owner = login("6", 0, "password-6", "/192.0.2.10:4000");
+        String token = owner.reply().attr("token");
+        auth.register("7", "password-7");
+        for (int i = 0; i < 30; i++) { // a stranger guessing from one address
+            login("6", 0, "guess-" + i, "/198.51.100.7:6000");
+        }
+        assertEquals("throttled", login("6", 0, "password-6", "/198.51.100.7:6000").reply().attr("code"),
+                "the guesser's address is refused for that account, even with the right password");
+        Node resume = Node.of("auth", "mechanism", "TOKEN", "user", "6", "device", "0", "token", token);
+        assertEquals(Outcome.SUCCESS, auth.login(Map.of(), resume, "/192.0.2.10:4001").outcome(), "the owner's phone resumes");
+        assertEquals(Outcome.SUCCESS, auth.login(Map.of(), resume, "/198.51.100.7:6001").outcome(),
+                "a valid token resumes even from the guesser's address (it is the owner's device behind the same NAT)");
+        assertEquals(Outcome.SUCCESS, login("6", 0, "password-6", "/192.0.2.10:4002").outcome(),
+                "the correct password from another address gets in");
+        assertEquals(Outcome.SUCCESS, login("7", 0, "password-7", "/198.51.100.7:6002").outcome(),
+                "another account behind the guesser's address gets in");
+        LoginStep slowed = login("6", 0, "another-guess", "/203.0.113.5:7000");
+        assertEquals("not-authorized", slowed.reply().attr("code"));
+        assertNotNull(slowed.reply().attr("retry-after"), "guessing the account from anywhere is slowed");
     }
 
     @Test

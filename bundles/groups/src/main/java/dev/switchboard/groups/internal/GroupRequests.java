@@ -78,6 +78,10 @@ final class GroupRequests {
      */
     Object perform(Address from, Node request, AccountService accounts) {
         String id = request.attr("id");
+        if (id == null || id.isEmpty()) {
+            // nothing is changed for a request whose answer could not be matched to it
+            return Node.of("error", "code", "bad-request", "text", "a group request needs an id");
+        }
         try {
             if (accounts == null) {
                 throw new Refused("unavailable", "accounts are unavailable now; retry");

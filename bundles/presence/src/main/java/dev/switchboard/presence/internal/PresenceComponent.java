@@ -243,7 +243,7 @@ public final class PresenceComponent implements StanzaHandler, SessionListener {
     private void chatState(Address from, Node r) {
         String to = r.attr("to");
         String state = r.attr("state");
-        if (!Address.isUserId(to) || !CHAT_STATES.contains(state)) {
+        if (!Address.isUserId(to) || state == null || !CHAT_STATES.contains(state)) { // Set.of refuses null
             throw new IllegalArgumentException("chatstate needs to=<user id> and state=composing|recording|paused");
         }
         Node relayed = Node.of("chatstate", "from", from.toString(), "state", state);

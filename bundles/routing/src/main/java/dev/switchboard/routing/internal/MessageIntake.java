@@ -41,6 +41,8 @@ final class MessageIntake {
     /** Enqueues whose commit has not been answered yet; a swap waits for them. */
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Object idle = new Object();
+    /** What each device confirmed: read receipts are relayed only for those. */
+    final DeliveredIds delivered = new DeliveredIds(200_000);
 
     MessageIntake(SessionDirectory directory, Lanes lanes, DeliveryPump pump, ServiceGate<OfflineStore> offline,
                   ServiceGate<AccountService> accounts, ServiceGate<GroupDirectory> groups, ServiceGate<MediaRegistry> media,
@@ -266,6 +268,7 @@ final class MessageIntake {
             offline.with(store -> {
                 QueuedMessage m = store.acknowledge(device, seq);
                 if (m != null && ("message".equals(m.kind()) || "media".equals(m.kind()))) {
+                    delivered.delivered(device, m.from(), m.id());
                     receipt(store, m.from(), device, m.id(), "delivered", m.group());
                 }
                 return null;
@@ -277,7 +280,11 @@ final class MessageIntake {
 
     /** {@code receipt type=read to= id=}: the reader tells the original sender's device. */
     boolean readReceipt(Address reader, Node stanza) {
-        return offline.with(store -> readReceipt(store, reader, stanza), false);
+        if (offline.peek() == null) {
+            return false;
+        }
+        // on the reader's lane, behind its 'received' of the same message, which records the delivery
+        return lanes.submit(reader.user(), () -> offline.with(store -> readReceipt(store, reader, stanza), false));
     }
 
     private boolean readReceipt(OfflineStore store, Address reader, Node stanza) {
@@ -290,6 +297,9 @@ final class MessageIntake {
             String group = stanza.attr("group");
             if (group != null && !GroupDirectory.isGroupId(group)) {
                 throw new IllegalArgumentException("'group' must be a group id");
+            }
+            if (!delivered.wasDelivered(reader, sender, id)) {
+                throw new IllegalArgumentException("no message " + id + " from " + sender + " was delivered to this device");
             }
             receipt(store, sender, reader, id, "read", group);
         } catch (IllegalArgumentException e) {

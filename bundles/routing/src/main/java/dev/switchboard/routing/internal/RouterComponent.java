@@ -91,6 +91,9 @@ public final class RouterComponent implements Router, Outbox {
         if (data.get("routed") instanceof Long n) {
             routed.set(n);
         }
+        if (data.get("delivered") instanceof long[] keys) {
+            intake.delivered.restore(keys);
+        }
         if (shape >= 2 && data.get("cursors") instanceof Map<?, ?> cursors) {
             pump.restore((Map<String, Object>) cursors);
             if (data.get("store") instanceof Integer identity) {
@@ -108,6 +111,7 @@ public final class RouterComponent implements Router, Outbox {
         Map<String, Object> state = new HashMap<>();
         state.put("routed", routed.get());
         state.put("cursors", pump.snapshot());
+        state.put("delivered", intake.delivered.snapshot());
         OfflineStore store = offline.peek();
         if (store != null) {
             state.put("store", System.identityHashCode(store));

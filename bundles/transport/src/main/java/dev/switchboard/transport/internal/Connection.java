@@ -46,11 +46,19 @@ final class Connection {
     /** Reading is paused by the rate limit until this time (0: not throttled). */
     long throttledUntilMs;
 
+    /** When the last complete frame arrived (bytes without a whole frame do not count). */
+    volatile long lastFrameMs;
+    /** An idle ping went out since the last frame. */
+    volatile boolean pinged;
+    /** This connection's source address and how many connections it holds; set when opened. */
+    SessionTable.Source source;
+
     volatile long framesIn;
     volatile long framesOut;
 
     Connection(IoSession session) {
         this.session = session;
+        this.lastFrameMs = connectedAtMs;
     }
 
     String remote() {

@@ -16,12 +16,19 @@ final class ConnectionHandler extends IoHandlerAdapter {
 
     private final SessionRegistry registry;
     private final InboundDispatcher dispatcher;
-    private final int maxConnections;
+    private volatile int maxConnections;
+    private volatile int maxPerAddress;
 
-    ConnectionHandler(SessionRegistry registry, InboundDispatcher dispatcher, int maxConnections) {
+    ConnectionHandler(SessionRegistry registry, InboundDispatcher dispatcher, TransportSettings settings) {
         this.registry = registry;
         this.dispatcher = dispatcher;
-        this.maxConnections = maxConnections;
+        apply(settings);
+    }
+
+    /** Live reconfiguration: applies to connections opened from now on. */
+    void apply(TransportSettings settings) {
+        this.maxConnections = settings.maxConnections();
+        this.maxPerAddress = settings.maxConnectionsPerAddress();
     }
 
     static Connection connection(IoSession session) {
@@ -32,33 +39,14 @@ final class ConnectionHandler extends IoHandlerAdapter {
     public void sessionCreated(IoSession session) {
         Connection c = new Connection(session);
         session.setAttribute(CONNECTION, c);
-        registry.sessions.opened(c);
+        int fromThere = registry.sessions.opened(c);
         if (registry.sessions.size() > maxConnections) {
             LOG.warn("Refusing a connection from {}: {} are open (maxConnections)", session.getRemoteAddress(), maxConnections);
             registry.closeWithError(c, "server-full", "the server holds its most connections; try again later");
-        }
-    }
-
-    /**
-     * Nothing read for the idle time: ping the client; nothing again for as long and the connection
-     * is taken for dead (a half-open TCP connection never reports itself) and closed.
-     */
-    @Override
-    public void sessionIdle(IoSession session, org.apache.mina.core.session.IdleStatus status) {
-        Connection c = connection(session);
-        if (c == null || c.closing || status != org.apache.mina.core.session.IdleStatus.READER_IDLE) {
-            return;
-        }
-        synchronized (c) {
-            if (c.throttledUntilMs != 0 || c.waitingSinceMs != 0) {
-                return; // the server paused reading this one itself: silence proves nothing
-            }
-        }
-        if (session.getIdleCount(status) < 2) {
-            registry.writer.write(c, dev.switchboard.api.stanza.Node.of("ping", "id", "server"));
-        } else {
-            LOG.info("Closing {}: no answer to a ping", c);
-            registry.closeWithError(c, "idle-timeout", "no answer to a ping; reconnect");
+        } else if (fromThere > maxPerAddress) {
+            LOG.warn("Refusing a connection from {}: it holds {} (maxConnectionsPerAddress)", session.getRemoteAddress(), maxPerAddress);
+            registry.closeWithError(c, "too-many-connections", "your address holds the most connections allowed ("
+                    + maxPerAddress + "); close some first");
         }
     }
 

@@ -25,26 +25,33 @@ import org.slf4j.LoggerFactory;
 final class InboundDispatcher {
 
     private static final Logger LOG = LoggerFactory.getLogger(InboundDispatcher.class);
+    /** Longest a failed login is held before its answer: long enough to slow guessing, short enough to free the slot. */
+    static final long MAX_FAILURE_HOLD_MS = 3000;
 
     private final ServiceSlots services;
     private final SessionRegistry registry;
     private final SessionTable sessions;
     private final OutboundWriter writer;
     private final ExecutorService blockingExecutor;
-    private final int maxFrameBytes;
+    private volatile int maxFrameBytes;
     private final Set<Connection> waiting = ConcurrentHashMap.newKeySet();
     private final Set<Connection> throttled = ConcurrentHashMap.newKeySet();
-    private final int maxFramesPerSecond;
+    private volatile int maxFramesPerSecond;
 
-    InboundDispatcher(ServiceSlots services, SessionRegistry registry, ExecutorService blockingExecutor, int maxFrameBytes,
-                      int maxFramesPerSecond) {
-        this.maxFramesPerSecond = maxFramesPerSecond;
+    InboundDispatcher(ServiceSlots services, SessionRegistry registry, ExecutorService blockingExecutor,
+                      TransportSettings settings) {
         this.services = services;
         this.registry = registry;
         this.sessions = registry.sessions;
         this.writer = registry.writer;
         this.blockingExecutor = blockingExecutor;
-        this.maxFrameBytes = maxFrameBytes;
+        apply(settings);
+    }
+
+    /** Live reconfiguration: the next frame read is held to the new limits. */
+    void apply(TransportSettings settings) {
+        this.maxFrameBytes = settings.maxFrameBytes();
+        this.maxFramesPerSecond = settings.maxFramesPerSecond();
     }
 
     /** New bytes from the socket. The buffer is copied; the caller may reuse it. */
@@ -190,14 +197,17 @@ final class InboundDispatcher {
             c.dictionary = version;
             writer.flushHeld();
         }
+        int limit = maxFrameBytes;
+        boolean framed = false;
         while (in.hasRemaining()) {
             if (overRate(c)) {
                 break; // the rest waits in the buffer until the next second
             }
-            Decoded d = codec.decode(in, c.dictionary, maxFrameBytes);
+            Decoded d = codec.decode(in, c.dictionary, limit);
             if (d instanceof Decoded.Frame f) {
                 c.pending.add(f.node());
                 c.framesIn++;
+                framed = true;
                 registry.framesIn.increment();
             } else if (d instanceof Decoded.Error e) {
                 LOG.info("Closing {}: {} ({})", c, e.code().wireCode(), e.text());
@@ -206,6 +216,10 @@ final class InboundDispatcher {
             } else {
                 break;
             }
+        }
+        if (framed) {
+            c.lastFrameMs = System.currentTimeMillis(); // idle time counts whole frames, not bytes
+            c.pinged = false;
         }
         c.inbound = in.hasRemaining() ? in.slice() : null;
         return true;
@@ -312,8 +326,13 @@ final class InboundDispatcher {
                 }
                 case FAILURE -> {
                     c.loginState = Map.of();
-                    writer.write(c, step.reply());
-                    fail(c, step.reply().attr("code"), step.reply().attr("text"), false);
+                    waiting.remove(c);
+                    c.waitingSinceMs = 0;
+                    c.pending.clear();
+                    c.inbound = null;
+                    // a failure the authenticator slowed (retry-after) is held before it is sent:
+                    // guessing costs time, and the connection is closed either way (§7)
+                    registry.closeAfter(c, step.reply(), holdMs(step.reply().attr("retry-after")));
                 }
                 case SUCCESS -> {
                     c.loginState = Map.of();
@@ -339,6 +358,18 @@ final class InboundDispatcher {
                     }
                 }
             }
+        }
+    }
+
+    /** How long a failed login's answer is held: its retry-after, at most {@value #MAX_FAILURE_HOLD_MS} ms. */
+    static long holdMs(String retryAfterSeconds) {
+        if (retryAfterSeconds == null) {
+            return 0;
+        }
+        try {
+            return Math.min(MAX_FAILURE_HOLD_MS, Math.max(0, Long.parseLong(retryAfterSeconds) * 1000));
+        } catch (NumberFormatException e) {
+            return 0;
         }
     }
 

@@ -39,8 +39,17 @@ final class OutboundWriter {
     }
 
     void write(Connection c, Node stanza) {
+        write(c, stanza, "error".equals(stanza.tag()));
+    }
+
+    /** The last stanza of a connection already marked closing (a held login failure). */
+    void writeLast(Connection c, Node stanza) {
+        write(c, stanza, true);
+    }
+
+    private void write(Connection c, Node stanza, boolean evenIfClosing) {
         synchronized (c.outbound) {
-            if (c.closing && !"error".equals(stanza.tag())) {
+            if (c.closing && !evenIfClosing) {
                 return;
             }
             FrameCodec codec = this.codec;

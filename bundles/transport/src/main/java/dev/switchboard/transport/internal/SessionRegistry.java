@@ -167,6 +167,30 @@ public final class SessionRegistry implements SessionDirectory {
         return true;
     }
 
+    /**
+     * Sends a last stanza after a delay, then closes; nothing more is read from the connection
+     * meanwhile. The delay runs on the scheduler, holding no thread.
+     */
+    void closeAfter(Connection c, Node last, long delayMs) {
+        if (c.closing) {
+            return;
+        }
+        c.closing = true;
+        Runnable send = () -> {
+            writer.writeLast(c, last);
+            lingerThenClose(c);
+        };
+        if (delayMs <= 0) {
+            send.run();
+            return;
+        }
+        try {
+            flusher.schedule(send, delayMs, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopping) {
+            send.run();
+        }
+    }
+
     /** Closes after what was already written, lingering like {@link #closeWithError}. */
     void closeQuietly(Connection c) {
         if (c.closing) {

@@ -19,8 +19,40 @@ final class SessionTable {
     /** One-shot connections per device: they take answers to their own ids, never the queue. */
     private final Map<Address, List<Connection>> oneShots = new ConcurrentHashMap<>();
 
-    void opened(Connection c) {
+    /** Connections per source address: one shared counter per address, referenced by its connections. */
+    private final Map<String, Source> sources = new ConcurrentHashMap<>();
+
+    /** A source address and how many open connections it holds. */
+    static final class Source {
+        final String host;
+        final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
+
+        Source(String host) {
+            this.host = host;
+        }
+    }
+
+    /** @return how many connections its source address holds now, this one included */
+    int opened(Connection c) {
         open.add(c);
+        Object remote = c.session.getRemoteAddress();
+        String host = remote instanceof java.net.InetSocketAddress a && a.getAddress() != null
+                ? a.getAddress().getHostAddress() : String.valueOf(remote);
+        Source s = sources.compute(host, (h, existing) -> {
+            Source src = existing != null ? existing : new Source(h);
+            src.open.incrementAndGet();
+            return src;
+        });
+        c.source = s;
+        return s.open.get();
+    }
+
+    private void forgetSource(Connection c) {
+        Source s = c.source;
+        if (s != null) {
+            c.source = null;
+            sources.computeIfPresent(s.host, (h, src) -> src.open.decrementAndGet() <= 0 ? null : src);
+        }
     }
 
     /** Registers a login; an older session of the same device is returned so it can be closed. */
@@ -48,6 +80,7 @@ final class SessionTable {
     /** @return whether this was the device's current session (so the device is now offline) */
     boolean closed(Connection c) {
         open.remove(c);
+        forgetSource(c);
         Address a = c.address;
         if (a != null && c.oneShot != null) {
             oneShots.computeIfPresent(a, (device, list) -> {

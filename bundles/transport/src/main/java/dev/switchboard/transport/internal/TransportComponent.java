@@ -5,6 +5,7 @@ import dev.switchboard.api.protocol.FrameCodec;
 import dev.switchboard.api.routing.Router;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -14,6 +15,7 @@ import org.apache.mina.transport.socket.nio.NioSocketAcceptor;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -38,26 +40,30 @@ public final class TransportComponent {
     private final ExecutorService loginExecutor;
     private final ScheduledExecutorService housekeeping;
     private final InboundDispatcher dispatcher;
+    private final ConnectionHandler handler;
     private final NioSocketAcceptor acceptor;
     private final IoProcessors processors;
+    /** What is in force; replaced as a whole by {@link #modified}. */
+    private volatile TransportSettings settings;
 
     @Activate
-    public TransportComponent(@Reference SessionRegistry registry, TransportConfiguration config) throws IOException {
-        if (config.graceSeconds() < 1 || config.maxFrameBytes() < 64 || config.loginThreads() < 1) {
-            throw new IllegalArgumentException("graceSeconds >= 1, maxFrameBytes >= 64, loginThreads >= 1");
-        }
+    public TransportComponent(@Reference SessionRegistry registry, Map<String, Object> properties) throws IOException {
         this.registry = registry;
-        loginExecutor = Executors.newFixedThreadPool(config.loginThreads(), named("sb-login-"));
+        this.settings = TransportSettings.read(properties, null);
+        report(settings);
+        TransportSettings s = settings;
+        loginExecutor = Executors.newFixedThreadPool(s.loginThreads(), named("sb-login-"));
         housekeeping = Executors.newSingleThreadScheduledExecutor(named("sb-transport-"));
-        if (config.maxOutboundBytes() < 4096 || config.idleSeconds() < 0 || config.maxFramesPerSecond() < 0
-                || config.maxConnections() < 1) {
-            throw new IllegalArgumentException("maxOutboundBytes >= 4096, idleSeconds >= 0, maxFramesPerSecond >= 0, maxConnections >= 1");
-        }
-        dispatcher = new InboundDispatcher(services, registry, loginExecutor, config.maxFrameBytes(), config.maxFramesPerSecond());
-        registry.writer.limit(config.maxOutboundBytes(), c -> registry.closeWithError(c, "slow-consumer",
+        dispatcher = new InboundDispatcher(services, registry, loginExecutor, s);
+        handler = new ConnectionHandler(registry, dispatcher, s);
+        registry.writer.limit(s.maxOutboundBytes(), c -> registry.closeWithError(c, "slow-consumer",
                 "you stopped reading; what you did not confirm waits for your next login"));
-        long graceMs = TimeUnit.SECONDS.toMillis(config.graceSeconds());
-        housekeeping.scheduleWithFixedDelay(() -> dispatcher.expireWaiting(graceMs), 1, 1, TimeUnit.SECONDS);
+        ConnectionSweeper sweeper = new ConnectionSweeper(registry);
+        housekeeping.scheduleWithFixedDelay(() -> {
+            TransportSettings now = settings;
+            dispatcher.expireWaiting(TimeUnit.SECONDS.toMillis(now.graceSeconds()));
+            sweeper.sweep(now, System.currentTimeMillis());
+        }, 1, 1, TimeUnit.SECONDS);
         // A stanza can wait on a service behind the router (the offline store, accounts), whose
         // return the transport is not told about: waiting connections are retried ten times a second.
         housekeeping.scheduleWithFixedDelay(dispatcher::resumeWaiting, 100, 100, TimeUnit.MILLISECONDS);
@@ -68,28 +74,65 @@ public final class TransportComponent {
         acceptor.setSessionDataStructureFactory(new CompactSessionData());
         acceptor.setReuseAddress(true);
         acceptor.setBacklog(1024);
+        acceptor.setCloseOnDeactivation(false); // moving the listener keeps the connections it accepted
         acceptor.getSessionConfig().setTcpNoDelay(true);
-        if (config.idleSeconds() > 0) {
-            acceptor.getSessionConfig().setIdleTime(org.apache.mina.core.session.IdleStatus.READER_IDLE, config.idleSeconds());
-        }
-        acceptor.setHandler(new ConnectionHandler(registry, dispatcher, config.maxConnections()));
-        String host = env("SB_HOST", config.host());
-        int port = Integer.parseInt(env("SB_PORT", String.valueOf(config.port())));
+        acceptor.setHandler(handler);
         try {
-            acceptor.bind(new InetSocketAddress(host, port));
+            acceptor.bind(new InetSocketAddress(s.host(), s.port()));
         } catch (IOException e) {
             shutdownExecutors();
             acceptor.dispose();
             processors.dispose();
-            throw new IOException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
+            throw new IOException("cannot listen on " + s.host() + ":" + s.port() + ": " + e.getMessage(), e);
         }
         LOG.info("Binary protocol listening on {}", acceptor.getLocalAddress());
     }
 
-    /** ARCHITECTURE.md: environment variables override configuration files. */
-    private static String env(String name, String fallback) {
-        String value = System.getenv(name);
-        return value == null || value.isBlank() ? fallback : value;
+    /**
+     * A changed configuration applies without dropping a connection: limits and timeouts at once,
+     * a new host or port by listening there and then no longer on the old one. An invalid value is
+     * refused with a log line and the running one stays.
+     */
+    @Modified
+    void modified(Map<String, Object> properties) {
+        TransportSettings before = settings;
+        TransportSettings next = TransportSettings.read(properties, before);
+        report(next);
+        if (!next.sameListener(before) && !rebind(before, next)) {
+            next = next.listeningAs(before);
+        }
+        if (next.loginThreads() != before.loginThreads()) {
+            LOG.warn("loginThreads={} applies at the next start; running with {}", next.loginThreads(), before.loginThreads());
+        }
+        dispatcher.apply(next);
+        handler.apply(next);
+        registry.writer.limit(next.maxOutboundBytes(), c -> registry.closeWithError(c, "slow-consumer",
+                "you stopped reading; what you did not confirm waits for your next login"));
+        settings = next;
+        if (!next.withoutProblems().equals(before.withoutProblems())) {
+            LOG.info("Transport settings applied live (no connection dropped): {}", next.withoutProblems());
+        }
+    }
+
+    private boolean rebind(TransportSettings before, TransportSettings next) {
+        InetSocketAddress old = acceptor.getLocalAddress();
+        try {
+            acceptor.bind(new InetSocketAddress(next.host(), next.port()));
+        } catch (IOException e) {
+            LOG.error("Cannot listen on {}:{} ({}); staying on {}:{}", next.host(), next.port(), e.getMessage(),
+                    before.host(), before.port());
+            return false;
+        }
+        acceptor.unbind(old);
+        LOG.info("Binary protocol moved from {} to {}; {} connections kept", old, acceptor.getLocalAddress(),
+                registry.sessions.size());
+        return true;
+    }
+
+    private static void report(TransportSettings s) {
+        for (String problem : s.problems()) {
+            LOG.error("Transport configuration (etc/dev.switchboard.transport.cfg): {}", problem);
+        }
     }
 
     @Deactivate

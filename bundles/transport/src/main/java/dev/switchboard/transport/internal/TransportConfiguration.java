@@ -4,8 +4,10 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
- * Where the binary protocol listens and how patient the transport is with missing services.
- * Environment variables {@code SB_HOST} and {@code SB_PORT} override host and port.
+ * Where the binary protocol listens and how patient the transport is with missing services and
+ * clients. Environment variables {@code SB_HOST} and {@code SB_PORT} override host and port. The
+ * transport reads these through {@link TransportSettings}, which applies changes live and keeps
+ * the running value of a setting that is invalid.
  */
 @ObjectClassDefinition(name = "Switchboard transport")
 public @interface TransportConfiguration {
@@ -39,4 +41,11 @@ public @interface TransportConfiguration {
 
     @AttributeDefinition(description = "Open connections at most; one more is refused with server-full", min = "1")
     int maxConnections() default 19_500;
+
+    @AttributeDefinition(description = "Open connections one source address may hold; one more is refused with"
+            + " too-many-connections", min = "1")
+    int maxConnectionsPerAddress() default 1000;
+
+    @AttributeDefinition(description = "Seconds a new connection has to log in before it is closed (login-timeout)", min = "1")
+    int loginSeconds() default 15;
 }

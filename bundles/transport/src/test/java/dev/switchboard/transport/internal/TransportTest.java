@@ -36,8 +36,7 @@ class TransportTest {
     void start() throws Exception {
         registry = new SessionRegistry();
         registry.bindCodec(codec);
-        transport = new TransportComponent(registry, Configs.of(TransportConfiguration.class,
-                Map.of("port", 0, "graceSeconds", 2, "maxFrameBytes", 4096)));
+        transport = new TransportComponent(registry, Map.of("port", 0, "graceSeconds", 2, "maxFrameBytes", 4096));
         router = newRouter();
         transport.bindCodec(codec);
         transport.bindAuthenticator(auth);

@@ -1,0 +1,59 @@
+package dev.switchboard.transport.internal;
+
+import dev.switchboard.api.stanza.Node;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Once a second, looks at every connection for the two ways a client can hold a slot without
+ * using it: never logging in (closed after {@code loginSeconds}), and falling silent. Silence is
+ * counted in complete frames, not bytes, so dribbling one byte a second does not keep a
+ * connection alive: after {@code idleSeconds} without a frame the client is pinged, after as long
+ * again it is closed (docs/PROTOCOL.md §9).
+ */
+final class ConnectionSweeper {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectionSweeper.class);
+
+    private final SessionRegistry registry;
+
+    ConnectionSweeper(SessionRegistry registry) {
+        this.registry = registry;
+    }
+
+    void sweep(TransportSettings settings, long nowMs) {
+        long loginMs = settings.loginSeconds() * 1000L;
+        long idleMs = settings.idleSeconds() * 1000L;
+        for (Connection c : registry.sessions.all()) {
+            if (c.closing) {
+                continue;
+            }
+            if (c.address == null) {
+                if (nowMs - c.connectedAtMs > loginMs) {
+                    LOG.info("Closing {}: not logged in within {} s", c, settings.loginSeconds());
+                    registry.closeWithError(c, "login-timeout", "log in within " + settings.loginSeconds() + " s of connecting");
+                }
+                continue;
+            }
+            if (idleMs > 0) {
+                idle(c, idleMs, nowMs);
+            }
+        }
+    }
+
+    private void idle(Connection c, long idleMs, long nowMs) {
+        synchronized (c) {
+            if (c.throttledUntilMs != 0 || c.waitingSinceMs != 0) {
+                return; // the server paused reading this one itself: silence proves nothing
+            }
+        }
+        long silentMs = nowMs - c.lastFrameMs;
+        if (silentMs > 2 * idleMs) {
+            LOG.info("Closing {}: no frame for {} s, not even an answer to a ping", c, silentMs / 1000);
+            registry.closeWithError(c, "idle-timeout", "no answer to a ping; reconnect");
+        } else if (silentMs > idleMs && !c.pinged) {
+            c.pinged = true;
+            registry.writer.write(c, Node.of("ping", "id", "server"));
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package dev.switchboard.transport.internal;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class TransportSettingsTest {
+
+    @Test
+    void defaultsComeFromTheMetatypeDescription() {
+        TransportSettings s = TransportSettings.read(Map.of(), null);
+        assertEquals(1 << 20, s.maxFrameBytes());
+        assertEquals(15, s.loginSeconds());
+        assertEquals(1000, s.maxConnectionsPerAddress());
+        assertEquals(java.util.List.of(), s.problems());
+    }
+
+    @Test
+    void anInvalidValueIsReportedAndTheRunningOneKept() {
+        TransportSettings running = TransportSettings.read(Map.of("maxFramesPerSecond", "500"), null);
+        TransportSettings next = TransportSettings.read(Map.of("maxFramesPerSecond", "banana", "maxConnections", "7"), running);
+        assertEquals(500, next.maxFramesPerSecond(), "banana is refused, 500 stays");
+        assertEquals(7, next.maxConnections(), "the valid change in the same file applies");
+        assertEquals(1, next.problems().size());
+        assertTrue(next.problems().get(0).contains("maxFramesPerSecond=banana is not a whole number; keeping 500"));
+        TransportSettings range = TransportSettings.read(Map.of("maxFrameBytes", 12), running);
+        assertEquals(1 << 20, range.maxFrameBytes());
+        assertTrue(range.problems().get(0).contains("out of range"));
+    }
+
+    @Test
+    void aLineRemovedFromTheFileMeansTheDefaultAgain() {
+        TransportSettings running = TransportSettings.read(Map.of("idleSeconds", 5), null);
+        assertEquals(120, TransportSettings.read(Map.of(), running).idleSeconds());
+    }
+}
