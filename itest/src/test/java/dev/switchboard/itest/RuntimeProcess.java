@@ -81,6 +81,26 @@ final class RuntimeProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends a signal (TERM, INT) as an operator or a terminal would, and waits for the exit.
+     *
+     * @return the exit status, or -1 when it did not exit within 20 s
+     */
+    int signal(String name) throws Exception {
+        new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start().waitFor();
+        return process.waitFor(20, TimeUnit.SECONDS) ? process.exitValue() : -1;
+    }
+
+    /** Another server started in the same home (what an operator might do by mistake). */
+    Process startAnother(int otherPort) throws IOException {
+        Path jar = Path.of(ROOT, "run/target/switchboard.jar").toAbsolutePath().normalize();
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", jar.toString());
+        builder.environment().put("SB_PORT", String.valueOf(otherPort));
+        return builder.directory(home.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("second.log").toFile())).start();
+    }
+
     /** kill -9: no shutdown hook, no flush, nothing graceful. */
     void kill() throws InterruptedException {
         process.destroyForcibly();

@@ -165,7 +165,7 @@ public final class Worker {
         SocketChannel ch = SocketChannel.open();
         ch.configureBlocking(false);
         ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-        bindSourcePort(ch);
+        bindSourcePort(ch, sourceFor(c.local));
         c.channel = ch;
         c.in = ByteBuffer.allocate(512);
         c.out.clear();
@@ -180,22 +180,35 @@ public final class Worker {
     }
 
     /**
-     * Binds the next free source port on this worker's address. Letting the kernel pick (port 0)
+     * The loopback address a connection binds to: this worker's address (127.0.0.N) moved to
+     * 127.B.0.N for its B-th block of {@value #PER_SOURCE} connections, because the server holds
+     * at most 1,000 connections per source address (maxConnectionsPerAddress) as it would for
+     * clients on the internet.
+     */
+    private String sourceFor(int local) {
+        String[] quad = spec.source().split("\\.");
+        return "127." + (local / PER_SOURCE) + ".0." + quad[3];
+    }
+
+    private static final int PER_SOURCE = 900;
+
+    /**
+     * Binds the next free source port on the given address. Letting the kernel pick (port 0)
      * before connect searches the whole port range each time once many ports are in TIME_WAIT,
      * which throttled connect storms to a few hundred a second.
      */
-    private void bindSourcePort(SocketChannel ch) throws IOException {
+    private void bindSourcePort(SocketChannel ch, String source) throws IOException {
         ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
         for (int attempt = 0; attempt < 50_000; attempt++) {
             nextPort = nextPort >= 65_000 ? 10_000 : nextPort + 1;
             try {
-                ch.bind(new InetSocketAddress(spec.source(), nextPort));
+                ch.bind(new InetSocketAddress(source, nextPort));
                 return;
             } catch (java.net.BindException inUse) {
                 // try the next one
             }
         }
-        throw new IOException("no free source port on " + spec.source());
+        throw new IOException("no free source port on " + source);
     }
 
     private void handle(SelectionKey key) {

@@ -50,7 +50,14 @@ final class BlobFiles {
         this.tmp = root.resolve("tmp");
         Files.createDirectories(blobs);
         Files.createDirectories(tmp);
+        // blobs are users' files: owner-only, whatever the umask (the folder keeps others out of all of it)
+        Files.setPosixFilePermissions(root, OWNER_ONLY_DIR);
     }
+
+    private static final java.util.Set<java.nio.file.attribute.PosixFilePermission> OWNER_ONLY_DIR =
+            java.nio.file.attribute.PosixFilePermissions.fromString("rwx------");
+    private static final java.util.Set<java.nio.file.attribute.PosixFilePermission> OWNER_ONLY_FILE =
+            java.nio.file.attribute.PosixFilePermissions.fromString("rw-------");
 
     /**
      * Reads an upload to its end, at most {@code limit} bytes, and puts it in place under its hash.
@@ -66,6 +73,8 @@ final class BlobFiles {
             MessageDigest sha = sha256();
             long size = 0;
             byte[] buffer = new byte[64 * 1024];
+            Files.createFile(part);
+            Files.setPosixFilePermissions(part, OWNER_ONLY_FILE);
             try (OutputStream out = new DigestOutputStream(Files.newOutputStream(part), sha)) {
                 int n;
                 while ((n = in.read(buffer)) >= 0) {

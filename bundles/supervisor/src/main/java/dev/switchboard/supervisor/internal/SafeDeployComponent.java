@@ -66,6 +66,7 @@ public final class SafeDeployComponent implements SafeDeploy {
         }
         this.rollbackDir = dir.toAbsolutePath().normalize();
         Files.createDirectories(rollbackDir);
+        Files.setPosixFilePermissions(rollbackDir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
     }
 
     @Override

@@ -23,10 +23,19 @@ final class DataSources {
      * {@link Database}'s SHUTDOWN closes it, never H2 on its own when a pool happens to hold no
      * connection, which could race with a new revision opening the same file.
      */
-    static String embeddedUrl(String home) throws java.io.IOException {
-        Path data = Path.of(home == null ? "." : home, "data").toAbsolutePath().normalize();
-        Files.createDirectories(data);
+    static String embeddedUrl(Path data) {
         return "jdbc:h2:file:" + data.resolve("switchboard") + ";DB_CLOSE_ON_EXIT=FALSE;DB_CLOSE_DELAY=-1";
+    }
+
+    /** {@code home/data}, created owner-only (0700) when missing. */
+    static Path dataDirectory(String home) throws java.io.IOException {
+        Path data = Path.of(home == null ? "." : home, "data").toAbsolutePath().normalize();
+        if (!Files.isDirectory(data)) {
+            Files.createDirectories(data);
+            // set after creating: a permission attribute at creation would be narrowed by the umask only
+            Files.setPosixFilePermissions(data, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        }
+        return data;
     }
 
     /** A pool that starts without connecting, so an unreachable database does not stop activation. */

@@ -1,6 +1,7 @@
 package dev.switchboard.store.sql.internal;
 
 import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -32,16 +33,28 @@ public final class Database {
     @Activate
     public Database(StoreConfiguration config, BundleContext context) throws Exception {
         String configured = env("SB_DB_URL", config.url());
-        String url = configured.isBlank() ? DataSources.embeddedUrl(context.getProperty("switchboard.home")) : configured;
+        String user = env("SB_DB_USER", config.user());
+        String password = env("SB_DB_PASSWORD", config.password());
+        Path data = null;
+        String url = configured;
+        if (configured.isBlank()) {
+            // the default, embedded database: its own generated password, its files owner-only
+            data = DataSources.dataDirectory(context.getProperty("switchboard.home"));
+            url = DataSources.embeddedUrl(data);
+            user = EmbeddedCredential.USER;
+            password = EmbeddedCredential.password(data, url);
+        }
         embedded = url.startsWith("jdbc:h2:");
-        pool = DataSources.pooled(url, env("SB_DB_USER", config.user()), env("SB_DB_PASSWORD", config.password()),
-                config.maxConnections(), config.connectionTimeoutMs());
+        pool = DataSources.pooled(url, user, password, config.maxConnections(), config.connectionTimeoutMs());
         jdbc = new Jdbc(pool, new Migrator(pool, DataSources.redact(url)));
         LOG.info("Database pool {} opened", Integer.toHexString(System.identityHashCode(pool)));
         try {
             jdbc.migrate();
         } catch (Jdbc.MigrationFailure e) {
             LOG.warn("Database {} not reachable yet ({}); will retry on first use", DataSources.redact(url), e.getMessage());
+        }
+        if (data != null) {
+            EmbeddedCredential.restrictFiles(data);
         }
     }
 

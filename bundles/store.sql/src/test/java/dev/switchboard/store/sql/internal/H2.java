@@ -12,7 +12,7 @@ final class H2 {
 
     static DataSource in(Path dir) throws Exception {
         JdbcDataSource ds = new JdbcDataSource();
-        ds.setURL(DataSources.embeddedUrl(dir.toString()));
+        ds.setURL(DataSources.embeddedUrl(DataSources.dataDirectory(dir.toString())));
         ds.setUser("sa");
         return ds;
     }
