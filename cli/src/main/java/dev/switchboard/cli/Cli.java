@@ -29,7 +29,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "sb", mixinStandardHelpOptions = true, version = "Switchboard CLI 0.1.0",
         description = "Chat on a Switchboard server from the terminal.",
         subcommands = {Cli.Register.class, Cli.Login.class, Cli.Logout.class, Cli.Send.class, Cli.Fetch.class,
-                Cli.Receive.class, ChatCommand.class, GroupCommands.class, PresenceCommands.class})
+                Cli.Receive.class, ChatCommand.class, GroupCommands.class, PresenceCommands.class, AdminCommand.class})
 public final class Cli implements Callable<Integer> {
 
     @Option(names = "--config", description = "folder of the stored login (default: $SB_CLI_HOME or ~/.switchboard)")

@@ -96,12 +96,14 @@ public final class DeployFolderWatcher {
             String bsn = manifest == null ? null : manifest.getMainAttributes().getValue("Bundle-SymbolicName");
             if (bsn == null) {
                 LOG.error("Not deploying {}: it has no Bundle-SymbolicName", jar.getFileName());
+                setAside(jar, "not a bundle: no Bundle-SymbolicName in its manifest");
                 return;
             }
             name = bsn.split(";")[0].trim();
             version = Version.parseVersion(manifest.getMainAttributes().getValue("Bundle-Version"));
         } catch (IOException | IllegalArgumentException e) {
             LOG.error("Not deploying {}: not a readable bundle jar ({})", jar.getFileName(), e.toString());
+            setAside(jar, "not a readable bundle jar: " + e);
             return;
         }
         Bundle running = find(name);
@@ -118,6 +120,9 @@ public final class DeployFolderWatcher {
                     LOG.info("Deployed {} {} from {}: {}", name, r.version(), jar.getFileName(), r.detail());
                 } else {
                     LOG.error("Deploying {} from {}: {} - {}", name, jar.getFileName(), r.outcome(), r.detail());
+                    if ("refused".equals(r.outcome())) {
+                        setAside(jar, r.detail());
+                    }
                 }
             } catch (IOException e) {
                 LOG.error("Deploying {} failed: {}", jar.getFileName(), e.toString());
@@ -139,6 +144,24 @@ public final class DeployFolderWatcher {
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
         } catch (BundleException | IOException | RuntimeException e) {
             LOG.error("Deploying {} failed: {}", jar.getFileName(), e.toString());
+        }
+    }
+
+    /**
+     * Moves a refused jar to {@code deploy/refused/} with a {@code .reason} file beside it, so the
+     * folder shows what was not deployed and why, and the jar is not tried again on every scan.
+     */
+    private void setAside(Path jar, String reason) {
+        try {
+            Path refused = folder.resolve("refused");
+            Files.createDirectories(refused);
+            Path target = refused.resolve(jar.getFileName());
+            Files.move(jar, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.writeString(refused.resolve(jar.getFileName() + ".reason"), reason + "\n");
+            seen.remove(jar);
+            LOG.info("Moved the refused {} to {} (the reason is beside it)", jar.getFileName(), refused);
+        } catch (IOException e) {
+            LOG.warn("Cannot move the refused {} aside: {}", jar.getFileName(), e.toString());
         }
     }
 

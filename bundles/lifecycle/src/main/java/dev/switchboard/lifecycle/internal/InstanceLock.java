@@ -38,6 +38,7 @@ final class InstanceLock implements AutoCloseable {
      */
     static Optional<InstanceLock> acquire(Path data) throws IOException {
         privateDirectory(data);
+        privateDirectory(data.resolve("log")); // the log names users and addresses
         Path file = data.resolve("switchboard.lock");
         FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         Files.setPosixFilePermissions(file, OWNER_ONLY_FILE);

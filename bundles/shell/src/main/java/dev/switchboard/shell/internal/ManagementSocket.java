@@ -108,15 +108,39 @@ public final class ManagementSocket {
         }
     }
 
+    /**
+     * Runs one line and answers with its output. A failed command's answer starts with
+     * {@code error: } (what {@code sb admin} turns into a non-zero exit); the line and its outcome
+     * are logged here too, so the server's log shows what operators did (passwords masked).
+     */
     private static void run(CommandSession session, String line, PrintStream out) {
+        String answer;
         try {
             Object result = session.execute(line);
-            if (result != null) {
-                out.println(session.format(result, Converter.INSPECT));
-            }
+            answer = result == null ? "" : String.valueOf(session.format(result, Converter.INSPECT));
         } catch (Exception e) {
-            out.println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            LOG.debug("Management command failed: {}", masked(line), e); // the trace stays in the log
+            answer = "error: " + (e.getMessage() == null ? e.toString() : e.getMessage());
+        }
+        String first = answer.lines().findFirst().orElse("");
+        if (first.startsWith("error:")) {
+            LOG.warn("Management command '{}' failed: {}", masked(line), first);
+        } else {
+            LOG.info("Management command '{}': {}", masked(line), first.isEmpty() ? "done" : first
+                    + (answer.lines().count() > 1 ? " (" + answer.lines().count() + " lines)" : ""));
+        }
+        if (!answer.isEmpty()) {
+            out.println(answer);
         }
         out.flush();
+    }
+
+    /** The line with the password of {@code sb:user add|passwd} replaced, for the log. */
+    static String masked(String line) {
+        String[] words = line.trim().split("\\s+");
+        if (words.length >= 4 && words[0].endsWith("user") && (words[1].equals("add") || words[1].equals("passwd"))) {
+            return words[0] + " " + words[1] + " " + words[2] + " ***";
+        }
+        return line.trim();
     }
 }

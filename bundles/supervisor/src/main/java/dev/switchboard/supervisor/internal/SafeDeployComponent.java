@@ -11,10 +11,8 @@ import java.nio.file.Path;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarInputStream;
 import java.util.jar.JarOutputStream;
@@ -22,7 +20,6 @@ import java.util.jar.Manifest;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
-import org.osgi.framework.wiring.FrameworkWiring;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -89,12 +86,19 @@ public final class SafeDeployComponent implements SafeDeploy {
             return new Result("refused", null, null, source + " is not a bundle (no Bundle-SymbolicName)");
         }
         bsn = bsn.split(";")[0].trim();
-        String problem = resolveProblem(bytes, manifest, bsn);
+        String problem = new ResolveCheck(context).problem(bytes, manifest, bsn);
         if (problem != null) {
             LOG.warn("Refused to deploy {} from {}: {}", bsn, source, problem);
             return new Result("refused", bsn, null, "it does not resolve: " + problem);
         }
         Bundle running = find(bsn);
+        String incoming;
+        try {
+            incoming = Revisions.label(String.valueOf(manifest.getMainAttributes().getValue("Bundle-Version")),
+                    Revisions.digest(bytes));
+        } catch (IOException e) {
+            return new Result("refused", bsn, null, source + " is not a readable jar: " + e.getMessage());
+        }
         try {
             if (running == null) {
                 Bundle b = context.installBundle("switchboard-deploy:" + bsn, new ByteArrayInputStream(bytes));
@@ -104,7 +108,10 @@ public final class SafeDeployComponent implements SafeDeploy {
             }
             byte[] previous = currentJar(running);
             Files.write(rollbackDir.resolve(bsn + ".jar"), previous);
-            String before = running.getVersion().toString();
+            String before = Revisions.label(running.getVersion().toString(), Revisions.digest(running));
+            if (before.equals(incoming)) {
+                LOG.info("Deploying {} from {}: the same content as the running revision {}; updating anyway", bsn, source, before);
+            }
             long t0 = System.nanoTime();
             String failure = null;
             try {
@@ -118,8 +125,8 @@ public final class SafeDeployComponent implements SafeDeploy {
             swaps.incrementAndGet();
             swapMillis.addAndGet(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
             if (failure == null) {
-                LOG.info("Deployed {} {} from {} (was {})", bsn, running.getVersion(), source, before);
-                return new Result("updated", bsn, running.getVersion().toString(), "was " + before);
+                LOG.info("Deployed {} {} from {} (was {})", bsn, incoming, source, before);
+                return new Result("updated", bsn, incoming, "was " + before);
             }
             LOG.error("Deploying {} from {} failed ({}); putting {} back", bsn, source, failure, before);
             long t1 = System.nanoTime();
@@ -152,37 +159,6 @@ public final class SafeDeployComponent implements SafeDeploy {
                     : new Result("failed", symbolicName, running.getVersion().toString(), "the earlier revision did not come up");
         } catch (BundleException | IOException e) {
             return new Result("failed", symbolicName, null, e.getMessage());
-        }
-    }
-
-    /** Installs the jar aside under another name and resolves it. @return why it does not resolve, or null */
-    private String resolveProblem(byte[] bytes, Manifest manifest, String bsn) {
-        Bundle probe = null;
-        try {
-            Manifest renamed = new Manifest(manifest);
-            renamed.getMainAttributes().put(new Attributes.Name("Bundle-SymbolicName"), bsn + ".resolve-check." + UUID.randomUUID());
-            probe = context.installBundle("switchboard-check:" + UUID.randomUUID(), new ByteArrayInputStream(withManifest(bytes, renamed)));
-            FrameworkWiring wiring = context.getBundle(0).adapt(FrameworkWiring.class);
-            if (wiring.resolveBundles(List.of(probe))) {
-                return null;
-            }
-            try {
-                probe.start(); // not resolvable: start says why, and does nothing
-                return "unresolved";
-            } catch (BundleException e) {
-                return e.getMessage();
-            }
-        } catch (BundleException | IOException e) {
-            return e.getMessage();
-        } finally {
-            if (probe != null) {
-                try {
-                    probe.uninstall();
-                    context.getBundle(0).adapt(FrameworkWiring.class).refreshBundles(List.of(probe));
-                } catch (BundleException ignored) {
-                    // it was never started; nothing depends on it
-                }
-            }
         }
     }
 
@@ -268,20 +244,6 @@ public final class SafeDeployComponent implements SafeDeploy {
                 try (InputStream in = url.openStream()) {
                     in.transferTo(out);
                 }
-                out.closeEntry();
-            }
-        }
-        return bytes.toByteArray();
-    }
-
-    private static byte[] withManifest(byte[] jar, Manifest manifest) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (JarInputStream in = new JarInputStream(new ByteArrayInputStream(jar));
-             JarOutputStream out = new JarOutputStream(bytes, manifest)) {
-            JarEntry e;
-            while ((e = in.getNextJarEntry()) != null) {
-                out.putNextEntry(new JarEntry(e.getName()));
-                in.transferTo(out);
                 out.closeEntry();
             }
         }
