@@ -113,6 +113,44 @@ public class LiveConfigIT {
         }
     }
 
+    @Test
+    public void theMediaUrlFollowsTheHttpServerAndTokensStayOutOfUrls() throws Exception {
+        int httpPort;
+        try (ServerSocket free = new ServerSocket(0)) {
+            httpPort = free.getLocalPort();
+        }
+        Path http = server.home.resolve("etc/org.apache.felix.http.cfg");
+        Files.writeString(http, Files.readString(http) + "org.osgi.service.http.port=" + httpPort + "\n");
+        awaitLog("Media at http://127.0.0.1:" + httpPort + "/media");
+        try (SwitchboardClient alice = login(server.port, ALICE, "alice-password")) {
+            dev.switchboard.client.MediaToken token = alice.mediaToken();
+            assertEquals("the token names where media really is", "http://127.0.0.1:" + httpPort + "/media", token.url());
+            java.net.http.HttpClient web = java.net.http.HttpClient.newHttpClient();
+            java.net.http.HttpResponse<String> inUrl = web.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(token.url() + "/" + "0".repeat(64) + "?token=" + token.token())).GET().build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(inUrl.body(), 400, inUrl.statusCode());
+            assertTrue(inUrl.body(), inUrl.body().contains("Authorization header"));
+        }
+        // started with the port already in the file, Jetty binds only that one, not the default first
+        Path log = server.home.resolve("data/log/switchboard.log");
+        long defaultBefore = count(log, "HTTP:" + server.httpPort);
+        long mediaBefore = count(log, "Media at http://127.0.0.1:" + httpPort + "/media");
+        server.close();
+        server.start();
+        SwitchboardTestSupport.await("media on port " + httpPort + " after the restart", Duration.ofSeconds(30),
+                () -> count(log, "Media at http://127.0.0.1:" + httpPort + "/media") > mediaBefore);
+        assertEquals("the default HTTP port was not bound for a moment", defaultBefore, count(log, "HTTP:" + server.httpPort));
+    }
+
+    private static long count(Path log, String text) {
+        try {
+            return Files.readString(log).split(java.util.regex.Pattern.quote(text), -1).length - 1;
+        } catch (java.io.IOException e) {
+            return 0;
+        }
+    }
+
     private static boolean listening(int port) {
         try (java.net.Socket s = new java.net.Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 500);

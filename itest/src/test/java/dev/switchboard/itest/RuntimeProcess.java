@@ -51,9 +51,11 @@ final class RuntimeProcess implements AutoCloseable {
         // the management shell only runs when configured, as an operator would
         Files.createDirectories(home.resolve("etc"));
         Files.writeString(home.resolve("etc/dev.switchboard.shell.socket.cfg"), "# enabled for the tests\n");
-        Path logback = home.resolve("etc/logback.xml"); // as a deployment carries the repository's etc/
-        if (!Files.exists(logback)) {
-            Files.copy(Path.of(ROOT, "etc/logback.xml"), logback);
+        for (String carried : new String[] {"logback.xml", "org.apache.felix.http.cfg"}) {
+            Path file = home.resolve("etc").resolve(carried); // as a deployment carries the repository's etc/
+            if (!Files.exists(file)) {
+                Files.copy(Path.of(ROOT, "etc", carried), file);
+            }
         }
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dorg.osgi.service.http.port=" + httpPort, "-jar", jar.toString());

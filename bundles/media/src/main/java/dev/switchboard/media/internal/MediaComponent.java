@@ -49,7 +49,10 @@ public final class MediaComponent implements MediaRegistry, StanzaHandler {
     private final BlobFiles files;
     private final MediaTokens tokens;
     private final MediaServlet servlet;
-    private final String baseUrl;
+    /** The operator's address for media (behind a proxy, say), or null to use the HTTP server's own. */
+    private final String publicUrl;
+    /** The HTTP server's endpoint as it reports it, e.g. {@code http://127.0.0.1:5280/}. */
+    private volatile String endpoint;
     private final ServiceRegistration<Servlet> registration;
     private final ScheduledExecutorService collector;
 
@@ -71,9 +74,9 @@ public final class MediaComponent implements MediaRegistry, StanzaHandler {
                 .map(byte[].class::cast).orElseGet(MediaComponent::newSecret);
         this.tokens = new MediaTokens(secret);
         String port = context.getProperty("org.osgi.service.http.port");
-        this.baseUrl = config.publicUrl().isBlank() ? "http://127.0.0.1:" + (port == null ? "8080" : port) + "/media"
-                : config.publicUrl().replaceAll("/+$", "");
-        this.servlet = new MediaServlet(files, tokens, store, config, baseUrl);
+        this.publicUrl = config.publicUrl().isBlank() ? null : config.publicUrl().replaceAll("/+$", "");
+        this.endpoint = "http://127.0.0.1:" + (port == null ? "8080" : port) + "/"; // until the HTTP runtime says
+        this.servlet = new MediaServlet(files, tokens, store, config, this::baseUrl);
         Dictionary<String, Object> props = new Hashtable<>();
         props.put("osgi.http.whiteboard.servlet.pattern", new String[] {"/media", "/media/*"});
         props.put("osgi.http.whiteboard.servlet.name", "switchboard-media");
@@ -84,7 +87,7 @@ public final class MediaComponent implements MediaRegistry, StanzaHandler {
             return t;
         });
         collector.scheduleWithFixedDelay(this::collect, 1, 60, TimeUnit.MINUTES);
-        LOG.info("Media at {} (blobs in {}; {} unfinished uploads removed)", baseUrl, dir, removed);
+        LOG.info("Media ready (blobs in {}; {} unfinished uploads removed); its URL follows the HTTP server", dir, removed);
     }
 
     private static byte[] newSecret() {
@@ -101,6 +104,38 @@ public final class MediaComponent implements MediaRegistry, StanzaHandler {
         registration.unregister();
         collector.shutdownNow();
         vault.put(VAULT_KEY, 1, Map.of("secret", tokens.secret()));
+    }
+
+    /** Where clients upload and download: {@code publicUrl}, or the HTTP server's actual endpoint. */
+    String baseUrl() {
+        return publicUrl != null ? publicUrl : endpoint + "media";
+    }
+
+    /**
+     * The HTTP server's runtime: its {@code osgi.http.endpoint} property says on which scheme, host and
+     * port it listens, so the URL handed to clients follows its configuration (and a change of it).
+     */
+    @org.osgi.service.component.annotations.Reference(service = org.osgi.service.servlet.runtime.HttpServiceRuntime.class,
+            cardinality = org.osgi.service.component.annotations.ReferenceCardinality.OPTIONAL,
+            policy = org.osgi.service.component.annotations.ReferencePolicy.DYNAMIC,
+            policyOption = org.osgi.service.component.annotations.ReferencePolicyOption.GREEDY)
+    void bindHttpRuntime(java.util.Map<String, Object> properties) {
+        Object value = properties.get("osgi.http.endpoint");
+        String first = value instanceof String[] all && all.length > 0 ? all[0]
+                : value instanceof java.util.Collection<?> c && !c.isEmpty() ? String.valueOf(c.iterator().next())
+                : value instanceof String one ? one : null;
+        if (first != null && !first.isBlank()) {
+            endpoint = first.endsWith("/") ? first : first + "/";
+            LOG.info("Media at {}", baseUrl());
+        }
+    }
+
+    void updatedHttpRuntime(java.util.Map<String, Object> properties) {
+        bindHttpRuntime(properties);
+    }
+
+    void unbindHttpRuntime(java.util.Map<String, Object> properties) {
+        // keep the last known endpoint: a restarting HTTP server comes back where it was configured
     }
 
     @Override
@@ -122,7 +157,7 @@ public final class MediaComponent implements MediaRegistry, StanzaHandler {
         }
         long expires = System.currentTimeMillis() + TimeUnit.MINUTES.toMillis(config.tokenMinutes());
         directory.deliver(from, Node.of("result", "id", id, "token", tokens.issue(from.user(), expires),
-                "expires", Long.toString(expires), "url", baseUrl, "max", Long.toString(config.maxBytes())));
+                "expires", Long.toString(expires), "url", baseUrl(), "max", Long.toString(config.maxBytes())));
         return true;
     }
 

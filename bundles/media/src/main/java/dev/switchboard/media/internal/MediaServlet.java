@@ -35,11 +35,13 @@ final class MediaServlet extends HttpServlet {
     private final transient MediaTokens tokens;
     private final transient MediaStore store;
     private final transient MediaConfiguration config;
-    private final String baseUrl;
+    /** Where clients reach media: follows the HTTP server's actual endpoint (MediaComponent). */
+    private final java.util.function.Supplier<String> baseUrl;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicBoolean draining = new AtomicBoolean();
 
-    MediaServlet(BlobFiles files, MediaTokens tokens, MediaStore store, MediaConfiguration config, String baseUrl) {
+    MediaServlet(BlobFiles files, MediaTokens tokens, MediaStore store, MediaConfiguration config,
+                 java.util.function.Supplier<String> baseUrl) {
         this.files = files;
         this.tokens = tokens;
         this.store = store;
@@ -69,6 +71,11 @@ final class MediaServlet extends HttpServlet {
         }
         inFlight.incrementAndGet();
         try {
+            if (req.getQueryString() != null && req.getQueryString().contains("token=")) {
+                // a token in the URL ends up in access logs, proxies and browser history
+                refuse(resp, 400, "send the media token in the Authorization header (Bearer), not in the URL");
+                return;
+            }
             String user = tokens.verify(token(req), System.currentTimeMillis());
             if (user == null) {
                 resp.setHeader("WWW-Authenticate", "Bearer");
@@ -98,7 +105,7 @@ final class MediaServlet extends HttpServlet {
         if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return header.substring(7).trim();
         }
-        return req.getParameter("token");
+        return null;
     }
 
     private void upload(String user, HttpServletRequest req, HttpServletResponse resp) throws IOException {
@@ -155,8 +162,8 @@ final class MediaServlet extends HttpServlet {
         }
         resp.setStatus(201);
         resp.setContentType("application/json");
-        resp.setHeader("Location", baseUrl + "/" + stored.sha256());
-        byte[] body = ("{\"sha256\":\"" + stored.sha256() + "\",\"size\":" + stored.size() + ",\"url\":\"" + baseUrl + "/"
+        resp.setHeader("Location", baseUrl.get() + "/" + stored.sha256());
+        byte[] body = ("{\"sha256\":\"" + stored.sha256() + "\",\"size\":" + stored.size() + ",\"url\":\"" + baseUrl.get() + "/"
                 + stored.sha256() + "\"}").getBytes(StandardCharsets.UTF_8);
         resp.setContentLength(body.length);
         resp.getOutputStream().write(body);
