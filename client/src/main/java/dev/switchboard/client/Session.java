@@ -45,6 +45,7 @@ public final class Session implements AutoCloseable {
         private Duration minBackoff = Duration.ofMillis(100);
         private Duration maxBackoff = Duration.ofSeconds(5);
         private int maxAttempts = 1000;
+        private SeenStanzas seen;
 
         private Builder(String host, int port) {
             this.host = host;
@@ -86,6 +87,15 @@ public final class Session implements AutoCloseable {
         }
 
         /** Reconnect attempts in a row before the session gives up and closes (default 1,000). */
+        /**
+         * What this device received before, from an earlier session (see {@link #seen()}), so a
+         * stanza the server sends again is recognised as a repeat.
+         */
+        public Builder seen(SeenStanzas earlier) {
+            this.seen = earlier;
+            return this;
+        }
+
         public Builder maxAttempts(int attempts) {
             this.maxAttempts = attempts;
             return this;
@@ -128,12 +138,13 @@ public final class Session implements AutoCloseable {
     private volatile String token;
     private volatile boolean closed;
     /** What this device received over every connection so far: repeats after a reconnect are dropped. */
-    private final SeenStanzas seen = new SeenStanzas();
+    private final SeenStanzas seen;
 
     private Session(Builder config) {
         this.config = config;
         this.listener = config.listener;
         this.token = config.token;
+        this.seen = config.seen != null ? config.seen : new SeenStanzas();
         this.delivery = new Thread(this::deliverLoop, "sb-session-" + config.user);
         delivery.setDaemon(true);
     }
@@ -350,6 +361,11 @@ public final class Session implements AutoCloseable {
     /** Tells the device that sent a message that this device read it. */
     public void markRead(String fromDevice, String messageId) throws IOException {
         connection().markRead(fromDevice, messageId);
+    }
+
+    /** What this device has received over this session, to hand to a later one ({@link Builder#seen}). */
+    public SeenStanzas seen() {
+        return seen;
     }
 
     /** The current connection, for requests (groups, presence, media, account); it changes after a reconnect. */

@@ -30,4 +30,17 @@ class SeenStanzasTest {
         assertFalse(seen.isRepeat(46, Node.of("receipt", "type", "delivered", "from", "15550001/0", "id", "after-restart",
                 "seq", "46")), "a receipt is not the message of the same id");
     }
+
+    @Test
+    void theSameMessageUnderANewSeqIsAResendNotANewMessage() {
+        SeenStanzas seen = new SeenStanzas();
+        assertFalse(seen.isRepeat(10, message("m1", 10)));
+        assertTrue(seen.isRepeat(20_001, message("m1", 20_001)), "resent after a server crash, queued again: dropped");
+        assertFalse(seen.isRepeat(20_002, message("m2", 20_002)));
+        assertEquals(0, seen.reused());
+        assertFalse(seen.isRepeat(20_003, Node.of("notification", "type", "group-add", "from", "15550001/0", "id", "group-add",
+                "seq", "20003")));
+        assertFalse(seen.isRepeat(20_004, Node.of("notification", "type", "group-add", "from", "15550001/0", "id", "group-add",
+                "seq", "20004")), "notifications share ids; only messages are matched by id");
+    }
 }

@@ -108,6 +108,14 @@ public final class OfflineQueues implements OfflineStore, GroupCommitter.Source 
         restoreRecentIds(handed);
         List<QueuedMessage> waiting = indexWithRetries(journal);
         waiting.forEach(index::add);
+        // after a restart nothing was handed over: what still waits is at least known, so a sender
+        // resending a message whose ack the restart cut off is answered, not queued again
+        long now = System.currentTimeMillis();
+        for (QueuedMessage m : waiting) {
+            if ("message".equals(m.kind()) || "media".equals(m.kind())) {
+                recentIds.putIfAbsent(m.from() + "|" + m.id(), Math.min(now, m.acceptedAtMs()));
+            }
+        }
         long restored = waiting.size();
         this.expiry = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "sb-offline-housekeeping");

@@ -111,6 +111,17 @@ class OfflineQueuesTest {
     }
 
     @Test
+    void aMessageStillWaitingIsKnownAfterARestartSoItsResendIsNotQueuedTwice() throws Exception {
+        queues = open(Map.of());
+        enqueue(msg("cut-off-ack", 1));
+        queues.deactivate();
+        vaultData.clear(); // a process restart: nothing handed over
+        queues = open(Map.of());
+        assertTrue(queues.isDuplicate(alice, "cut-off-ack"), "rebuilt from what waits in the journal");
+        assertFalse(queues.isDuplicate(alice, "never-sent"));
+    }
+
+    @Test
     void aStoreThatCannotReserveNumbersRefusesInsteadOfReusingThem() throws Exception {
         queues = open(Map.of("sequenceBlock", 2));
         enqueue(msg("a", 1));

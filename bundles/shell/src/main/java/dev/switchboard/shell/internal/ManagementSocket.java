@@ -39,6 +39,8 @@ import org.slf4j.LoggerFactory;
 public final class ManagementSocket {
 
     private static final Logger LOG = LoggerFactory.getLogger(ManagementSocket.class);
+    /** sun_path is 108 bytes on Linux, the last one a terminating zero. */
+    private static final int MAX_PATH_BYTES = 107;
 
     private final CommandProcessor processor;
     private final Path path;
@@ -57,6 +59,10 @@ public final class ManagementSocket {
         Files.createDirectories(dir);
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
         Files.deleteIfExists(path);
+        if (path.toString().getBytes(StandardCharsets.UTF_8).length > MAX_PATH_BYTES) {
+            throw new IOException("the management socket path " + path + " is longer than the " + MAX_PATH_BYTES
+                    + " bytes a Unix domain socket allows; set path= to a shorter one in etc/dev.switchboard.shell.socket.cfg");
+        }
         server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(path));
         Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
