@@ -76,6 +76,13 @@ final class ChatCommand implements Callable<Integer> {
 
             @Override
             public void disconnected(String reason) {
+                if (reason.startsWith("cannot log in again")) {
+                    // revoked or expired: say so now, rather than take the next typed line and fail on it
+                    printer.line("! " + reason + "\n! your stored login no longer works: run 'sb login " + creds.user()
+                            + "' again. Leaving the chat.");
+                    System.out.flush();
+                    System.exit(1);
+                }
                 printer.line("* connection lost (" + reason + "); reconnecting…");
             }
 

@@ -108,6 +108,24 @@ public final class Cli implements Callable<Integer> {
         return client;
     }
 
+    /** The server's default shortest password; the server only ever sees a derived credential, so the client checks. */
+    static final int MIN_PASSWORD_LENGTH = 8;
+
+    /**
+     * A password being chosen: at a terminal it is asked twice and must match; either way it must
+     * be long enough. Piped on standard input (scripts), it is read once.
+     */
+    static String newPassword(String prompt) throws IOException {
+        String password = password(prompt);
+        if (password.length() < MIN_PASSWORD_LENGTH) {
+            throw new IOException("the password must be at least " + MIN_PASSWORD_LENGTH + " characters");
+        }
+        if (System.console() != null && !password.equals(password("again, to be sure: "))) {
+            throw new IOException("the two passwords differ; nothing was changed");
+        }
+        return password;
+    }
+
     /** The password: typed without echo at a terminal, else the first line of standard input. */
     static String password(String prompt) throws IOException {
         Console console = System.console();
@@ -159,7 +177,7 @@ public final class Cli implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            String password = password("password for " + user + ": ");
+            String password = newPassword("password for " + user + ": ");
             try (SwitchboardClient c = SwitchboardClient.connect(server.host, server.port)) {
                 c.register(user, password);
             }

@@ -142,6 +142,22 @@ public class CliIT {
             assertTrue(daveChat.waitFor(30, TimeUnit.SECONDS));
         }
         assertEquals(read(daveOut), 0, daveChat.exitValue());
+
+        // the chat's stored login is revoked (a password change) while it runs: it says so and leaves
+        Files.delete(daveOut);
+        Process revoked = run(dave, null, "chat", c);
+        awaitOutput(daveOut, "chatting with " + c);
+        String shell = ManagementShell.run(server.socket(), "sb:user passwd " + d + " another-dave-password", "sb:kick " + d);
+        assertFalse(shell, shell.contains("error:"));
+        awaitOutput(daveOut, "your stored login no longer works: run 'sb login " + d + "' again");
+        assertTrue(revoked.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(1, revoked.exitValue());
+        revoked.getOutputStream().close();
+
+        Process weak = run(server.home.resolve("cli-erin"), "short\n", "register", "15559400005", "--server",
+                "127.0.0.1:" + server.port);
+        assertEquals(1, weak.waitFor());
+        assertTrue(read(server.home.resolve("cli-erin/register.out")).contains("at least 8 characters"));
     }
 
     /** Starts the CLI with its own config folder; output goes to {@code <config>/<command>.out}. */

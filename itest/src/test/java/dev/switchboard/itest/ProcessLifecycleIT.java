@@ -104,6 +104,43 @@ public class ProcessLifecycleIT {
         }
     }
 
+    /** bin/sb-shell from another folder, its exit codes, the log file, a refused deploy set aside. */
+    @Test
+    public void operatorToolsSayWhatHappened() throws Exception {
+        Path script = Path.of(RuntimeProcess.ROOT, "bin/sb-shell").toAbsolutePath().normalize();
+        assertEquals(0, shell(script, "sb:status"));
+        assertEquals("a failed command exits non-zero", 1, shell(script, "sb:no-such-command"));
+        assertEquals(1, new ProcessBuilder(script.toString(), "--home", "/nonexistent", "lb").inheritIO().start().waitFor());
+        Path log = server.home.resolve("data/log/switchboard.log");
+        SwitchboardTestSupport.await("the commands in the server's log", java.time.Duration.ofSeconds(10), () -> {
+            try {
+                String text = Files.readString(log);
+                return text.contains("Management command 'sb:status'") && text.contains("'sb:no-such-command' failed")
+                        && text.contains("sb:user add " + ALICE + " ***") && !text.contains("alice-password");
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        });
+
+        Path broken = server.home.resolve("not-a-bundle.jar");
+        try (var zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(broken))) {
+            zip.putNextEntry(new java.util.zip.ZipEntry("hello.txt"));
+            zip.write("no manifest here".getBytes());
+        }
+        Files.move(broken, server.home.resolve("deploy/not-a-bundle.jar"));
+        Path reason = server.home.resolve("deploy/refused/not-a-bundle.jar.reason");
+        SwitchboardTestSupport.await("the refused jar set aside with its reason", java.time.Duration.ofSeconds(15),
+                () -> Files.exists(reason));
+        assertTrue(Files.readString(reason).contains("not a bundle"));
+        assertFalse(Files.exists(server.home.resolve("deploy/not-a-bundle.jar")));
+    }
+
+    private int shell(Path script, String command) throws Exception {
+        // run from another folder, naming the server's home
+        return new ProcessBuilder(script.toString(), "--home", server.home.toString(), command)
+                .directory(new java.io.File("/")).inheritIO().start().waitFor();
+    }
+
     private static String mode(Path p) throws java.io.IOException {
         return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
     }
