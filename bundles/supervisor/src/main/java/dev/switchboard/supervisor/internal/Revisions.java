@@ -46,6 +46,11 @@ final class Revisions {
 
     /** The content digest of an installed bundle, computed the same way. */
     static String digest(Bundle b) throws IOException {
+        return digest(contents(b));
+    }
+
+    /** An installed bundle's files but its manifest, by path, as its jar had them. */
+    static TreeMap<String, byte[]> contents(Bundle b) throws IOException {
         TreeMap<String, byte[]> entries = new TreeMap<>();
         Enumeration<URL> found = b.findEntries("/", "*", true);
         List<URL> all = found == null ? List.of() : Collections.list(found);
@@ -58,7 +63,7 @@ final class Revisions {
                 entries.put(path, in.readAllBytes());
             }
         }
-        return digest(entries);
+        return entries;
     }
 
     private static String digest(TreeMap<String, byte[]> entries) {

@@ -5,11 +5,8 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Collections;
-import java.util.Enumeration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -233,17 +230,9 @@ public final class SafeDeployComponent implements SafeDeploy {
         }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (JarOutputStream out = new JarOutputStream(bytes, manifest)) {
-            Enumeration<URL> entries = b.findEntries("/", "*", true);
-            List<URL> all = entries == null ? List.of() : Collections.list(entries);
-            for (URL url : all) {
-                String path = url.getPath().startsWith("/") ? url.getPath().substring(1) : url.getPath();
-                if (path.isEmpty() || path.endsWith("/") || path.equals("META-INF/MANIFEST.MF")) {
-                    continue;
-                }
-                out.putNextEntry(new JarEntry(path));
-                try (InputStream in = url.openStream()) {
-                    in.transferTo(out);
-                }
+            for (var entry : Revisions.contents(b).entrySet()) {
+                out.putNextEntry(new JarEntry(entry.getKey()));
+                out.write(entry.getValue());
                 out.closeEntry();
             }
         }
