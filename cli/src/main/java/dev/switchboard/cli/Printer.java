@@ -29,8 +29,10 @@ final class Printer {
         String where = m.attr("group") != null ? m.attr("group") + " " : "";
         String text = m.content() == null ? "" : new String(m.content(), StandardCharsets.UTF_8);
         if ("media".equals(m.attr("type"))) {
-            line("[" + when.trim() + "] " + where + from + ": [file " + m.attr("mime") + ", " + m.attr("size") + " bytes, sha256 "
-                    + m.attr("media") + "]" + (text.isEmpty() ? "" : " " + text));
+            String name = m.attr("name");
+            line("[" + when.trim() + "] " + where + from + ": [file " + (name == null ? "" : name + ", ") + m.attr("mime") + ", "
+                    + m.attr("size") + " bytes, sha256 " + m.attr("media") + "]" + (text.isEmpty() ? "" : " " + text)
+                    + "\n    fetch it: sb fetch " + m.attr("media") + (name == null ? "" : " -o " + name));
         } else {
             line("[" + when.trim() + "] " + where + from + ": " + text);
         }

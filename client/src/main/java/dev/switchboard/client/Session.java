@@ -305,7 +305,8 @@ public final class Session implements AutoCloseable {
     public CompletableFuture<Node> sendFile(String to, String id, Path file, String mime, String key, byte[] caption)
             throws ClientException, IOException {
         MediaRef ref = connection().upload(file);
-        Node stanza = new Node("message", SwitchboardClient.mediaAttributes(to, id, ref, mime, key), List.of(), caption);
+        Node stanza = new Node("message", SwitchboardClient.mediaAttributes(to, id, ref, mime, key), List.of(), caption)
+                .with("name", file.getFileName() == null ? null : file.getFileName().toString());
         return enqueue(stanza);
     }
 
@@ -331,9 +332,7 @@ public final class Session implements AutoCloseable {
         try {
             CompletableFuture<Node> ack = p.stanza.attr("media") == null
                     ? c.send(p.stanza.attr("to"), p.stanza.attr("id"), p.stanza.content())
-                    : c.sendMedia(p.stanza.attr("to"), p.stanza.attr("id"), new MediaRef(p.stanza.attr("media"),
-                            Long.parseLong(p.stanza.attr("size")), null), p.stanza.attr("mime"), p.stanza.attr("key"),
-                            p.stanza.content());
+                    : c.sendMedia(p.stanza);
             ack.whenComplete((node, failure) -> {
                 if (failure == null) {
                     synchronized (this) {

@@ -374,14 +374,18 @@ public final class SwitchboardClient implements AutoCloseable {
      */
     public CompletableFuture<Node> sendMedia(String to, String id, MediaRef ref, String mime, String key, byte[] caption)
             throws IOException {
-        Node stanza = new Node("message", mediaAttributes(to, id, ref, mime, key), List.of(), caption);
+        return sendMedia(new Node("message", mediaAttributes(to, id, ref, mime, key), List.of(), caption));
+    }
+
+    /** Sends a media message built by the caller (e.g. with a {@code name=}); the future completes with its ack. */
+    CompletableFuture<Node> sendMedia(Node stanza) throws IOException {
         try {
             checkFits(stanza);
         } catch (ClientException tooLarge) {
             return CompletableFuture.failedFuture(tooLarge);
         }
         CompletableFuture<Node> ack = new CompletableFuture<>();
-        awaitingAck.put(id, ack);
+        awaitingAck.put(stanza.attr("id"), ack);
         write(stanza);
         if (closedWith.isDone()) {
             failPending();

@@ -156,6 +156,10 @@ final class MessageIntake {
         if (key != null && key.length() > 512) {
             throw new IllegalArgumentException("key= is at most 512 characters");
         }
+        String name = stanza.attr("name");
+        if (name != null && (name.isBlank() || name.length() > 255 || name.contains("/") || name.contains("\\"))) {
+            throw new IllegalArgumentException("name= is a file name of 1-255 characters without / or \\");
+        }
         if (!registry.exists(hash)) {
             return null;
         }
@@ -166,6 +170,9 @@ final class MessageIntake {
         reference.put("mime", mime);
         if (key != null) {
             reference.put("key", key);
+        }
+        if (name != null) {
+            reference.put("name", name);
         }
         return reference;
     }
