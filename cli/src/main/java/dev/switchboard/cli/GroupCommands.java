@@ -122,7 +122,11 @@ final class GroupCommands implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             try (SwitchboardClient c = groups.cli.connect()) {
-                c.groups().forEach(System.out::println);
+                var mine = c.groups();
+                if (mine.isEmpty()) {
+                    System.out.println("you are in no group; 'sb groups create <subject> <user>...' makes one");
+                }
+                mine.forEach(System.out::println);
             }
             return 0;
         }
