@@ -69,8 +69,14 @@ final class RuntimeProcess implements AutoCloseable {
         }
         process = builder.directory(home.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("server.log").toFile())).start();
-        SwitchboardTestSupport.await("the server to listen on " + port, Duration.ofSeconds(60), this::listening);
-        SwitchboardTestSupport.await("the management socket", Duration.ofSeconds(30), () -> Files.exists(socket()));
+        try {
+            SwitchboardTestSupport.await("the server to listen on " + port, Duration.ofSeconds(60), this::listening);
+            SwitchboardTestSupport.await("the management socket", Duration.ofSeconds(30), () -> Files.exists(socket()));
+        } catch (AssertionError | RuntimeException e) {
+            process.destroyForcibly(); // a server that did not come up must not outlive the test
+            process.waitFor(30, TimeUnit.SECONDS);
+            throw e;
+        }
     }
 
     Path socket() {
