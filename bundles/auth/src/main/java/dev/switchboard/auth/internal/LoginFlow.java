@@ -182,7 +182,7 @@ final class LoginFlow {
         return slowed(failure("not-authorized", "wrong user, device or password"), slowdown);
     }
 
-    /** The transport holds a slowed failure at most this long (InboundDispatcher.MAX_FAILURE_HOLD_MS). */
+    /** The transport holds a slowed failure at most this long (the transport's LoginGate.MAX_FAILURE_HOLD_MS). */
     private static final long HOLD_CAP_SECONDS = 3;
 
     private static LoginStep slowed(LoginStep failure, long seconds) {

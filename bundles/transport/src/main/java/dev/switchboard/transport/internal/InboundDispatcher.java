@@ -1,19 +1,15 @@
 package dev.switchboard.transport.internal;
 
-import dev.switchboard.api.auth.Authenticator;
 import dev.switchboard.api.protocol.Decoded;
 import dev.switchboard.api.protocol.FrameCodec;
 import dev.switchboard.api.protocol.ProtocolError;
 import dev.switchboard.api.routing.Router;
 import dev.switchboard.api.stanza.Address;
 import dev.switchboard.api.stanza.Node;
-import java.util.Map;
-import java.util.function.Consumer;
 import java.nio.ByteBuffer;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,8 +21,6 @@ import org.slf4j.LoggerFactory;
 final class InboundDispatcher {
 
     private static final Logger LOG = LoggerFactory.getLogger(InboundDispatcher.class);
-    /** Longest a failed login is held before its answer: long enough to slow guessing, short enough to free the slot. */
-    static final long MAX_FAILURE_HOLD_MS = 3000;
 
     private final ServiceSlots services;
     private final SessionRegistry registry;
@@ -35,8 +29,8 @@ final class InboundDispatcher {
     private final ExecutorService blockingExecutor;
     private volatile int maxFrameBytes;
     private final Set<Connection> waiting = ConcurrentHashMap.newKeySet();
-    private final Set<Connection> throttled = ConcurrentHashMap.newKeySet();
-    private volatile int maxFramesPerSecond;
+    private final FrameRateLimit rate = new FrameRateLimit();
+    private final LoginGate logins;
 
     InboundDispatcher(ServiceSlots services, SessionRegistry registry, ExecutorService blockingExecutor,
                       TransportSettings settings) {
@@ -45,13 +39,14 @@ final class InboundDispatcher {
         this.sessions = registry.sessions;
         this.writer = registry.writer;
         this.blockingExecutor = blockingExecutor;
+        this.logins = new LoginGate(services, registry, blockingExecutor, this);
         apply(settings);
     }
 
     /** Live reconfiguration: the next frame read is held to the new limits. */
     void apply(TransportSettings settings) {
         this.maxFrameBytes = settings.maxFrameBytes();
-        this.maxFramesPerSecond = settings.maxFramesPerSecond();
+        rate.apply(settings.maxFramesPerSecond());
     }
 
     /** New bytes from the socket. The buffer is copied; the caller may reuse it. */
@@ -94,49 +89,17 @@ final class InboundDispatcher {
 
     void forget(Connection c) {
         waiting.remove(c);
-        throttled.remove(c);
-    }
-
-    /**
-     * Counts a frame against the connection's per-second budget. @return true when the budget is
-     * spent: reading pauses (TCP pushes back on the client) until the next second.
-     */
-    private boolean overRate(Connection c) {
-        if (maxFramesPerSecond <= 0) {
-            return false;
-        }
-        long now = System.currentTimeMillis();
-        if (now - c.rateWindowStartMs >= 1000) {
-            c.rateWindowStartMs = now;
-            c.framesInWindow = 0;
-        }
-        if (c.framesInWindow < maxFramesPerSecond) {
-            c.framesInWindow++;
-            return false;
-        }
-        if (c.throttledUntilMs == 0) {
-            c.throttledUntilMs = c.rateWindowStartMs + 1000;
-            throttled.add(c);
-            c.session.suspendRead();
-        }
-        return true;
+        rate.forget(c);
     }
 
     /** Lets throttled connections read again once their second is over; called by the housekeeping. */
     void releaseThrottled() {
-        long now = System.currentTimeMillis();
-        for (Connection c : throttled) {
-            synchronized (c) {
-                if (c.throttledUntilMs != 0 && now >= c.throttledUntilMs) {
-                    c.throttledUntilMs = 0;
-                    throttled.remove(c);
-                    if (!c.closing && c.waitingSinceMs == 0) {
-                        c.session.resumeRead();
-                    }
-                    pump(c);
-                }
+        rate.release(c -> {
+            if (!c.closing && c.waitingSinceMs == 0) {
+                c.session.resumeRead();
             }
-        }
+            pump(c);
+        });
     }
 
     /**
@@ -144,7 +107,7 @@ final class InboundDispatcher {
      * connection's lock. If a service was bound while this pass was deciding to suspend, the
      * bind's wake-up may have missed this connection, so it tries again at once.
      */
-    private void pump(Connection c) {
+    void pump(Connection c) {
         long generation;
         do {
             generation = services.generation;
@@ -200,7 +163,7 @@ final class InboundDispatcher {
         int limit = maxFrameBytes;
         boolean framed = false;
         while (in.hasRemaining()) {
-            if (overRate(c)) {
+            if (rate.over(c)) {
                 break; // the rest waits in the buffer until the next second
             }
             Decoded d = codec.decode(in, c.dictionary, limit);
@@ -236,9 +199,9 @@ final class InboundDispatcher {
                     if ("auth".equals(stanza.tag())) {
                         c.oneShot = "none".equals(stanza.attr("deliveries")) ? new OneShotIds() : null;
                     }
-                    return offToAuthenticator(c, stanza, a -> loginStep(c, a.login(c.loginState, stanza, c.remote())));
+                    return logins.off(c, stanza, a -> logins.step(c, a.login(c.loginState, stanza, c.remote())));
                 case "register":
-                    return offToAuthenticator(c, stanza, a -> writer.write(c, a.accountRequest(null, stanza, c.remote())));
+                    return logins.off(c, stanza, a -> writer.write(c, a.accountRequest(null, stanza, c.remote())));
                 default:
                     fail(c, "not-authorized", "log in first");
                     return true;
@@ -259,7 +222,7 @@ final class InboundDispatcher {
                 break;
             case "account":
                 Address from = c.address;
-                return offToAuthenticator(c, stanza, a -> writer.write(c, a.accountRequest(from, stanza, c.remote())));
+                return logins.off(c, stanza, a -> writer.write(c, a.accountRequest(from, stanza, c.remote())));
             default:
                 break;
         }
@@ -273,104 +236,17 @@ final class InboundDispatcher {
         return router.route(c.address, stanza);
     }
 
-    /**
-     * Runs authenticator work (slow by design: key derivation, database) off the I/O thread. The
-     * connection's later stanzas wait until it is done, so its order is kept.
-     */
-    private boolean offToAuthenticator(Connection c, Node stanza, Consumer<Authenticator> work) {
-        if (services.authenticator == null) {
-            return false;
-        }
-        c.busy = true;
-        try {
-            blockingExecutor.execute(() -> {
-                services.authenticatorInUse.readLock().lock();
-                try {
-                    Authenticator authenticator = services.authenticator;
-                    if (authenticator == null) {
-                        synchronized (c) {
-                            c.pending.addFirst(stanza); // replaced meanwhile: wait for the next one
-                        }
-                    } else {
-                        work.accept(authenticator);
-                    }
-                } catch (RuntimeException e) {
-                    LOG.error("Authenticator fault on {}; closing it", c, e);
-                    synchronized (c) {
-                        fail(c, "internal-error", "server fault; reconnect");
-                    }
-                } finally {
-                    services.authenticatorInUse.readLock().unlock();
-                    synchronized (c) {
-                        c.busy = false;
-                        pump(c);
-                    }
-                }
-            });
-        } catch (RejectedExecutionException shuttingDown) {
-            c.busy = false;
-            return false;
-        }
-        return true;
+    /** The frame limit in force (told to a client at login). */
+    int maxFrameBytes() {
+        return maxFrameBytes;
     }
 
-    private void loginStep(Connection c, Authenticator.LoginStep step) {
-        synchronized (c) {
-            if (c.closing) {
-                return;
-            }
-            switch (step.outcome()) {
-                case CONTINUE -> {
-                    c.loginState = step.state();
-                    writer.write(c, step.reply());
-                }
-                case FAILURE -> {
-                    c.loginState = Map.of();
-                    waiting.remove(c);
-                    c.waitingSinceMs = 0;
-                    c.pending.clear();
-                    c.inbound = null;
-                    // a failure the authenticator slowed (retry-after) is held before it is sent:
-                    // guessing costs time, and the connection is closed either way (§7)
-                    registry.closeAfter(c, step.reply(), holdMs(step.reply().attr("retry-after")));
-                }
-                case SUCCESS -> {
-                    c.loginState = Map.of();
-                    c.address = step.address();
-                    registry.logins.increment();
-                    // the client learns the frame limit, so it can refuse an oversized message itself
-                    Node success = step.reply().with("max-frame", String.valueOf(maxFrameBytes));
-                    if (c.oneShot != null) {
-                        sessions.loggedInOneShot(c);
-                        writer.write(c, success);
-                        return; // no queue, no presence, no conflict with the device's session
-                    }
-                    Connection previous = sessions.loggedIn(c);
-                    writer.write(c, success);
-                    if (previous != null) {
-                        registry.closeWithError(previous, "conflict", "logged in from another connection");
-                    } else {
-                        registry.online(c.address);
-                    }
-                    Router router = services.router;
-                    if (router != null) {
-                        router.deviceOnline(c.address); // its queue follows the success stanza
-                    }
-                }
-            }
-        }
-    }
-
-    /** How long a failed login's answer is held: its retry-after, at most {@value #MAX_FAILURE_HOLD_MS} ms. */
-    static long holdMs(String retryAfterSeconds) {
-        if (retryAfterSeconds == null) {
-            return 0;
-        }
-        try {
-            return Math.min(MAX_FAILURE_HOLD_MS, Math.max(0, Long.parseLong(retryAfterSeconds) * 1000));
-        } catch (NumberFormatException e) {
-            return 0;
-        }
+    /** Drops what a connection has read and stops waiting for it: it is being closed. Holds its lock. */
+    void discard(Connection c) {
+        waiting.remove(c);
+        c.waitingSinceMs = 0;
+        c.pending.clear();
+        c.inbound = null;
     }
 
     private void suspend(Connection c) {
@@ -391,7 +267,7 @@ final class InboundDispatcher {
         }
     }
 
-    private void fail(Connection c, String code, String text) {
+    void fail(Connection c, String code, String text) {
         fail(c, code, text, true);
     }
 

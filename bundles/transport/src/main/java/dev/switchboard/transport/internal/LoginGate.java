@@ -1,0 +1,137 @@
+package dev.switchboard.transport.internal;
+
+import dev.switchboard.api.auth.Authenticator;
+import dev.switchboard.api.routing.Router;
+import dev.switchboard.api.stanza.Node;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The login gate of a connection: login steps and account requests run on the authenticator off the
+ * I/O threads, in the connection's order, and their outcome becomes the connection's state — logged
+ * in (as the device's session, or one-shot), asked for the next step, or refused and closed
+ * (docs/PROTOCOL.md §7).
+ */
+final class LoginGate {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LoginGate.class);
+    /** Longest a failed login is held before its answer: long enough to slow guessing, short enough to free the slot. */
+    static final long MAX_FAILURE_HOLD_MS = 3000;
+
+    private final ServiceSlots services;
+    private final SessionRegistry registry;
+    private final SessionTable sessions;
+    private final OutboundWriter writer;
+    private final ExecutorService blockingExecutor;
+    private final InboundDispatcher dispatcher;
+
+    LoginGate(ServiceSlots services, SessionRegistry registry, ExecutorService blockingExecutor, InboundDispatcher dispatcher) {
+        this.services = services;
+        this.registry = registry;
+        this.sessions = registry.sessions;
+        this.writer = registry.writer;
+        this.blockingExecutor = blockingExecutor;
+        this.dispatcher = dispatcher;
+    }
+
+    /**
+     * Runs authenticator work (slow by design: key derivation, database) off the I/O thread. The
+     * connection's later stanzas wait until it is done, so its order is kept.
+     */
+    boolean off(Connection c, Node stanza, Consumer<Authenticator> work) {
+        if (services.authenticator == null) {
+            return false;
+        }
+        c.busy = true;
+        try {
+            blockingExecutor.execute(() -> {
+                services.authenticatorInUse.readLock().lock();
+                try {
+                    Authenticator authenticator = services.authenticator;
+                    if (authenticator == null) {
+                        synchronized (c) {
+                            c.pending.addFirst(stanza); // replaced meanwhile: wait for the next one
+                        }
+                    } else {
+                        work.accept(authenticator);
+                    }
+                } catch (RuntimeException e) {
+                    LOG.error("Authenticator fault on {}; closing it", c, e);
+                    synchronized (c) {
+                        dispatcher.fail(c, "internal-error", "server fault; reconnect");
+                    }
+                } finally {
+                    services.authenticatorInUse.readLock().unlock();
+                    synchronized (c) {
+                        c.busy = false;
+                        dispatcher.pump(c);
+                    }
+                }
+            });
+        } catch (RejectedExecutionException shuttingDown) {
+            c.busy = false;
+            return false;
+        }
+        return true;
+    }
+
+    void step(Connection c, Authenticator.LoginStep step) {
+        synchronized (c) {
+            if (c.closing) {
+                return;
+            }
+            switch (step.outcome()) {
+                case CONTINUE -> {
+                    c.loginState = step.state();
+                    writer.write(c, step.reply());
+                }
+                case FAILURE -> {
+                    c.loginState = Map.of();
+                    dispatcher.discard(c);
+                    // a failure the authenticator slowed (retry-after) is held before it is sent:
+                    // guessing costs time, and the connection is closed either way (§7)
+                    registry.closeAfter(c, step.reply(), holdMs(step.reply().attr("retry-after")));
+                }
+                case SUCCESS -> {
+                    c.loginState = Map.of();
+                    c.address = step.address();
+                    registry.logins.increment();
+                    // the client learns the frame limit, so it can refuse an oversized message itself
+                    Node success = step.reply().with("max-frame", String.valueOf(dispatcher.maxFrameBytes()));
+                    if (c.oneShot != null) {
+                        sessions.loggedInOneShot(c);
+                        writer.write(c, success);
+                        return; // no queue, no presence, no conflict with the device's session
+                    }
+                    Connection previous = sessions.loggedIn(c);
+                    writer.write(c, success);
+                    if (previous != null) {
+                        registry.closeWithError(previous, "conflict", "logged in from another connection");
+                    } else {
+                        registry.online(c.address);
+                    }
+                    Router router = services.router;
+                    if (router != null) {
+                        router.deviceOnline(c.address); // its queue follows the success stanza
+                    }
+                }
+            }
+        }
+    }
+
+    /** How long a failed login's answer is held: its retry-after, at most {@value #MAX_FAILURE_HOLD_MS} ms. */
+    static long holdMs(String retryAfterSeconds) {
+        if (retryAfterSeconds == null) {
+            return 0;
+        }
+        try {
+            return Math.min(MAX_FAILURE_HOLD_MS, Math.max(0, Long.parseLong(retryAfterSeconds) * 1000));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+}
