@@ -83,6 +83,42 @@ public class AccountsIT extends SwitchboardTestSupport {
         }
     }
 
+    /**
+     * Issue #13's lock-out: a stranger guessing a user's password from one address keeps neither
+     * the user's phone from resuming, nor the user's correct password from another address, nor
+     * another account behind the stranger's address from logging in.
+     */
+    @Test
+    public void aStrangerCannotLockTheOwnerOut() throws Exception {
+        String owner = "15557000030", neighbour = "15557000031";
+        String token;
+        try (SwitchboardClient phone = loginNew(owner)) {
+            token = phone.token();
+        }
+        loginNew(neighbour).close();
+        java.net.InetSocketAddress server = new java.net.InetSocketAddress("127.0.0.1", port);
+        for (int i = 0; i < 7; i++) { // past the 5 an account may fail from one address
+            try (SwitchboardClient stranger = SwitchboardClient.connect(server, new java.net.InetSocketAddress("127.0.0.7", 0))) {
+                ClientException e = assertThrows(ClientException.class, () -> stranger.login(owner, 0, "guess-" + stranger.hashCode()));
+                assertTrue(e.code(), e.code().equals("not-authorized") || e.code().equals("throttled"));
+            }
+        }
+        // (that the guesser's own address is refused for a while is AuthComponentTest's, with a clock
+        // it controls: here the first lock lasts about a second and races the held failures)
+        try (SwitchboardClient phone = SwitchboardClient.connect(server, new java.net.InetSocketAddress("127.0.0.8", 0))) {
+            phone.resume(owner, 0, token);
+            assertEquals("the owner's phone resumes", owner, phone.user());
+        }
+        try (SwitchboardClient laptop = SwitchboardClient.connect(server, new java.net.InetSocketAddress("127.0.0.9", 0))) {
+            laptop.login(owner, 0, password(owner));
+            assertEquals("the owner's correct password from elsewhere gets in", owner, laptop.user());
+        }
+        try (SwitchboardClient nat = SwitchboardClient.connect(server, new java.net.InetSocketAddress("127.0.0.7", 0))) {
+            nat.login(neighbour, 0, password(neighbour));
+            assertEquals("another account behind the guesser's address gets in", neighbour, nat.user());
+        }
+    }
+
     @Test
     public void sixthDeviceIsRefused() throws Exception {
         String user = "15557000020";
