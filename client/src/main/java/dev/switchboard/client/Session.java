@@ -157,7 +157,7 @@ public final class Session implements AutoCloseable {
     private SwitchboardClient login() throws ClientException, IOException {
         SwitchboardClient c = SwitchboardClient.connect(config.host, config.port);
         try {
-            c.continueWith(seen);
+            c.handToApp(seen);
             if (token != null) {
                 try {
                     c.resume(config.user, config.device, token);
@@ -168,7 +168,7 @@ public final class Session implements AutoCloseable {
                     }
                     c.close();
                     c = SwitchboardClient.connect(config.host, config.port);
-                    c.continueWith(seen);
+                    c.handToApp(seen);
                 }
             }
             c.login(config.user, config.device, config.password);
@@ -191,7 +191,7 @@ public final class Session implements AutoCloseable {
                 return;
             }
             if (n != null) {
-                dispatch(n);
+                deliver(c, n);
                 continue;
             }
             if (!c.isOpen() && c.incoming().isEmpty() && !closed) {
@@ -203,6 +203,23 @@ public final class Session implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * Hands a stanza to the listener, then confirms it on the connection it came by: a stanza the app
+     * has not had yet stays queued on the server, whatever happens to this session meanwhile, and
+     * one it had already is dropped here (and confirmed) when the server sends it again.
+     */
+    private void deliver(SwitchboardClient from, Node n) {
+        String seq = n.attr("seq");
+        if (seq == null) {
+            dispatch(n);
+            return;
+        }
+        if (!seen.isRepeat(Long.parseLong(seq), n)) {
+            dispatch(n);
+        }
+        from.confirmNow(seq);
     }
 
     private void dispatch(Node n) {

@@ -59,6 +59,8 @@ public final class SwitchboardClient implements AutoCloseable {
     private volatile String token;
     private volatile int iterations = 4096;
     private volatile boolean autoConfirm = true;
+    /** Set by a Session: queued stanzas are confirmed and de-duplicated there, after its listener. */
+    private volatile boolean handedToApp;
     private volatile SeenStanzas seen = new SeenStanzas();
     private final CompletableFuture<Node> closedWith = new CompletableFuture<>();
     private final Thread reader;
@@ -597,13 +599,13 @@ public final class SwitchboardClient implements AutoCloseable {
             }
             case "message", "receipt", "notification" -> {
                 String seq = n.attr("seq");
-                if (seq != null) {
+                if (seq != null && !handedToApp) {
                     confirm(seq);
                     if (seen.isRepeat(Long.parseLong(seq), n)) {
                         return; // sent again after a reconnect or a swap: already have it
                     }
                 }
-                incoming.add(n);
+                incoming.add(n); // for a Session: it drops repeats and confirms once its listener has it
             }
             default -> incoming.add(n);
         }
@@ -611,9 +613,13 @@ public final class SwitchboardClient implements AutoCloseable {
 
     /** Tells the server this device has a queued stanza, so it is deleted (and its sender told). */
     private void confirm(String seq) {
-        if (!autoConfirm) {
-            return;
+        if (autoConfirm) {
+            confirmNow(seq);
         }
+    }
+
+    /** Confirms a queued stanza whatever the auto-confirm setting (a Session, once its app has it). */
+    void confirmNow(String seq) {
         try {
             write(Node.of("received", "seq", seq));
         } catch (IOException e) {
@@ -622,16 +628,21 @@ public final class SwitchboardClient implements AutoCloseable {
     }
 
     /**
+     * Leaves queued stanzas for the caller to drop as repeats and confirm once its app has them
+     * ({@link Session} does): confirmed at arrival, a stanza still waiting for the app when the
+     * app closes the session would be deleted on the server and never shown.
+     */
+    void handToApp(SeenStanzas shared) {
+        this.seen = shared;
+        this.handedToApp = true;
+    }
+
+    /**
      * Whether received messages are confirmed to the server at once (the default). Switched off,
      * they stay queued on the server and come again at the next login.
      */
     public void setAutoConfirm(boolean autoConfirm) {
         this.autoConfirm = autoConfirm;
-    }
-
-    /** Recognises repeats with what earlier connections of the same device received (a reconnect). */
-    void continueWith(SeenStanzas earlier) {
-        this.seen = earlier;
     }
 
     /** Stanzas dropped as repeats of ones already received, and reused seqs delivered (for diagnostics). */

@@ -68,6 +68,23 @@ final class CheckerHistory {
         return missing;
     }
 
+    /** Which acknowledged copies have not arrived, per device, the first few of each: for a failure message. */
+    String missingByDevice() {
+        Map<String, List<String>> out = new java.util.TreeMap<>();
+        for (Sent m : acknowledged.values()) {
+            for (String device : devicesOf.getOrDefault(m.toUser(), List.of())) {
+                if (!receivedOnce.getOrDefault(device, java.util.Set.of()).contains(m.sender() + "|" + m.id())) {
+                    out.computeIfAbsent(device, d -> new ArrayList<>()).add(m.id());
+                }
+            }
+        }
+        StringBuilder text = new StringBuilder();
+        out.forEach((device, ids) -> text.append(device).append(": ").append(ids.size()).append(" missing, e.g. ")
+                .append(ids.stream().sorted().limit(5).toList()).append("; received ")
+                .append(received.getOrDefault(device, List.of()).size()).append('\n'));
+        return text.toString();
+    }
+
     /** Every rule broken, one line each (at most 50 listed). */
     List<String> violations() {
         List<String> out = new ArrayList<>();

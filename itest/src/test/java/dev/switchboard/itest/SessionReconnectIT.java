@@ -93,4 +93,60 @@ public class SessionReconnectIT extends SwitchboardTestSupport {
             System.out.printf("SessionReconnectIT: %d messages exactly once across %d reconnects%n", MESSAGES, reconnects.get());
         }
     }
+
+    /**
+     * Found by the loss checker: the SDK confirmed a message when it arrived, before the app's
+     * listener had it, so messages still waiting for a slow listener when the app closed its
+     * session were deleted on the server and never shown. They must come to the next session.
+     */
+    @Test
+    public void messagesTheAppHadNotSeenWhenItClosedComeToItsNextSession() throws Exception {
+        String a = "15559300011", b = "15559300012";
+        register(a);
+        register(b);
+        List<String> shown = Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.CountDownLatch fewShown = new java.util.concurrent.CountDownLatch(3);
+        SessionListener slowApp = new SessionListener() {
+            @Override
+            public void message(Node m) {
+                shown.add(m.attr("id"));
+                fewShown.countDown();
+                try {
+                    Thread.sleep(100); // a slow app: the rest waits in the SDK meanwhile
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        dev.switchboard.client.SeenStanzas seen;
+        try (Session sender = Session.builder("127.0.0.1", port).user(a).password(password(a)).open()) {
+            Session first = Session.builder("127.0.0.1", port).user(b).password(password(b)).listener(slowApp).open();
+            List<CompletableFuture<Node>> acks = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                acks.add(sender.send(b, "slow-" + i, new byte[] {1}));
+            }
+            for (CompletableFuture<Node> ack : acks) {
+                assertNull(ack.get(30, TimeUnit.SECONDS).attr("error"));
+            }
+            assertTrue(fewShown.await(30, TimeUnit.SECONDS));
+            first.close(); // the app goes away with most messages not shown yet
+            seen = first.seen();
+        }
+        int before = shown.size();
+        assertTrue("some were still waiting for the app: " + before, before < 40);
+        try (Session second = Session.builder("127.0.0.1", port).user(b).password(password(b)).seen(seen)
+                .listener(new SessionListener() {
+                    @Override
+                    public void message(Node m) {
+                        shown.add(m.attr("id"));
+                    }
+                }).open()) {
+            await(() -> shown.size() + " of 40 shown", Duration.ofSeconds(30), () -> shown.size() >= 40);
+        }
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            expected.add("slow-" + i);
+        }
+        assertEquals("each message shown once, in order, across the two sessions", expected, shown);
+    }
 }
