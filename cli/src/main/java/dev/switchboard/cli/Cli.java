@@ -98,6 +98,9 @@ public final class Cli implements Callable<Integer> {
         SwitchboardClient client = SwitchboardClient.connect(c.host(), c.port());
         if (!receive) {
             client.oneShot();
+        } else {
+            // confirmed once shown, not on arrival: what is not shown before the command ends stays queued
+            client.setAutoConfirm(false);
         }
         try {
             client.resume(c.user(), c.device(), c.token());
@@ -344,6 +347,7 @@ public final class Cli implements Callable<Integer> {
                     switch (n.tag()) {
                         case "message" -> {
                             printer.message(n);
+                            c.confirm(n); // before the read receipt: the server relays it only for a confirmed message
                             if (read) {
                                 c.markRead(n.attr("from"), n.attr("id"));
                             }
@@ -351,6 +355,9 @@ public final class Cli implements Callable<Integer> {
                         case "notification" -> printer.notification(n);
                         case "receipt" -> printer.line("✓✓ " + n.attr("type") + " " + n.attr("id") + " by " + n.attr("from"));
                         default -> { }
+                    }
+                    if (!"message".equals(n.tag())) {
+                        c.confirm(n); // shown: it may go (a message was confirmed above, before its read receipt)
                     }
                 }
             }

@@ -137,6 +137,9 @@ public final class Session implements AutoCloseable {
     private final Object sendOrder = new Object();
     private volatile String token;
     private volatile boolean closed;
+    /** The stanza the listener is handling right now, and the connection it came by (for markRead). */
+    private volatile Node inHand;
+    private volatile SwitchboardClient inHandFrom;
     /** What this device received over every connection so far: repeats after a reconnect are dropped. */
     private final SeenStanzas seen;
 
@@ -217,7 +220,13 @@ public final class Session implements AutoCloseable {
             return;
         }
         if (!seen.isRepeat(Long.parseLong(seq), n)) {
-            dispatch(n);
+            inHand = n;
+            inHandFrom = from;
+            try {
+                dispatch(n);
+            } finally {
+                inHand = null;
+            }
         }
         from.confirmNow(seq);
     }
@@ -374,8 +383,16 @@ public final class Session implements AutoCloseable {
         all.forEach(p -> p.ack.completeExceptionally(cause));
     }
 
-    /** Tells the device that sent a message that this device read it. */
+    /**
+     * Tells the device that sent a message that this device read it. Called from the listener for
+     * the message in hand, it first confirms that message: the server relays a read receipt only
+     * for a message the device has confirmed.
+     */
     public void markRead(String fromDevice, String messageId) throws IOException {
+        Node current = inHand;
+        if (current != null && messageId.equals(current.attr("id")) && fromDevice.equals(current.attr("from"))) {
+            inHandFrom.confirmNow(current.attr("seq"));
+        }
         connection().markRead(fromDevice, messageId);
     }
 

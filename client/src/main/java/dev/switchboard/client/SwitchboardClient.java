@@ -618,6 +618,17 @@ public final class SwitchboardClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Confirms a queued stanza (one with a {@code seq}) once the app has it, for a client that
+     * switched auto-confirm off so nothing is confirmed before it is shown.
+     */
+    public void confirm(Node stanza) {
+        String seq = stanza.attr("seq");
+        if (seq != null) {
+            confirmNow(seq);
+        }
+    }
+
     /** Confirms a queued stanza whatever the auto-confirm setting (a Session, once its app has it). */
     void confirmNow(String seq) {
         try {
