@@ -32,9 +32,7 @@ public class LiveConfigIT {
     public void start() throws Exception {
         server = new RuntimeProcess("LiveConfigIT", true);
         config = server.home.resolve("etc/dev.switchboard.transport.cfg");
-        String out = ManagementShell.run(server.socket(), "sb:user add " + ALICE + " alice-password",
-                "sb:user add " + BOB + " bob-password");
-        assertTrue(out, out.contains("created account " + BOB));
+        server.addUsers(ALICE, "alice-password", BOB, "bob-password");
     }
 
     @After

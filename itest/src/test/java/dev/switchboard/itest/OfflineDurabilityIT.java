@@ -28,9 +28,7 @@ public class OfflineDurabilityIT {
     @Before
     public void start() throws Exception {
         server = new RuntimeProcess("OfflineDurabilityIT");
-        String out = ManagementShell.run(server.socket(), "sb:user add " + SENDER + " sender-password",
-                "sb:user add " + RECIPIENT + " recipient-password");
-        assertTrue(out, out.contains("created account " + RECIPIENT));
+        server.addUsers(SENDER, "sender-password", RECIPIENT, "recipient-password");
     }
 
     @After

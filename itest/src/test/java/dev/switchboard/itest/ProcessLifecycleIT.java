@@ -31,9 +31,7 @@ public class ProcessLifecycleIT {
     @Before
     public void start() throws Exception {
         server = new RuntimeProcess("ProcessLifecycleIT");
-        String out = ManagementShell.run(server.socket(), "sb:user add " + ALICE + " alice-password",
-                "sb:user add " + BOB + " bob-password");
-        assertTrue(out, out.contains("created account " + BOB));
+        server.addUsers(ALICE, "alice-password", BOB, "bob-password");
     }
 
     @After

@@ -79,6 +79,18 @@ final class RuntimeProcess implements AutoCloseable {
         }
     }
 
+    /** Creates accounts through the management shell, as an operator would: user, password, user, password, ... */
+    void addUsers(String... usersAndPasswords) throws IOException {
+        String[] lines = new String[usersAndPasswords.length / 2];
+        for (int i = 0; i < lines.length; i++) {
+            lines[i] = "sb:user add " + usersAndPasswords[2 * i] + " " + usersAndPasswords[2 * i + 1];
+        }
+        String out = ManagementShell.run(socket(), lines);
+        for (int i = 0; i < lines.length; i++) {
+            assertTrue(out, out.contains("created account " + usersAndPasswords[2 * i]));
+        }
+    }
+
     Path socket() {
         return home.resolve("data/ctl/shell.sock");
     }

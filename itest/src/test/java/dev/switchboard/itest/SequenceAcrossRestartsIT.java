@@ -33,9 +33,7 @@ public class SequenceAcrossRestartsIT {
     @Before
     public void start() throws Exception {
         server = new RuntimeProcess("SequenceAcrossRestartsIT");
-        String out = ManagementShell.run(server.socket(), "sb:user add " + SENDER + " sender-password",
-                "sb:user add " + RECIPIENT + " recipient-password");
-        assertTrue(out, out.contains("created account " + RECIPIENT));
+        server.addUsers(SENDER, "sender-password", RECIPIENT, "recipient-password");
     }
 
     @After
