@@ -129,7 +129,12 @@ public class LossCheckerIT {
                     }
                     faultLog.append(f).append('\n');
                     counts.merge(f.kind(), 1, Integer::sum);
-                    inject(f, cli);
+                    try {
+                        inject(f, cli);
+                    } catch (Exception | AssertionError e) {
+                        throw new AssertionError("seed " + seed + " (replay: -Dchecker.seed=" + seed + "): the fault " + f
+                                + " itself failed: " + e + "\nfaults so far:\n" + faultLog, e);
+                    }
                 }
                 sending = false;
                 for (Thread t : senders) {
