@@ -1,8 +1,6 @@
 package dev.switchboard.api.stanza;
 
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -23,8 +21,7 @@ public record Node(String tag, Map<String, String> attributes, List<Node> childr
         if (tag.isEmpty()) {
             throw new IllegalArgumentException("empty tag");
         }
-        attributes = attributes == null || attributes.isEmpty()
-                ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
+        attributes = attributes == null || attributes.isEmpty() ? Map.of() : Attributes.copyOf(attributes);
         children = children == null ? List.of() : List.copyOf(children);
         if (content != null && !children.isEmpty()) {
             throw new IllegalArgumentException("a node has children or content, not both");
@@ -45,13 +42,7 @@ public record Node(String tag, Map<String, String> attributes, List<Node> childr
         if (namesAndValues.length % 2 != 0) {
             throw new IllegalArgumentException("attributes come in name, value pairs");
         }
-        Map<String, String> map = new LinkedHashMap<>();
-        for (int i = 0; i < namesAndValues.length; i += 2) {
-            if (namesAndValues[i + 1] != null) {
-                map.put(namesAndValues[i], namesAndValues[i + 1]);
-            }
-        }
-        return map;
+        return Attributes.ofPairs(namesAndValues);
     }
 
     /** The value of an attribute, or {@code null}. */
@@ -64,16 +55,18 @@ public record Node(String tag, Map<String, String> attributes, List<Node> childr
         if (value == null) {
             return attributes.containsKey(name) ? without(name) : this; // a node never holds a null attribute
         }
-        Map<String, String> map = new LinkedHashMap<>(attributes);
-        map.put(name, value);
+        Map<String, String> map = attributes instanceof Attributes a ? a.with(name, value)
+                : Attributes.ofPairs(new String[] {name, value});
         return new Node(tag, map, children, content);
     }
 
     /** A copy of this node without the named attribute. */
     public Node without(String name) {
-        Map<String, String> map = new LinkedHashMap<>(attributes);
-        map.remove(name);
-        return new Node(tag, map, children, content);
+        if (!(attributes instanceof Attributes a)) {
+            return this; // no attributes at all
+        }
+        Map<String, String> map = a.without(name);
+        return map == attributes ? this : new Node(tag, map, children, content);
     }
 
     @Override

@@ -10,22 +10,113 @@ import java.util.Map;
 /** Encodes a stanza as one frame (docs/PROTOCOL.md §2–§4), choosing the shortest form of each string. */
 public final class FrameWriter {
 
-    private byte[] buf = new byte[64];
+    private byte[] buf;
     private int size;
     private final Dictionary dictionary;
+    /** What the sizing pass has counted so far. */
+    private int counted;
 
-    private FrameWriter(Dictionary dictionary) {
+    private FrameWriter(Dictionary dictionary, byte[] buf) {
         this.dictionary = dictionary;
+        this.buf = buf;
     }
 
-    /** The complete frame: length prefix, then the node. */
+    /**
+     * The complete frame: length prefix, then the node. A first pass counts the bytes, so the frame
+     * is written straight into an array of its exact size (one allocation per frame; no scratch
+     * space kept per thread, which would pin this bundle's classes to the transport's threads
+     * after a swap).
+     */
     public static byte[] encode(Node node, Dictionary dictionary) {
-        FrameWriter body = new FrameWriter(dictionary);
+        FrameWriter counter = new FrameWriter(dictionary, null);
+        counter.count(node, 0);
+        int length = counter.counted;
+        FrameWriter frame = new FrameWriter(dictionary, new byte[varintLength(length) + length]);
+        frame.varint(length);
+        frame.node(node, 0);
+        if (frame.size == frame.buf.length) {
+            return frame.buf;
+        }
+        // the count and the writing disagree (a bug): fall back to writing twice, never a wrong prefix
+        FrameWriter body = new FrameWriter(dictionary, new byte[64]);
         body.node(node, 0);
-        FrameWriter frame = new FrameWriter(dictionary);
-        frame.varint(body.size);
-        frame.raw(body.buf, body.size);
-        return Arrays.copyOf(frame.buf, frame.size);
+        FrameWriter whole = new FrameWriter(dictionary, new byte[varintLength(body.size) + body.size]);
+        whole.varint(body.size);
+        whole.raw(body.buf, body.size);
+        return whole.buf;
+    }
+
+    private static int varintLength(int value) {
+        int n = 1;
+        while ((value & ~0x7F) != 0) {
+            n++;
+            value >>>= 7;
+        }
+        return n;
+    }
+
+    /** The sizing pass: the same decisions as {@link #node}, counting instead of writing. */
+    private void count(Node node, int depth) {
+        if (depth >= MAX_DEPTH) {
+            throw new IllegalArgumentException("stanza nested deeper than " + MAX_DEPTH);
+        }
+        counted += 1 + stringSize(node.tag());
+        node.attributes().forEach(this::countAttribute);
+        if (node.content() != null) {
+            counted += varintLength(node.content().length) + node.content().length;
+        } else if (!node.children().isEmpty()) {
+            counted += varintLength(node.children().size());
+            for (Node child : node.children()) {
+                count(child, depth + 1);
+            }
+        }
+    }
+
+    private void countAttribute(String name, String value) {
+        counted += stringSize(name) + stringSize(value);
+    }
+
+    private int stringSize(String s) {
+        if (s.isEmpty() || isToken(s)) {
+            return 1;
+        }
+        int slash = s.indexOf('/');
+        if (slash > 0 && isDigits(s, 0, slash) && isCanonicalDevice(s, slash + 1)) {
+            int device = Integer.parseInt(s, slash + 1, s.length(), 10);
+            return 2 + (slash + 1) / 2 + (device != 0 ? 1 : 0);
+        }
+        if (isDigits(s, 0, s.length()) && s.length() <= 255) {
+            return 2 + (s.length() + 1) / 2;
+        }
+        int utf8 = utf8Length(s);
+        return 1 + varintLength(utf8) + utf8;
+    }
+
+    /** What {@code s.getBytes(UTF_8).length} would be, without the array (an unpaired surrogate becomes '?'). */
+    private static int utf8Length(String s) {
+        int n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                n++;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                n += 4;
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                n++;
+            } else {
+                n += 3;
+            }
+        }
+        return n;
+    }
+
+    /** No token is made of digits but "0".."3": seqs, times and addresses skip the lookup (and its hashing). */
+    private boolean isToken(String s) {
+        char first = s.charAt(0);
+        return !(first >= '0' && first <= '9' && s.length() > 1) && dictionary.token(s) != 0;
     }
 
     private void node(Node node, int depth) {
@@ -40,10 +131,7 @@ public final class FrameWriter {
                 : node.children().isEmpty() ? CONTENT_NONE : CONTENT_CHILDREN;
         u8(kind << 6 | attributes.size());
         string(node.tag());
-        for (Map.Entry<String, String> a : attributes.entrySet()) {
-            string(a.getKey());
-            string(a.getValue());
-        }
+        attributes.forEach(this::attribute);
         if (kind == CONTENT_BYTES) {
             varint(node.content().length);
             raw(node.content(), node.content().length);
@@ -55,14 +143,18 @@ public final class FrameWriter {
         }
     }
 
+    private void attribute(String name, String value) {
+        string(name);
+        string(value);
+    }
+
     private void string(String s) {
         if (s.isEmpty()) {
             u8(EMPTY);
             return;
         }
-        int token = dictionary.token(s);
-        if (token != 0) {
-            u8(token);
+        if (isToken(s)) {
+            u8(dictionary.token(s));
             return;
         }
         int slash = s.indexOf('/');
