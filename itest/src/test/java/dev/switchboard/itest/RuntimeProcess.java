@@ -72,6 +72,14 @@ final class RuntimeProcess implements AutoCloseable {
         try {
             SwitchboardTestSupport.await("the server to listen on " + port, Duration.ofSeconds(60), this::listening);
             SwitchboardTestSupport.await("the management socket", Duration.ofSeconds(30), () -> Files.exists(socket()));
+            // the socket can answer before the shell's commands are registered
+            SwitchboardTestSupport.await("the shell's commands", Duration.ofSeconds(30), () -> {
+                try {
+                    return !ManagementShell.run(socket(), "sb:status").contains("Command not found");
+                } catch (IOException e) {
+                    return false;
+                }
+            });
         } catch (AssertionError | RuntimeException e) {
             process.destroyForcibly(); // a server that did not come up must not outlive the test
             process.waitFor(30, TimeUnit.SECONDS);

@@ -111,6 +111,7 @@ public abstract class SwitchboardTestSupport {
                 switchboard("bundles/protocol.binary", "protocol.binary"),
                 switchboard("bundles/store.sql", "store.sql"),
                 switchboard("bundles/auth", "auth"),
+                switchboard("bundles/journal", "journal"),
                 switchboard("bundles/offline", "offline"),
                 switchboard("bundles/routing", "routing"),
                 switchboard("bundles/groups", "groups"),

@@ -28,6 +28,14 @@ public interface OfflineStore {
     /** The device confirmed a message: delete it. @return the message, or null if it was not waiting */
     QueuedMessage acknowledge(Address device, long seq);
 
+    /**
+     * The device confirmed every stanza up to a sequence number (a cumulative confirmation):
+     * deletes each message of its queue with a seq at most {@code seq}.
+     *
+     * @return the deleted messages, in seq order
+     */
+    List<QueuedMessage> acknowledgeUpTo(Address device, long seq);
+
     /** How many messages wait for a device. */
     int depth(Address device);
 

@@ -19,6 +19,15 @@ public interface SessionDirectory {
      */
     boolean deliver(Address to, Node stanza);
 
+    /**
+     * Runs work with this thread's deliveries held back and written when it returns, all frames
+     * due for one connection in one write. A nested call joins the outer one. Keep the work short:
+     * what it delivers waits until it ends. Without a transport that gathers writes it just runs.
+     */
+    default void batch(Runnable work) {
+        work.run();
+    }
+
     /** The devices of a user that have a logged-in session, in device order. */
     List<Address> devicesOf(String user);
 

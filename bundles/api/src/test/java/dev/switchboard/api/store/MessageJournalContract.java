@@ -1,4 +1,4 @@
-package dev.switchboard.store.sql.internal;
+package dev.switchboard.api.store;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -6,24 +6,26 @@ import dev.switchboard.api.stanza.Address;
 import dev.switchboard.api.store.QueuedMessage;
 import java.util.ArrayList;
 import java.util.List;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The message journal's behaviour, run against each real database by a subclass. */
-abstract class MessageJournalContract {
+/**
+ * What every message journal must do, run against each real implementation by a subclass (the SQL
+ * journal on H2 and MariaDB, the log journal on disk). Shipped in the api's test jar.
+ */
+public abstract class MessageJournalContract {
 
-    protected SqlMessageJournal journal;
+    protected MessageJournal journal;
     private final Address bob = new Address("2002", 0);
     private final Address bobPhone = new Address("2002", 1);
     private final Address alice = new Address("1001", 0);
 
-    protected abstract DataSource emptyDatabase() throws Exception;
+    /** A journal that holds nothing yet. */
+    protected abstract MessageJournal emptyJournal() throws Exception;
 
     @BeforeEach
     void open() throws Exception {
-        DataSource ds = emptyDatabase();
-        journal = new SqlMessageJournal(new Jdbc(ds, new Migrator(ds, getClass().getSimpleName())), ds instanceof org.h2.jdbcx.JdbcDataSource);
+        journal = emptyJournal();
     }
 
     private QueuedMessage message(long seq, Address to, String id, int bodySize) {

@@ -22,11 +22,11 @@ final class GroupCommitter {
     /** Where the messages to write come from, and who is told how it went. */
     interface Source {
         /** Takes (removes) up to {@code max} messages due for writing at {@code nowNanos}. */
-        List<QueuedMessage> takeDue(long nowNanos, int max);
+        List<Waiting> takeDue(long nowNanos, int max);
 
-        void persisted(List<QueuedMessage> messages);
+        void persisted(List<Waiting> written);
 
-        void failed(List<QueuedMessage> messages, Exception cause);
+        void failed(List<Waiting> notWritten, Exception cause);
     }
 
     private final MessageJournal journal;
@@ -67,7 +67,7 @@ final class GroupCommitter {
 
     private void run() {
         while (!stopping) {
-            List<QueuedMessage> due = source.takeDue(System.nanoTime(), maxBatch);
+            List<Waiting> due = source.takeDue(System.nanoTime(), maxBatch);
             if (!due.isEmpty()) {
                 append(due);
             }
@@ -84,7 +84,7 @@ final class GroupCommitter {
             }
         }
         // stopping: write whatever waits, due or not; what fails is failed back to its senders
-        List<QueuedMessage> rest;
+        List<Waiting> rest;
         while (!(rest = source.takeDue(Long.MAX_VALUE, maxBatch)).isEmpty()) {
             append(rest);
         }
@@ -97,9 +97,13 @@ final class GroupCommitter {
         }
     }
 
-    private void append(List<QueuedMessage> batch) {
+    private void append(List<Waiting> batch) {
+        List<QueuedMessage> messages = new ArrayList<>(batch.size());
+        for (Waiting w : batch) {
+            messages.add(w.message); // held until written: only a written message is let go
+        }
         try {
-            journal.append(batch);
+            journal.append(messages);
         } catch (Exception e) {
             LOG.warn("Storing {} messages failed; their senders get an error and resend: {}", batch.size(), e.getMessage());
             source.failed(batch, e);

@@ -16,10 +16,14 @@ public @interface OfflineConfiguration {
     @AttributeDefinition(description = "Bytes one device's queue may hold", min = "1024")
     long maxBytesPerDevice() default 256L << 20;
 
-    @AttributeDefinition(description = "Messages kept in the in-memory hot tier", min = "0")
+    @AttributeDefinition(description = "Written messages kept in memory (the hot tier), and messages read back from the"
+            + " journal kept for a device that reads its queue again", min = "0")
     int hotEntries() default 200_000;
 
-    @AttributeDefinition(description = "Seconds a message stays in the hot tier", min = "1")
+    @AttributeDefinition(description = "Megabytes of written messages kept in memory at most (the hot tier)", min = "0")
+    int hotMegabytes() default 256;
+
+    @AttributeDefinition(description = "Seconds a message read back from the journal stays cached", min = "1")
     int hotSeconds() default 60;
 
     @AttributeDefinition(description = "Milliseconds a queued message may wait for its device's confirmation before it is written to the journal; 0 writes at once", min = "0")
@@ -33,6 +37,10 @@ public @interface OfflineConfiguration {
 
     @AttributeDefinition(description = "Most message ids remembered to recognise resends (oldest forgotten first)", min = "1")
     int duplicateEntries() default 200_000;
+
+    @AttributeDefinition(name = "journal.target", description = "Which durable tier holds the queues: (journal=log), the"
+            + " append-only log on the local disk (default), or (journal=sql), the message table of the database")
+    String journal_target() default "(journal=log)";
 
     @AttributeDefinition(description = "Sequence numbers reserved in the journal at a time; the unused rest of a block is skipped after a restart", min = "1")
     int sequenceBlock() default 10_000;

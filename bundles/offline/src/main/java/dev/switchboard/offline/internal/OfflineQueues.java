@@ -7,10 +7,8 @@ import dev.switchboard.api.state.StateVault;
 import dev.switchboard.api.store.MessageJournal;
 import dev.switchboard.api.store.QueuedMessage;
 import dev.switchboard.api.store.StoreException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -18,12 +16,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.ehcache.Cache;
-import org.ehcache.CacheManager;
-import org.ehcache.config.builders.CacheConfigurationBuilder;
-import org.ehcache.config.builders.CacheManagerBuilder;
-import org.ehcache.config.builders.ExpiryPolicyBuilder;
-import org.ehcache.config.builders.ResourcePoolsBuilder;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -33,32 +26,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Store-and-forward queues: the durable tier is the message journal (group-committed), the hot
- * tier an Ehcache of recently queued messages, and the index of what waits for whom is rebuilt
- * from the journal at activation. A queued message is handed out at once; it is written to the
- * journal only if its device has not confirmed it within {@code persistDelayMs}, and its sender's
- * stage completes when every copy is either confirmed or written (docs/OFFLINE.md). Sequence
- * numbers and recent message ids are handed to the next revision through the state vault.
+ * Store-and-forward queues. Each device's queue ({@link DeviceQueues}) holds its waiting messages
+ * in seq order; a queued message is handed out at once and written to the journal only if its
+ * device has not confirmed it within {@code persistDelayMs} (the write-behind, group-committed by
+ * {@link GroupCommitter}); its sender's stage completes when every copy is confirmed or written
+ * (docs/OFFLINE.md). Written messages stay in memory while {@link HeldMessages} allows; what was
+ * let go is read back from the journal ({@link JournalReads}). Sequence numbers and recent message
+ * ids ({@link RecentIds}) are handed to the next revision through the state vault.
  */
 @Component(service = OfflineStore.class, immediate = true, configurationPid = "dev.switchboard.offline")
 @Designate(ocd = OfflineConfiguration.class)
-public final class OfflineQueues implements OfflineStore, GroupCommitter.Source {
-
-    /** One enqueue call: its sender's stage completes when each of its copies is confirmed or written. */
-    private static final class Batch {
-        final List<QueuedMessage> messages;
-        final CompletableFuture<List<QueuedMessage>> done = new CompletableFuture<>();
-        final java.util.concurrent.atomic.AtomicInteger open;
-
-        Batch(List<QueuedMessage> messages) {
-            this.messages = messages;
-            this.open = new java.util.concurrent.atomic.AtomicInteger(messages.size());
-        }
-    }
-
-    /** A copy not written yet: written when due, unless its device confirms it first. */
-    private record Unwritten(QueuedMessage message, Batch batch, long dueNanos) {
-    }
+public final class OfflineQueues implements OfflineStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(OfflineQueues.class);
     private static final String VAULT_KEY = "dev.switchboard.offline";
@@ -66,57 +44,52 @@ public final class OfflineQueues implements OfflineStore, GroupCommitter.Source 
 
     private final MessageJournal journal;
     private final StateVault vault;
-    private final DeviceIndex index;
-    private final CacheManager caches;
-    private final Cache<Long, QueuedMessage> hot;
-    private final Map<String, Long> recentIds;
-    private final long duplicateWindowMs;
-    private final GroupCommitter committer;
-    private final long persistDelayNanos;
-    private final Map<Long, Unwritten> unwritten = new java.util.concurrent.ConcurrentHashMap<>();
-    private final java.util.Queue<Unwritten> writeOrder = new java.util.concurrent.ConcurrentLinkedQueue<>();
-    /** Copies taken by the committer and not yet reported, by seq (still readable meanwhile). */
-    private final Map<Long, Unwritten> writing = new java.util.concurrent.ConcurrentHashMap<>();
+    private final DeviceQueues queues;
+    private final JournalReads reads;
+    private final RecentIds recentIds;
+    private final WriteBehind writes;
     private final ScheduledExecutorService expiry;
     private final SequenceBlocks sequence;
 
     @Activate
-    public OfflineQueues(@Reference MessageJournal journal, @Reference StateVault vault, OfflineConfiguration config)
+    public OfflineQueues(@Reference(name = "journal") MessageJournal journal, @Reference StateVault vault,
+                         OfflineConfiguration config, BundleContext context) throws StoreException {
+        this(journal, vault, config, () -> JournalHandover.run(context, journal));
+    }
+
+    /** For framework-free tests in other modules: one journal, nothing to hand over. */
+    public OfflineQueues(MessageJournal journal, StateVault vault, OfflineConfiguration config) throws StoreException {
+        this(journal, vault, config, () -> { });
+    }
+
+    private OfflineQueues(MessageJournal journal, StateVault vault, OfflineConfiguration config, Runnable handover)
             throws StoreException {
         if (config.retentionDays() < 1 || config.maxMessagesPerDevice() < 1 || config.maxBatch() < 1) {
             throw new IllegalArgumentException("retentionDays, maxMessagesPerDevice and maxBatch must be at least 1");
         }
         this.journal = journal;
         this.vault = vault;
-        this.index = new DeviceIndex(config.maxMessagesPerDevice(), config.maxBytesPerDevice());
-        this.duplicateWindowMs = TimeUnit.MINUTES.toMillis(config.duplicateMinutes());
-        ClassLoader loader = OfflineQueues.class.getClassLoader();
-        this.caches = CacheManagerBuilder.newCacheManagerBuilder().withClassLoader(loader).build(true);
-        this.hot = caches.createCache("hot-messages", CacheConfigurationBuilder
-                .newCacheConfigurationBuilder(Long.class, QueuedMessage.class, ResourcePoolsBuilder.heap(Math.max(1, config.hotEntries())))
-                .withExpiry(ExpiryPolicyBuilder.timeToLiveExpiration(Duration.ofSeconds(config.hotSeconds())))
-                .withClassLoader(loader));
-        int maxIds = config.duplicateEntries();
-        this.recentIds = new LinkedHashMap<>(16, 0.75f, false) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
-                return size() > maxIds;
-            }
-        };
+        this.queues = new DeviceQueues(config.maxMessagesPerDevice(), config.maxBytesPerDevice());
+        this.recentIds = new RecentIds(config.duplicateEntries(), TimeUnit.MINUTES.toMillis(config.duplicateMinutes()));
+        this.reads = new JournalReads(journal, queues, config.hotEntries(), config.hotSeconds());
         Map<String, Object> handed = vault.take(VAULT_KEY).filter(s -> s.shapeVersion() == STATE_SHAPE)
                 .map(s -> s.data()).orElse(Map.of());
-        restoreRecentIds(handed);
+        if (handed.get("recentIds") instanceof Map<?, ?> ids) {
+            recentIds.restore(ids);
+        }
+        handover.run(); // before reading the index: what another tier held is then in this one
         List<QueuedMessage> waiting = indexWithRetries(journal);
-        waiting.forEach(index::add);
         // after a restart nothing was handed over: what still waits is at least known, so a sender
         // resending a message whose ack the restart cut off is answered, not queued again
         long now = System.currentTimeMillis();
         for (QueuedMessage m : waiting) {
-            if ("message".equals(m.kind()) || "media".equals(m.kind())) {
-                recentIds.putIfAbsent(m.from() + "|" + m.id(), Math.min(now, m.acceptedAtMs()));
+            Waiting w = new Waiting(m, null, 0, Waiting.WRITTEN);
+            w.letGo(); // read back from the journal when its device asks
+            queues.add(m.to(), w);
+            if (RecentIds.counts(m)) {
+                recentIds.rememberIfAbsent(m.from(), m.id(), Math.min(now, m.acceptedAtMs()));
             }
         }
-        long restored = waiting.size();
         this.expiry = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "sb-offline-housekeeping");
             t.setDaemon(true);
@@ -127,14 +100,16 @@ public final class OfflineQueues implements OfflineStore, GroupCommitter.Source 
             this.sequence = new SequenceBlocks(journal, config.sequenceBlock(), inUse, expiry);
         } catch (StoreException | RuntimeException e) {
             expiry.shutdownNow();
-            caches.close();
+            reads.close();
             throw e;
         }
-        this.persistDelayNanos = TimeUnit.MILLISECONDS.toNanos(config.persistDelayMs());
-        this.committer = new GroupCommitter(journal, config.maxBatch(), this);
+        HeldMessages held = new HeldMessages(Math.max(0, config.hotEntries()), Math.max(0, config.hotMegabytes()) * (1L << 20));
+        this.writes = new WriteBehind(journal, config.maxBatch(), TimeUnit.MILLISECONDS.toNanos(config.persistDelayMs()), held,
+                queues, this::resolve);
         long retentionMs = TimeUnit.DAYS.toMillis(config.retentionDays());
         expiry.scheduleWithFixedDelay(() -> expire(retentionMs), 1, 60, TimeUnit.MINUTES);
-        LOG.info("Offline store {} ready: {} messages waiting, next sequence {}", Integer.toHexString(System.identityHashCode(this)), restored, sequence.last() + 1);
+        LOG.info("Offline store {} ready: {} messages waiting, next sequence {}", Integer.toHexString(System.identityHashCode(this)),
+                waiting.size(), sequence.last() + 1);
     }
 
     /** For framework-free tests in other modules. */
@@ -146,16 +121,14 @@ public final class OfflineQueues implements OfflineStore, GroupCommitter.Source 
     void deactivate() throws InterruptedException {
         LOG.info("Offline store {} stopping at sequence {}", Integer.toHexString(System.identityHashCode(this)), sequence.last());
         expiry.shutdownNow();
-        committer.stop();
+        writes.stop();
         Map<String, Object> state = new HashMap<>();
         synchronized (this) {
             state.put("seq", sequence.last());
         }
-        synchronized (recentIds) {
-            state.put("recentIds", new HashMap<>(recentIds));
-        }
+        state.put("recentIds", recentIds.snapshot());
         vault.put(VAULT_KEY, STATE_SHAPE, state);
-        caches.close();
+        reads.close();
     }
 
     /**
@@ -181,16 +154,42 @@ public final class OfflineQueues implements OfflineStore, GroupCommitter.Source 
         throw last;
     }
 
-    @SuppressWarnings("unchecked")
-    private void restoreRecentIds(Map<String, Object> handed) {
-        if (handed.get("recentIds") instanceof Map<?, ?> ids) {
-            ((Map<String, Long>) ids).entrySet().stream().sorted(Map.Entry.comparingByValue())
-                    .forEach(e -> recentIds.put(e.getKey(), e.getValue()));
-        }
-    }
-
     @Override
     public CompletionStage<List<QueuedMessage>> enqueue(List<QueuedMessage> messages) {
+        String refusal = refusal(messages);
+        if (refusal != null) {
+            return CompletableFuture.failedFuture(new QueueFullException(messages.get(0).to(), refusal));
+        }
+        List<QueuedMessage> numbered = new ArrayList<>(messages.size());
+        Batch batch;
+        synchronized (this) {
+            // numbering and queueing under one lock keeps each device's queue in sequence order
+            try {
+                for (int i = 0; i < messages.size(); i++) {
+                    numbered.add(messages.get(i).withSeq(sequence.next()));
+                }
+            } catch (StoreException e) {
+                return CompletableFuture.failedFuture(e); // nothing queued: the sender is told to resend
+            }
+            batch = new Batch(numbered);
+            long due = writes.dueFromNow();
+            for (int i = 0; i < numbered.size(); i++) {
+                QueuedMessage m = numbered.get(i);
+                Waiting w = new Waiting(m, batch, due, Waiting.UNWRITTEN);
+                queues.add(m.to(), w);
+                writes.add(w);
+            }
+        }
+        writes.added();
+        return batch.done;
+    }
+
+    /** Why a device cannot take its copies, or null. */
+    private String refusal(List<QueuedMessage> messages) {
+        if (messages.size() == 1) {
+            QueuedMessage m = messages.get(0);
+            return queues.refusal(m.to(), 1, m.size());
+        }
         Map<Address, long[]> perDevice = new HashMap<>();
         for (QueuedMessage m : messages) {
             long[] c = perDevice.computeIfAbsent(m.to(), d -> new long[2]);
@@ -198,96 +197,23 @@ public final class OfflineQueues implements OfflineStore, GroupCommitter.Source 
             c[1] += m.size();
         }
         for (Map.Entry<Address, long[]> e : perDevice.entrySet()) {
-            String refusal = index.refusal(e.getKey(), (int) e.getValue()[0], e.getValue()[1]);
+            String refusal = queues.refusal(e.getKey(), (int) e.getValue()[0], e.getValue()[1]);
             if (refusal != null) {
-                return CompletableFuture.failedFuture(new QueueFullException(e.getKey(), refusal));
+                return refusal;
             }
         }
-        List<QueuedMessage> numbered = new ArrayList<>(messages.size());
-        Batch batch;
-        synchronized (this) {
-            // numbering and indexing under one lock keeps each device's queue in sequence order
-            try {
-                for (QueuedMessage m : messages) {
-                    numbered.add(m.withSeq(sequence.next()));
-                }
-            } catch (StoreException e) {
-                return CompletableFuture.failedFuture(e); // nothing indexed: the sender is told to resend
-            }
-            batch = new Batch(numbered);
-            long due = System.nanoTime() + persistDelayNanos;
-            for (QueuedMessage m : numbered) {
-                index.add(m);
-                Unwritten u = new Unwritten(m, batch, due);
-                unwritten.put(m.seq(), u);
-                writeOrder.add(u);
-            }
-        }
-        if (persistDelayNanos == 0) {
-            committer.nudge();
-        }
-        return batch.done;
-    }
-
-    @Override
-    public List<QueuedMessage> takeDue(long nowNanos, int max) {
-        List<QueuedMessage> due = new ArrayList<>();
-        boolean everything = nowNanos == Long.MAX_VALUE;
-        while (due.size() < max) {
-            Unwritten u = writeOrder.peek();
-            if (u == null || (!everything && u.dueNanos() - nowNanos > 0)) {
-                break;
-            }
-            writeOrder.poll();
-            // into 'writing' before out of 'unwritten', so a reader always finds it in one of them
-            writing.put(u.message().seq(), u);
-            if (unwritten.remove(u.message().seq(), u)) {
-                due.add(u.message());
-            } else {
-                writing.remove(u.message().seq(), u); // confirmed meanwhile: nothing to write
-            }
-        }
-        return due;
-    }
-
-    @Override
-    public void persisted(List<QueuedMessage> messages) {
-        for (QueuedMessage m : messages) {
-            hot.put(m.seq(), m); // not confirmed in time: its device is likely away, and back within a minute
-            Unwritten u = writing.remove(m.seq());
-            if (u != null) {
-                resolve(u.batch());
-            }
-        }
-    }
-
-    @Override
-    public void failed(List<QueuedMessage> messages, Exception cause) {
-        for (QueuedMessage m : messages) {
-            Unwritten u = writing.remove(m.seq());
-            index.remove(m.to(), m.seq());
-            hot.remove(m.seq());
-            if (u != null) {
-                u.batch().done.completeExceptionally(cause);
-            }
-        }
+        return null;
     }
 
     /** One copy of a batch is safe (confirmed or written); the last one completes the sender's stage. */
     private void resolve(Batch b) {
-        if (b.open.decrementAndGet() != 0) {
+        if (b == null || !b.copySafe()) {
             return;
         }
         long now = System.currentTimeMillis();
-        synchronized (recentIds) {
-            for (QueuedMessage m : b.messages) {
-                if ("message".equals(m.kind()) || "media".equals(m.kind())) {
-                    recentIds.put(m.from() + "|" + m.id(), now);
-                }
-            }
-            var it = recentIds.values().iterator();
-            while (it.hasNext() && it.next() < now - duplicateWindowMs) {
-                it.remove();
+        for (QueuedMessage m : b.messages) {
+            if (RecentIds.counts(m)) {
+                recentIds.remember(m.from(), m.id(), now);
             }
         }
         b.done.complete(b.messages);
@@ -295,99 +221,77 @@ public final class OfflineQueues implements OfflineStore, GroupCommitter.Source 
 
     @Override
     public List<QueuedMessage> pending(Address device, long afterSeq, int max) {
-        List<Long> seqs = index.after(device, afterSeq, max);
-        List<QueuedMessage> out = new ArrayList<>(seqs.size());
-        Map<Long, QueuedMessage> fromJournal = null;
-        for (Long seq : seqs) {
-            QueuedMessage m = inMemory(seq);
-            if (m == null) {
-                if (fromJournal == null) {
-                    fromJournal = fromJournal(device, seq - 1, max);
-                }
-                m = fromJournal.get(seq);
-                if (m == null) {
-                    if (index.contains(device, seq)) {
-                        break; // still waiting but not readable this instant: never skip, come back later
-                    }
-                    continue; // confirmed or expired since the index was read
-                }
-            }
-            out.add(m);
-        }
-        return out;
-    }
-
-    /** A waiting message not yet written, being written, or in the hot tier; else null. */
-    private QueuedMessage inMemory(long seq) {
-        Unwritten u = unwritten.get(seq);
-        if (u == null) {
-            u = writing.get(seq);
-        }
-        return u != null ? u.message() : hot.get(seq);
-    }
-
-    /** Written messages of a device after a seq, by seq (refilling the hot tier). */
-    private Map<Long, QueuedMessage> fromJournal(Address device, long afterSeq, int max) {
-        Map<Long, QueuedMessage> out = new HashMap<>();
-        try {
-            for (QueuedMessage m : journal.load(device, afterSeq, max)) {
-                hot.put(m.seq(), m);
-                out.put(m.seq(), m);
-            }
-        } catch (StoreException e) {
-            LOG.warn("Cannot read the queue of {} now: {}", device, e.getMessage());
-        }
-        return out;
+        return reads.pending(device, afterSeq, max);
     }
 
     @Override
     public QueuedMessage acknowledge(Address device, long seq) {
-        if (!index.remove(device, seq)) {
-            return null;
+        Waiting w = queues.remove(device, seq);
+        return w == null ? null : confirmed(device, w);
+    }
+
+    @Override
+    public List<QueuedMessage> acknowledgeUpTo(Address device, long seq) {
+        List<Waiting> ws = queues.removeUpTo(device, seq);
+        List<QueuedMessage> out = new ArrayList<>(ws.size());
+        for (Waiting w : ws) {
+            QueuedMessage m = confirmed(device, w);
+            if (m != null) {
+                out.add(m);
+            }
         }
-        Unwritten u = unwritten.remove(seq);
-        if (u != null) {
-            resolve(u.batch()); // confirmed before it was due for writing: never touches the journal
-            return u.message();
+        return out;
+    }
+
+    /** A copy left its device's queue confirmed: resolve, or delete it from the journal. */
+    private QueuedMessage confirmed(Address device, Waiting w) {
+        QueuedMessage m = w.message;
+        switch (w.finish()) {
+            case Waiting.UNWRITTEN:
+                resolve(w.batch); // confirmed before it was due for writing: never touches the journal
+                return m;
+            case Waiting.WRITING:
+                writes.delete(m); // deletes follow appends on the commit thread
+                return m;
+            case Waiting.WRITTEN:
+                writes.released(w);
+                if (m == null) {
+                    m = reads.confirmed(device, w);
+                }
+                writes.delete(m);
+                return m;
+            default:
+                return null; // expired meanwhile
         }
-        QueuedMessage m = inMemory(seq);
-        hot.remove(seq);
-        if (m == null) {
-            m = fromJournal(device, seq - 1, 1).get(seq);
-        }
-        if (m == null) {
-            m = new QueuedMessage(seq, device, device, "", "unknown", 0, null);
-        }
-        committer.delete(m);
-        return m;
     }
 
     @Override
     public int depth(Address device) {
-        return index.depth(device);
+        return queues.depth(device);
     }
 
     @Override
     public long waiting() {
-        return index.total();
+        return queues.total();
     }
 
     @Override
     public boolean isDuplicate(Address sender, String messageId) {
-        Long at;
-        synchronized (recentIds) {
-            at = recentIds.get(sender + "|" + messageId);
-        }
-        return at != null && at >= System.currentTimeMillis() - duplicateWindowMs;
+        return recentIds.seen(sender, messageId);
     }
 
     private void expire(long retentionMs) {
         long cutoff = System.currentTimeMillis() - retentionMs;
         try {
             int durable = journal.expire(cutoff);
-            int indexed = index.expire(cutoff);
-            if (durable > 0 || indexed > 0) {
-                LOG.info("Expired {} undelivered messages older than the retention", Math.max(durable, indexed));
+            List<Waiting> gone = queues.expire(cutoff);
+            for (Waiting w : gone) {
+                if (w.finish() == Waiting.WRITTEN) {
+                    writes.released(w);
+                }
+            }
+            if (durable > 0 || !gone.isEmpty()) {
+                LOG.info("Expired {} undelivered messages older than the retention", Math.max(durable, gone.size()));
             }
         } catch (StoreException e) {
             LOG.warn("Expiry failed; retrying next run: {}", e.getMessage());

@@ -77,6 +77,12 @@ final class DeliveryPump {
         }
     }
 
+    /** The last seq written to the device on its current connection; 0 when none or offline. */
+    long lastWritten(Address device) {
+        long[] cursor = cursors.get(device);
+        return cursor == null ? 0 : cursor[0];
+    }
+
     /** The device confirmed a stanza; frees a window slot. Call on the device's lane. */
     void confirmed(Address device, long seq) {
         long[] cursor = cursors.get(device);

@@ -244,7 +244,7 @@ final class MessageIntake {
                     return;
                 }
                 if (from != null) {
-                    directory.deliver(from, ack(id, null, null));
+                    answer(from, ack(id, null, null));
                     routed.incrementAndGet();
                 }
             } finally {
@@ -257,17 +257,31 @@ final class MessageIntake {
         });
     }
 
+    /**
+     * Delivers an answer to the sender. From the store's commit thread it goes through the
+     * sender's lane, so that it joins that lane's batched writes instead of a write of its own.
+     */
+    private void answer(Address to, Node stanza) {
+        if (lanes.onLane() || !lanes.submit(to.user(), () -> directory.deliver(to, stanza))) {
+            directory.deliver(to, stanza);
+        }
+    }
+
     /** {@code received seq=}: the device has the stanza; delete it and tell the sender. */
     boolean received(Address device, Node stanza) {
         if (offline.peek() == null) {
             return false;
         }
+        String upTo = stanza.attr("upto");
         long seq;
         try {
-            seq = Long.parseLong(String.valueOf(stanza.attr("seq")));
+            seq = Long.parseLong(String.valueOf(upTo != null ? upTo : stanza.attr("seq")));
         } catch (NumberFormatException e) {
-            directory.deliver(device, Node.of("error", "code", "bad-request", "text", "received needs a seq"));
+            directory.deliver(device, Node.of("error", "code", "bad-request", "text", "received needs a seq or upto"));
             return true;
+        }
+        if (upTo != null) {
+            return lanes.submit(device.user(), () -> receivedUpTo(device, seq));
         }
         return lanes.submit(device.user(), () -> {
             // If the store went away since, the confirmation is dropped: the message stays queued
@@ -283,6 +297,27 @@ final class MessageIntake {
             pump.confirmed(device, seq);
             pump.pump(device);
         });
+    }
+
+    /**
+     * {@code received upto=}: the device has every stanza up to that seq that was written to it on
+     * this connection. Only those are deleted: a later seq it names cannot have reached it yet.
+     */
+    private void receivedUpTo(Address device, long upTo) {
+        long limit = Math.min(upTo, pump.lastWritten(device));
+        if (limit > 0) {
+            offline.with(store -> {
+                for (QueuedMessage m : store.acknowledgeUpTo(device, limit)) {
+                    if ("message".equals(m.kind()) || "media".equals(m.kind())) {
+                        delivered.delivered(device, m.from(), m.id());
+                        receipt(store, m.from(), device, m.id(), "delivered", m.group());
+                    }
+                    pump.confirmed(device, m.seq());
+                }
+                return null;
+            }, null);
+        }
+        pump.pump(device);
     }
 
     /** {@code receipt type=read to= id=}: the reader tells the original sender's device. */

@@ -70,7 +70,8 @@ public final class RouterComponent implements Router, Outbox {
         this.directory = directory;
         this.vault = vault;
         this.drainSeconds = config.drainSeconds();
-        this.lanes = new Lanes(config.lanes() == 0 ? Runtime.getRuntime().availableProcessors() : config.lanes());
+        this.lanes = new Lanes(config.lanes() == 0 ? Runtime.getRuntime().availableProcessors() : config.lanes(),
+                directory::batch);
         this.pump = new DeliveryPump(directory, offline);
         this.intake = new MessageIntake(directory, lanes, pump, offline, accounts, groups, media, routed);
 

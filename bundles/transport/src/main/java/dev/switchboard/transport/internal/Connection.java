@@ -22,6 +22,10 @@ final class Connection {
     volatile Address address;
     /** Bytes read but not yet decoded (a partial frame, or everything while no codec is bound). */
     ByteBuffer inbound;
+    /** Encoded frames not yet handed to MINA (inside a write batch); guarded by {@link #outbound}. */
+    org.apache.mina.core.buffer.IoBuffer unflushed;
+    /** This connection is in the current write batch's list; guarded by {@link #outbound}. */
+    boolean inBatch;
     /** Decoded stanzas not yet handed to a service, in arrival order. */
     final ArrayDeque<Node> pending = new ArrayDeque<>(1);
     /** Stanzas to write that wait for a codec; also the lock that orders writes. */

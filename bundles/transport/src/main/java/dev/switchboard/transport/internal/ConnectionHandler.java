@@ -55,7 +55,8 @@ final class ConnectionHandler extends IoHandlerAdapter {
         Connection c = connection(session);
         MDC.put("session", String.valueOf(session.getId()));
         try {
-            dispatcher.received(c, ((IoBuffer) message).buf());
+            // what handling this read writes (acks, pongs, errors) goes out in one write per connection
+            registry.writer.batch(() -> dispatcher.received(c, ((IoBuffer) message).buf()));
         } catch (RuntimeException e) {
             // A fault while handling one connection's frame closes that connection only.
             LOG.error("Fault handling {}; closing it", c, e);

@@ -55,14 +55,16 @@ final class InboundDispatcher {
             if (c.closing) {
                 return;
             }
-            ByteBuffer in;
-            if (c.inbound == null) {
-                in = ByteBuffer.allocate(bytes.remaining()).put(bytes).flip();
+            boolean borrowed = c.inbound == null;
+            if (borrowed) {
+                c.inbound = bytes; // decoded in place: only what is left over is copied below
             } else {
-                in = ByteBuffer.allocate(c.inbound.remaining() + bytes.remaining()).put(c.inbound).put(bytes).flip();
+                c.inbound = ByteBuffer.allocate(c.inbound.remaining() + bytes.remaining()).put(c.inbound).put(bytes).flip();
             }
-            c.inbound = in;
             pump(c);
+            if (borrowed && c.inbound != null) {
+                c.inbound = ByteBuffer.allocate(c.inbound.remaining()).put(c.inbound).flip(); // a partial frame
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package dev.switchboard.transport.internal;
 
 import dev.switchboard.api.protocol.FrameCodec;
 import dev.switchboard.api.stanza.Node;
+import java.nio.ByteBuffer;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -12,8 +13,18 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes stanzas to connections in call order. While no codec is bound, stanzas wait on the
  * connection (plain api data) and are written when one returns, so a codec swap loses nothing.
+ *
+ * <p>Inside a {@link #batch} the encoded frames of each connection gather in one buffer and go to
+ * MINA as one write when the batch ends: a routing lane's turn or one read's handling produces
+ * several frames for the same connection (messages, acks, receipts), and one write per frame costs
+ * a system call and a MINA write request each.
  */
 final class OutboundWriter {
+
+    /** The connections a thread's open batch has written to; null while the thread has no batch. */
+    private static final ThreadLocal<java.util.ArrayList<Connection>> BATCH = new ThreadLocal<>();
+    /** Past this many buffered bytes a connection's frames are written even inside a batch. */
+    private static final int MAX_BUFFERED = 64 * 1024;
 
     private static final Logger LOG = LoggerFactory.getLogger(OutboundWriter.class);
 
@@ -97,18 +108,73 @@ final class OutboundWriter {
         return framesOut.sum();
     }
 
-    private void send(Connection c, FrameCodec codec, Node stanza) {
+    /**
+     * Runs work with this thread's writes gathered per connection and written when it returns.
+     * A nested call joins the outer batch.
+     */
+    void batch(Runnable work) {
+        if (BATCH.get() != null) {
+            work.run();
+            return;
+        }
+        java.util.ArrayList<Connection> touched = new java.util.ArrayList<>();
+        BATCH.set(touched);
         try {
-            c.session.write(IoBuffer.wrap(codec.encode(stanza, c.dictionary)));
-            c.framesOut++;
-            framesOut.increment();
-            if (c.session.getScheduledWriteBytes() > maxOutboundBytes && !c.closing) {
-                onOverflow.accept(c); // a client that stops reading must not grow the server's memory
+            work.run();
+        } finally {
+            BATCH.remove();
+            for (int i = 0; i < touched.size(); i++) {
+                Connection c = touched.get(i);
+                synchronized (c.outbound) {
+                    c.inBatch = false;
+                    flush(c);
+                }
             }
+        }
+    }
+
+    private void send(Connection c, FrameCodec codec, Node stanza) {
+        ByteBuffer frame;
+        try {
+            frame = codec.encode(stanza, c.dictionary);
         } catch (RuntimeException e) {
             // A stanza the codec cannot encode is a server bug: close this one connection only.
             LOG.error("Cannot encode {} for {}; closing it", stanza.tag(), c, e);
             c.session.closeNow();
+            return;
+        }
+        c.framesOut++;
+        framesOut.increment();
+        java.util.ArrayList<Connection> batch = BATCH.get();
+        IoBuffer out = c.unflushed;
+        if (out == null) {
+            if (batch == null || c.closing) {
+                c.unflushed = IoBuffer.wrap(frame).position(frame.limit()); // alone: no copy
+                flush(c);
+                return;
+            }
+            out = IoBuffer.allocate(Math.max(512, frame.remaining()), false).setAutoExpand(true);
+            c.unflushed = out;
+        }
+        out.put(frame);
+        if (batch == null || c.closing || out.position() > MAX_BUFFERED) {
+            flush(c);
+        } else if (!c.inBatch) {
+            c.inBatch = true;
+            batch.add(c);
+        }
+    }
+
+    /** Hands what gathered for a connection to MINA as one write. Holds {@code c.outbound}. */
+    private void flush(Connection c) {
+        IoBuffer out = c.unflushed;
+        if (out == null) {
+            return;
+        }
+        c.unflushed = null;
+        c.session.write(out.flip());
+        if (c.session.getScheduledWriteBytes() > maxOutboundBytes && !c.closing) {
+            onOverflow.accept(c); // a client that stops reading must not grow the server's memory
         }
     }
 }

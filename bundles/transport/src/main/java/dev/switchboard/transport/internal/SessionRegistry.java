@@ -122,6 +122,11 @@ public final class SessionRegistry implements SessionDirectory {
     }
 
     @Override
+    public void batch(Runnable work) {
+        writer.batch(work);
+    }
+
+    @Override
     public List<Address> devicesOf(String user) {
         return sessions.devicesOf(user);
     }

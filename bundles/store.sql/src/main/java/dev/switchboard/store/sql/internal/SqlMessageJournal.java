@@ -20,7 +20,7 @@ import org.osgi.service.component.annotations.Reference;
  * The durable tier of store-and-forward as one SQL table: batched inserts and deletes, one
  * transaction per batch (the offline bundle groups commits). See docs/OFFLINE.md for why SQL.
  */
-@Component(service = MessageJournal.class, immediate = true)
+@Component(service = MessageJournal.class, immediate = true, property = "journal=sql")
 public final class SqlMessageJournal implements MessageJournal {
 
     private static final String COLUMNS = "seq, to_user, to_device, from_user, from_device, message_id, kind,"

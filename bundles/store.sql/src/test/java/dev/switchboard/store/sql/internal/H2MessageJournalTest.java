@@ -1,5 +1,7 @@
 package dev.switchboard.store.sql.internal;
 
+import dev.switchboard.api.store.MessageJournal;
+import dev.switchboard.api.store.MessageJournalContract;
 import java.nio.file.Path;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -11,7 +13,8 @@ class H2MessageJournalTest extends MessageJournalContract {
     Path dir;
 
     @Override
-    protected DataSource emptyDatabase() throws Exception {
-        return H2.in(dir);
+    protected MessageJournal emptyJournal() throws Exception {
+        DataSource ds = H2.in(dir);
+        return new SqlMessageJournal(new Jdbc(ds, new Migrator(ds, getClass().getSimpleName())), true);
     }
 }

@@ -1,0 +1,221 @@
+package dev.switchboard.routing.internal;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.switchboard.api.auth.AccountService;
+import dev.switchboard.api.session.SessionDirectory;
+import dev.switchboard.api.session.SessionInfo;
+import dev.switchboard.api.stanza.Address;
+import dev.switchboard.api.stanza.Node;
+import dev.switchboard.api.store.DeviceRecord;
+import dev.switchboard.offline.internal.MemoryMessageJournal;
+import dev.switchboard.offline.internal.OfflineConfiguration;
+import dev.switchboard.offline.internal.OfflineQueues;
+import dev.switchboard.api.state.StateVault;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Routing without a framework or sockets: a recording session directory, the real offline store on a memory journal. */
+class RouterComponentTest {
+
+    private final Address alice = new Address("1001", 0);
+    private final Address bob = new Address("2002", 0);
+    private final BlockingQueue<Object[]> handed = new LinkedBlockingQueue<>();
+    /** Writes gathered by the directory's batch: each finished batch as one list of (to, stanza). */
+    private final BlockingQueue<List<Object[]>> batches = new LinkedBlockingQueue<>();
+    private final ThreadLocal<List<Object[]>> openBatch = new ThreadLocal<>();
+    private final AtomicInteger nested = new AtomicInteger();
+    private StateVault vault;
+    private OfflineQueues offline;
+    private RouterComponent router;
+
+    @BeforeEach
+    void start() throws Exception {
+        Map<String, StateVault.Snapshot> kept = new java.util.concurrent.ConcurrentHashMap<>();
+        vault = new StateVault() {
+            @Override
+            public void put(String key, int shapeVersion, Map<String, Object> data) {
+                kept.put(key, new Snapshot(shapeVersion, data));
+            }
+
+            @Override
+            public java.util.Optional<Snapshot> take(String key) {
+                return java.util.Optional.ofNullable(kept.remove(key));
+            }
+        };
+        offline = new OfflineQueues(new MemoryMessageJournal(), vault, defaults(OfflineConfiguration.class));
+        router = new RouterComponent(directory(), vault, defaults(RoutingConfiguration.class));
+        router.bindOffline(offline);
+        router.bindAccounts(oneDeviceAccounts());
+        router.deviceOnline(alice);
+        router.deviceOnline(bob);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        router.deactivateForTest();
+        offline.deactivateForTest();
+    }
+
+    @Test
+    void aCumulativeConfirmationDeletesWhatWasWrittenAndTellsTheSenderOfEach() throws Exception {
+        for (int i = 1; i <= 3; i++) {
+            assertTrue(router.route(alice, Node.withContent("message", new byte[] {(byte) i}, "to", bob.user(), "id", "m" + i)));
+        }
+        List<Node> toBob = take(3, bob, n -> n.tag().equals("message"));
+        long last = Long.parseLong(toBob.get(2).attr("seq"));
+        // an upto beyond what bob was given cannot confirm anything bob has not seen
+        router.route(bob, Node.of("received", "upto", Long.toString(last + 1000)));
+        List<Node> receipts = take(3, alice, n -> n.tag().equals("receipt") && n.attr("seq") != null);
+        assertEquals(List.of("m1", "m2", "m3"), receipts.stream().map(n -> n.attr("id")).toList());
+        assertEquals("delivered", receipts.get(0).attr("type"));
+        assertEquals(3, take(3, alice, n -> n.tag().equals("ack")).size(), "each message acknowledged once safe");
+        assertEquals(0, offline.depth(bob), "all three deleted by one confirmation");
+
+        // a message queued after the confirmation is not covered by it
+        router.route(alice, Node.withContent("message", new byte[] {4}, "to", bob.user(), "id", "m4"));
+        take(1, bob, n -> n.tag().equals("message"));
+        assertEquals(1, offline.depth(bob));
+    }
+
+    @Test
+    void anUptoNeverConfirmsWhatTheWindowHeldBack() throws Exception {
+        int total = DeliveryPump.WINDOW + 6;
+        for (int i = 1; i <= total; i++) {
+            router.route(alice, Node.withContent("message", new byte[] {(byte) i}, "to", bob.user(), "id", "w" + i));
+        }
+        take(DeliveryPump.WINDOW, bob, n -> n.tag().equals("message")); // the window is full: six wait
+        router.route(bob, Node.of("received", "upto", Long.toString(Long.MAX_VALUE)));
+        List<Node> rest = take(6, bob, n -> n.tag().equals("message"));
+        assertEquals("w" + (DeliveryPump.WINDOW + 1), rest.get(0).attr("id"));
+        assertEquals(6, offline.depth(bob), "the six written after the confirmation still wait for theirs");
+    }
+
+    @Test
+    void anUptoBelowTheFirstUnconfirmedConfirmsNothing() throws Exception {
+        router.route(alice, Node.withContent("message", new byte[] {1}, "to", bob.user(), "id", "a"));
+        long seq = Long.parseLong(take(1, bob, n -> n.tag().equals("message")).get(0).attr("seq"));
+        router.route(bob, Node.of("received", "upto", Long.toString(seq - 1)));
+        router.route(bob, Node.of("received", "upto", "not-a-number"));
+        Node error = take(1, bob, n -> n.tag().equals("error")).get(0);
+        assertEquals("bad-request", error.attr("code"));
+        assertEquals(1, offline.depth(bob));
+    }
+
+    @Test
+    void aLaneTurnWritesThroughTheDirectorysBatch() throws Exception {
+        for (int i = 1; i <= 50; i++) {
+            router.route(alice, Node.withContent("message", new byte[] {(byte) i}, "to", bob.user(), "id", "b" + i));
+        }
+        take(50, bob, n -> n.tag().equals("message"));
+        int inBatches = 0;
+        List<Object[]> b;
+        while ((b = batches.poll()) != null) {
+            inBatches += b.size();
+        }
+        assertTrue(inBatches >= 50, "every delivery went out inside a batch: " + inBatches);
+        assertEquals(0, nested.get(), "batches closed");
+    }
+
+    private List<Node> take(int count, Address to, Predicate<Node> wanted) throws InterruptedException {
+        List<Node> out = new ArrayList<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        List<Object[]> other = new ArrayList<>();
+        while (out.size() < count && System.nanoTime() < deadline) {
+            Object[] e = handed.poll(100, TimeUnit.MILLISECONDS);
+            if (e == null) {
+                continue;
+            }
+            if (e[0].equals(to) && wanted.test((Node) e[1])) {
+                out.add((Node) e[1]);
+            } else {
+                other.add(e);
+            }
+        }
+        handed.addAll(other);
+        assertEquals(count, out.size(), "stanzas for " + to + " within 10 s");
+        return out;
+    }
+
+    private SessionDirectory directory() {
+        return new SessionDirectory() {
+            @Override
+            public boolean deliver(Address to, Node stanza) {
+                List<Object[]> batch = openBatch.get();
+                if (batch != null) {
+                    batch.add(new Object[] {to, stanza});
+                }
+                handed.add(new Object[] {to, stanza});
+                return true;
+            }
+
+            @Override
+            public void batch(Runnable work) {
+                if (openBatch.get() != null) {
+                    work.run();
+                    return;
+                }
+                List<Object[]> batch = new ArrayList<>();
+                openBatch.set(batch);
+                nested.incrementAndGet();
+                try {
+                    work.run();
+                } finally {
+                    openBatch.remove();
+                    nested.decrementAndGet();
+                    batches.add(batch);
+                }
+            }
+
+            @Override
+            public List<Address> devicesOf(String user) {
+                return List.of(new Address(user, 0));
+            }
+
+            @Override
+            public List<SessionInfo> sessions(String userPrefix) {
+                return List.of();
+            }
+
+            @Override
+            public Map<String, Long> counters() {
+                return Map.of();
+            }
+
+            @Override
+            public int connectionCount() {
+                return 2;
+            }
+
+            @Override
+            public boolean close(Address device, String reason) {
+                return false;
+            }
+        };
+    }
+
+    private static AccountService oneDeviceAccounts() {
+        return (AccountService) Proxy.newProxyInstance(RouterComponentTest.class.getClassLoader(),
+                new Class<?>[] {AccountService.class}, (p, m, a) -> {
+                    if (m.getName().equals("devices")) {
+                        return List.of(new DeviceRecord(new Address((String) a[0], 0), 0));
+                    }
+                    throw new IllegalStateException(m.getName() + " is not used here");
+                });
+    }
+
+    private static <A> A defaults(Class<A> type) {
+        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
+                (p, m, a) -> m.getName().equals("annotationType") ? type : m.getDefaultValue()));
+    }
+}
