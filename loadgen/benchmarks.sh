@@ -2,10 +2,15 @@
 # Re-measures the figures in docs/BENCHMARKS.md. Starts a fresh server (exported runtime) per
 # figure in a scratch home, runs the load generator RUNS times, and prints the results.json
 # summaries. Loopback only. Usage: loadgen/benchmarks.sh [RUNS [FIGURE...]] (default 3, all
-# figures: idle-1000 idle-19000 saturation rate-20k logins offline swap groups media). All take ~14 minutes.
+# figures: idle-1000 idle-19000 saturation rate-20k logins offline swap groups media). Each message
+# figure runs on a server warmed by WARMUP (default 30) seconds of flat-out 1:1 traffic first.
+# The server runs with the JVM options of bin/jvm.options (SB_JAVA_OPTS adds to them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${1:-3}"
+warmup="${WARMUP:-30}"   # seconds of flat-out 1:1 traffic before each measured message figure
+shopt -s extglob
+mapfile -t jvm_options < <(grep -v '^\s*#' bin/jvm.options | grep -v '^\s*$')
 shift || true
 only=" $* "
 root="$(pwd)"
@@ -17,7 +22,8 @@ scratch="$(mktemp -d /tmp/sb-bench.XXXXXX)"
 start_server() {
   rm -rf "$scratch/home" && mkdir -p "$scratch/home/etc"
   cp "$root/etc/dev.switchboard.shell.socket.cfg" "$scratch/home/etc/"   # loadgen reads the server's counters there
-  (cd "$scratch/home" && exec java -jar "$server_jar" >server.log 2>&1 </dev/null) &
+  # shellcheck disable=SC2086
+  (cd "$scratch/home" && exec java "${jvm_options[@]}" ${SB_JAVA_OPTS:-} -jar "$server_jar" >server.log 2>&1 </dev/null) &
   server_pid=$!
   for _ in $(seq 1 60); do [ -S "$scratch/home/data/ctl/shell.sock" ] && break; sleep 1; done
   sleep 2
@@ -29,6 +35,11 @@ run() { # name, loadgen args...
   [ "$only" = "  " ] || [[ "$only" == *" $name "* ]] || return 0
   for i in $(seq 1 "$runs"); do
     start_server
+    if [[ " $* " == *" --scenario "@(pairs|swap|offline|groups)" "* ]] && [ "$warmup" -gt 0 ]; then
+      # warm the server first (JIT, caches), as a server that has run a while is: not measured
+      (cd "$scratch/home" && "${loadgen[@]}" --out "$scratch/warmup" --scenario pairs -n 2000 -w 2 --window 16 \
+        --seconds "$warmup" >"$scratch/$name-$i-warmup.log" 2>&1) || echo "$name run $i: warm-up failed"
+    fi
     (cd "$scratch/home" && "${loadgen[@]}" --out "$scratch/$name-$i" "$@" >"$scratch/$name-$i.log" 2>&1) || echo "$name run $i failed: see $scratch/$name-$i.log"
     stop_server
     echo "== $name run $i"; sed -n '/"summary"/,/}/p' "$scratch/$name-$i/results.json" | tr -d '\n' | tr -s ' '; echo

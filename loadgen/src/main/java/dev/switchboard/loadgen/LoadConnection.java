@@ -17,11 +17,17 @@ final class LoadConnection {
     Phase phase = Phase.CONNECTING;
     ByteBuffer in = ByteBuffer.allocate(512);
     final ArrayDeque<ByteBuffer> out = new ArrayDeque<>();
+    /** Frames written this selector turn, sent in one write at its end; null when none. */
+    ByteBuffer gathered;
+    /** The highest seq read in the current read, to confirm with one {@code received upto=}. */
+    long confirmUpTo;
     ScramClient scram;
     String token;
     boolean resuming;
     long loginStartedNanos;
     int outstanding;
+    /** 1:1 messages sent whose delivered receipt has not come back yet. */
+    int undelivered;
     long nextSeq;
     /** The highest queue seq received; the server may send a stanza again after a swap. */
     long lastSeq;

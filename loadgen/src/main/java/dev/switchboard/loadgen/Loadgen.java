@@ -38,7 +38,8 @@ public final class Loadgen implements Callable<Integer> {
     int port = 5200;
     @Option(names = "--rate", description = "messages per second offered in all; 0 = flat out (default ${DEFAULT-VALUE})")
     int rate = 0;
-    @Option(names = "--window", description = "unacknowledged messages per connection when flat out (default ${DEFAULT-VALUE})")
+    @Option(names = "--window", description = "messages per connection in flight when flat out: not yet acknowledged or, 1:1, not yet"
+            + " confirmed delivered by a receipt, as a real client's window (default ${DEFAULT-VALUE})")
     int window = 8;
     @Option(names = "--seconds", description = "how long to run once all are logged in (default ${DEFAULT-VALUE})")
     int seconds = 10;
@@ -48,6 +49,9 @@ public final class Loadgen implements Callable<Integer> {
     int firstUser = 0;
     @Option(names = "--password", description = "password all load accounts share (default ${DEFAULT-VALUE})")
     String password = "loadgen-password";
+    @Option(names = "--server-pid", description = "the server's process id, for its CPU per message (default: data/switchboard.pid)")
+    long serverPid;
+
     @Option(names = "--shell", description = "the server's management socket, for its counters (default ${DEFAULT-VALUE})")
     Path shell = Path.of("data/ctl/shell.sock");
     @Option(names = "--deploy-dir", description = "the server's deploy folder, for the swap scenario (default ${DEFAULT-VALUE})")
@@ -60,6 +64,9 @@ public final class Loadgen implements Callable<Integer> {
     Path out;
     @Option(names = "--group-size", description = "members of each group in the groups scenario (default ${DEFAULT-VALUE})")
     int groupSize = 50;
+    @Option(names = "--protocol", description = "switchboard, or xmpp to measure a peer XMPP server (ejabberd; pairs only) with"
+            + " the same driver (default ${DEFAULT-VALUE})")
+    String protocol = "switchboard";
     @Option(names = "--worker-heap", description = "heap of each worker JVM (default ${DEFAULT-VALUE})")
     String workerHeap = "1g";
 
@@ -88,6 +95,10 @@ public final class Loadgen implements Callable<Integer> {
             System.err.println("error: the swap scenario needs --swap-jar and --swap-at");
             return 2;
         }
+        if (!protocol.equals("switchboard") && !(protocol.equals("xmpp") && sc == Scenario.PAIRS)) {
+            System.err.println("error: --protocol is switchboard, or xmpp with --scenario pairs");
+            return 2;
+        }
         int w = workers > 0 ? workers : Math.max(1, (connections + 8999) / 9000);
         if (w > 250) {
             System.err.println("error: at most 250 workers (source addresses 127.0.0.2-127.0.0.251)");
@@ -113,7 +124,7 @@ public final class Loadgen implements Callable<Integer> {
                     rate / w, window, seconds, password, salt, groupSize);
             assigned += share;
             List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + workerHeap, "-XX:+UseSerialGC", "-cp", classpath,
-                    Worker.class.getName()));
+                    protocol.equals("xmpp") ? XmppWorker.class.getName() : Worker.class.getName()));
             cmd.addAll(spec.toArgs());
             processes.add(new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start());
         }

@@ -32,7 +32,13 @@ final class Run implements Callable<Integer> {
         this.scenario = scenario;
         this.processes = processes;
         this.shell = new ShellClient(options.shell);
+        this.serverCpu = ServerCpu.find(options.serverPid, Path.of("data/switchboard.pid"));
     }
+
+    private final ServerCpu serverCpu;
+    /** The server's CPU time when each second was recorded, and whether that second was measured. */
+    private final List<Long> serverCpuAt = new ArrayList<>();
+    private final List<Boolean> measuredAt = new ArrayList<>();
 
     @Override
     public Integer call() throws Exception {
@@ -107,6 +113,8 @@ final class Run implements Callable<Integer> {
             }
             boolean measured = allReadyIndex >= 0 && printed >= allReadyIndex + options.warmup;
             Timeline.Second s = timeline.add(printed, pending.get(printed), swap, measured);
+            serverCpuAt.add(serverCpu == null ? -1 : serverCpu.nanos());
+            measuredAt.add(measured);
             swap = null;
             pendingSwap = null;
             System.out.printf(Locale.ROOT, "t=%3ds up=%d sent=%d/s delivered=%d/s logins=%d/s resumes=%d/s p50=%.2fms"
@@ -220,6 +228,7 @@ final class Run implements Callable<Integer> {
         summary.put("loginLatencyP50Ms", round(Timeline.ms(timeline.loginLatency.getValueAtPercentile(50))));
         summary.put("loginLatencyP99Ms", round(Timeline.ms(timeline.loginLatency.getValueAtPercentile(99))));
         summary.put("loadgenCpuPercentWhileSending", active == 0 ? 0 : round(cpu / active));
+        serverCost(summary);
         serverAtReady.forEach((k, v) -> summary.put("server." + k, v));
         if (serverAtReady.containsKey("heap-used") && serverAtReady.containsKey("connections")) {
             summary.put("serverHeapPerConnectionBytes", serverAtReady.get("heap-used") / Math.max(1, serverAtReady.get("connections")));
@@ -234,6 +243,40 @@ final class Run implements Callable<Integer> {
             return 1;
         }
         return 0;
+    }
+
+    /**
+     * Over the measured seconds that delivered anything: the delivery rate, the server's CPU (in
+     * percent of one core) and its CPU per delivered message, beside the driver's own CPU.
+     */
+    private void serverCost(Map<String, Object> summary) {
+        int first = -1;
+        int last = -1;
+        for (int i = 0; i < timeline.seconds.size(); i++) {
+            if (measuredAt.get(i) && timeline.seconds.get(i).delivered() > 0) {
+                first = first < 0 ? i : first;
+                last = i;
+            }
+        }
+        if (first < 1 || last <= first) {
+            return;
+        }
+        long delivered = 0;
+        double driverCpu = 0;
+        for (int i = first; i <= last; i++) {
+            delivered += timeline.seconds.get(i).delivered();
+            driverCpu += timeline.seconds.get(i).cpu();
+        }
+        int seconds = last - first + 1;
+        summary.put("measuredSeconds", seconds);
+        summary.put("deliveredPerSecondMeasured", delivered / seconds);
+        summary.put("driverCpuPercentMeasured", round(driverCpu / seconds));
+        long before = serverCpuAt.get(first - 1);
+        long after = serverCpuAt.get(last);
+        if (before >= 0 && after >= before) {
+            summary.put("serverCpuPercent", round(100.0 * (after - before) / (seconds * 1e9)));
+            summary.put("serverCpuMicrosPerDelivered", delivered == 0 ? 0 : round((after - before) / 1000.0 / delivered));
+        }
     }
 
     private static double round(double v) {

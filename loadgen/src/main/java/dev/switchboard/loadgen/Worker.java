@@ -33,6 +33,8 @@ public final class Worker {
     private final Map<String, byte[]> saltedCache = new HashMap<>();
     private final Map<String, String> credential;
     private final List<LoadConnection> connections = new ArrayList<>();
+    /** Connections with frames gathered this turn. */
+    private final List<LoadConnection> gathered = new ArrayList<>();
     private final Selector selector;
     private final Interval stats = new Interval();
     private int connecting;
@@ -103,6 +105,7 @@ public final class Worker {
             if (spec.scenario().sendsMessages() && sendStartNanos != 0 && !draining) {
                 send(now);
             }
+            flushGathered();
             if (now >= nextReport) {
                 System.out.println("STAT " + stats.drain(ready, connecting));
                 System.out.flush();
@@ -254,11 +257,16 @@ public final class Worker {
         c.in.flip();
         SocketChannel channel = c.channel;
         Decoded d;
+        c.confirmUpTo = 0;
         while ((d = wire.decode(c.in, 1, 1 << 20)) instanceof Decoded.Frame f) {
             onStanza(c, key, f.node());
             if (c.channel != channel || c.phase == Phase.CLOSED) {
                 return; // the stanza ended this connection (a login storm reconnects)
             }
+        }
+        if (c.confirmUpTo > 0) {
+            // one cumulative confirmation for everything this read brought (docs/PROTOCOL.md §6)
+            write(c, key, Node.of("received", "upto", Long.toString(c.confirmUpTo)));
         }
         if (d instanceof Decoded.Error e) {
             lost(c, key, "undecodable frame: " + e.text());
@@ -292,8 +300,8 @@ public final class Worker {
                 stats.acked(n.attr("error") != null);
             }
             case "message" -> {
-                write(c, key, Node.of("received", "seq", n.attr("seq")));
                 long seq = Long.parseLong(n.attr("seq"));
+                c.confirmUpTo = Math.max(c.confirmUpTo, seq);
                 if (seq <= c.lastSeq) {
                     return; // sent again after a swap or reconnect: a real client drops it, so it is not counted
                 }
@@ -301,7 +309,16 @@ public final class Worker {
                 ByteBuffer body = ByteBuffer.wrap(n.content());
                 stats.delivered(System.nanoTime() - body.getLong());
             }
-            case "receipt", "notification" -> write(c, key, Node.of("received", "seq", n.attr("seq")));
+            case "receipt", "notification" -> {
+                long seq = Long.parseLong(n.attr("seq"));
+                if (seq > c.lastSeq) {
+                    c.lastSeq = seq; // a receipt sent again after a swap frees no second slot
+                    if ("delivered".equals(n.attr("type")) && n.attr("group") == null && c.undelivered > 0) {
+                        c.undelivered--;
+                    }
+                }
+                c.confirmUpTo = Math.max(c.confirmUpTo, seq);
+            }
             case "ping" -> write(c, key, Node.of("pong", "id", n.attr("id")));
             case "failure", "error" -> lost(c, key, n.attr("code") + ": " + n.attr("text"));
             default -> { }
@@ -336,10 +353,15 @@ public final class Worker {
         for (int tried = 0; budget > 0 && tried < connections.size(); tried++) {
             LoadConnection c = connections.get(roundRobin++ % connections.size());
             String to = spec.scenario() == Scenario.GROUPS ? c.target : c.partner;
-            if (c.phase != Phase.READY || c.outstanding >= spec.window() || to == null) {
+            // 1:1, the window closes on the delivered receipt, not the ack: otherwise a server that
+            // stores faster than it delivers lets the queues grow without bound, and sent runs ahead of delivered
+            if (c.phase != Phase.READY || c.outstanding >= spec.window() || c.undelivered >= spec.window() || to == null) {
                 continue;
             }
             c.outstanding++;
+            if (spec.scenario() == Scenario.PAIRS || spec.scenario() == Scenario.SWAP) {
+                c.undelivered++; // end to end: the offline and group scenarios count acks only
+            }
             c.nextSeq++;
             byte[] body = ByteBuffer.allocate(16).putLong(System.nanoTime()).putLong(c.nextSeq).array();
             write(c, c.channel.keyFor(selector), Node.withContent("message", body, "to", to, "id",
@@ -353,8 +375,34 @@ public final class Worker {
         }
     }
 
+    /** Gathers a frame; {@link #flushGathered} writes each connection's frames in one write at the turn's end. */
     private void write(LoadConnection c, SelectionKey key, Node n) throws IOException {
-        write(c, key, wire.encode(n, 1));
+        ByteBuffer frame = wire.encode(n, 1);
+        if (c.gathered == null) {
+            c.gathered = ByteBuffer.allocate(Math.max(1024, frame.remaining()));
+            gathered.add(c);
+        } else if (c.gathered.remaining() < frame.remaining()) {
+            c.gathered = ByteBuffer.allocate(Math.max(c.gathered.capacity() * 2, c.gathered.position() + frame.remaining()))
+                    .put(c.gathered.flip());
+        }
+        c.gathered.put(frame);
+    }
+
+    private void flushGathered() {
+        for (LoadConnection c : gathered) {
+            ByteBuffer b = c.gathered;
+            c.gathered = null;
+            if (b == null || c.phase == Phase.CLOSED || c.channel == null) {
+                continue;
+            }
+            SelectionKey key = c.channel.keyFor(selector);
+            try {
+                write(c, key, b.flip());
+            } catch (IOException e) {
+                lost(c, key, e.toString());
+            }
+        }
+        gathered.clear();
     }
 
     private void write(LoadConnection c, SelectionKey key, ByteBuffer frame) throws IOException {
@@ -405,6 +453,7 @@ public final class Worker {
         }
         c.out.clear();
         c.in.clear();
+        c.gathered = null; // never to be written to the next connection of this account
     }
 
     private static byte[] utf8(String s) {

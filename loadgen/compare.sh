@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Switchboard against ejabberd (Debian's package, config loadgen/peer/ejabberd.yml), same driver,
+# same machine, runs alternated: for each run, each figure is measured on a fresh Switchboard
+# and then on a fresh ejabberd, both warmed by WARMUP (default 30) seconds of flat-out traffic.
+# Usage: loadgen/compare.sh [RUNS [FIGURE...]]   figures: saturation rate-2k rate-20k (default all)
+# Installs ejabberd with apt-get when missing. Loopback only. Prints one line per measurement and
+# leaves results.json files under the scratch directory it names.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs="${1:-3}"
+shift || true
+figures="${*:-saturation rate-2k rate-20k}"
+warmup="${WARMUP:-30}"
+root="$(pwd)"
+scratch="$(mktemp -d /tmp/sb-compare.XXXXXX)"
+loadgen=(java -jar "$root/loadgen/target/loadgen.jar")
+[ -f "$root/run/target/switchboard.jar" ] && [ -f "$root/loadgen/target/loadgen.jar" ] || mvn -B -q -DskipTests install
+command -v ejabberdctl >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q ejabberd; }
+mapfile -t jvm_options < <(grep -v '^\s*#' "$root/bin/jvm.options" | grep -v '^\s*$')
+
+args_of() { # figure -> loadgen arguments
+  case $1 in
+    saturation) echo "--scenario pairs -n 2000 -w 2 --window 16 --seconds 20" ;;
+    rate-2k) echo "--scenario pairs -n 2000 -w 2 --rate 2000 --seconds 20" ;;
+    rate-20k) echo "--scenario pairs -n 2000 -w 2 --rate 20000 --seconds 20" ;;
+    *) echo "unknown figure $1" >&2; exit 2 ;;
+  esac
+}
+summary() { sed -n '/"summary"/,/}/p' "$1/results.json" | tr -d '\n' | tr -s ' ' | grep -oE '"(deliveredPerSecondMeasured|latencyP50Ms|latencyP99Ms|serverCpuPercent|serverCpuMicrosPerDelivered|driverCpuPercentMeasured|sent|acked|delivered|errors)": [0-9.]+' | tr -d '"' | tr '\n' ' '; }
+
+server_pid=""
+stop() {
+  [ -n "$server_pid" ] && { kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; }
+  server_pid=""
+  ejabberdctl --ctl-config "$scratch/ejabberdctl.cfg" --spool "$scratch/spool" --logs "$scratch/logs" stop >/dev/null 2>&1 || true
+  pkill -f "beam.smp.*$scratch" 2>/dev/null || true
+}
+trap stop EXIT
+start_switchboard() {
+  rm -rf "$scratch/home" && mkdir -p "$scratch/home/etc"
+  cp "$root/etc/dev.switchboard.shell.socket.cfg" "$scratch/home/etc/"
+  (cd "$scratch/home" && exec java "${jvm_options[@]}" -jar "$root/run/target/switchboard.jar" >server.log 2>&1 </dev/null) &
+  server_pid=$!
+  for _ in $(seq 1 60); do [ -S "$scratch/home/data/ctl/shell.sock" ] && break; sleep 1; done
+  sleep 2
+}
+start_ejabberd() {
+  rm -rf "$scratch/spool" "$scratch/logs" && mkdir -p "$scratch/spool" "$scratch/logs"
+  cp "$root/loadgen/peer/ejabberd.yml" "$scratch/ejabberd.yml"
+  echo 'ERL_OPTIONS="-env ERL_CRASH_DUMP_BYTES 0"' > "$scratch/ejabberdctl.cfg"
+  chown -R ejabberd "$scratch" 2>/dev/null || true
+  chmod 755 "$scratch"
+  ejabberdctl --config "$scratch/ejabberd.yml" --ctl-config "$scratch/ejabberdctl.cfg" --spool "$scratch/spool" \
+    --logs "$scratch/logs" start
+  for _ in $(seq 1 60); do ss -ltn | grep -q '127.0.0.1:5222 ' && break; sleep 1; done
+  sleep 2
+}
+measure() { # server(switchboard|ejabberd) figure run
+  local server=$1 figure=$2 i=$3 extra=() pid
+  if [ "$server" = switchboard ]; then start_switchboard; pid=$server_pid; cd "$scratch/home"
+  else start_ejabberd; pid=$(pgrep -f "beam.smp.*$scratch" | head -1); extra=(--protocol xmpp --port 5222); cd "$scratch"; fi
+  if [ "$warmup" -gt 0 ]; then
+    "${loadgen[@]}" "${extra[@]}" --server-pid "$pid" --out "$scratch/warmup" --scenario pairs -n 2000 -w 2 --window 16 \
+      --seconds "$warmup" >"$scratch/$server-$figure-$i-warmup.log" 2>&1 || echo "$server $figure run $i: warm-up failed"
+  fi
+  # shellcheck disable=SC2046
+  "${loadgen[@]}" "${extra[@]}" --server-pid "$pid" --out "$scratch/$server-$figure-$i" $(args_of "$figure") \
+    >"$scratch/$server-$figure-$i.log" 2>&1 || echo "$server $figure run $i failed: see $scratch/$server-$figure-$i.log"
+  cd "$root"
+  stop
+  printf '%-11s %-10s run %d: %s\n' "$server" "$figure" "$i" "$(summary "$scratch/$server-$figure-$i")"
+}
+for i in $(seq 1 "$runs"); do
+  for figure in $figures; do
+    measure switchboard "$figure" "$i"
+    measure ejabberd "$figure" "$i"
+  done
+done
+echo "results under $scratch"
