@@ -26,8 +26,10 @@ final class LoadConnection {
     boolean resuming;
     long loginStartedNanos;
     int outstanding;
-    /** 1:1 messages sent whose delivered receipt has not come back yet. */
+    /** 1:1 messages sent that its partner (in the same worker) has not received yet. */
     int undelivered;
+    /** The partner's connection, when it is in this worker (always, for the 1:1 scenarios). */
+    LoadConnection partnerConnection;
     long nextSeq;
     /** The highest queue seq received; the server may send a stanza again after a swap. */
     long lastSeq;

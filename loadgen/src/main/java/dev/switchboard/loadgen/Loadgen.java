@@ -39,7 +39,7 @@ public final class Loadgen implements Callable<Integer> {
     @Option(names = "--rate", description = "messages per second offered in all; 0 = flat out (default ${DEFAULT-VALUE})")
     int rate = 0;
     @Option(names = "--window", description = "messages per connection in flight when flat out: not yet acknowledged or, 1:1, not yet"
-            + " confirmed delivered by a receipt, as a real client's window (default ${DEFAULT-VALUE})")
+            + " received by the partner (default ${DEFAULT-VALUE})")
     int window = 8;
     @Option(names = "--seconds", description = "how long to run once all are logged in (default ${DEFAULT-VALUE})")
     int seconds = 10;

@@ -57,6 +57,9 @@ public final class Worker {
             connections.add(new LoadConnection(i, WorkerSpec.user(n), WorkerSpec.user(n ^ 1)));
         }
         toOpen.addAll(connections);
+        Map<String, LoadConnection> byUser = new HashMap<>();
+        connections.forEach(c -> byUser.put(c.user, c));
+        connections.forEach(c -> c.partnerConnection = byUser.get(c.partner));
     }
 
     public static void main(String[] args) throws Exception {
@@ -306,17 +309,16 @@ public final class Worker {
                     return; // sent again after a swap or reconnect: a real client drops it, so it is not counted
                 }
                 c.lastSeq = seq;
+                LoadConnection sender = c.partnerConnection;
+                if (sender != null && sender.undelivered > 0 && n.attr("group") == null) {
+                    sender.undelivered--; // its partner has it: a slot of the sender's window is free
+                }
                 ByteBuffer body = ByteBuffer.wrap(n.content());
                 stats.delivered(System.nanoTime() - body.getLong());
             }
             case "receipt", "notification" -> {
                 long seq = Long.parseLong(n.attr("seq"));
-                if (seq > c.lastSeq) {
-                    c.lastSeq = seq; // a receipt sent again after a swap frees no second slot
-                    if ("delivered".equals(n.attr("type")) && n.attr("group") == null && c.undelivered > 0) {
-                        c.undelivered--;
-                    }
-                }
+                c.lastSeq = Math.max(c.lastSeq, seq);
                 c.confirmUpTo = Math.max(c.confirmUpTo, seq);
             }
             case "ping" -> write(c, key, Node.of("pong", "id", n.attr("id")));
@@ -353,8 +355,8 @@ public final class Worker {
         for (int tried = 0; budget > 0 && tried < connections.size(); tried++) {
             LoadConnection c = connections.get(roundRobin++ % connections.size());
             String to = spec.scenario() == Scenario.GROUPS ? c.target : c.partner;
-            // 1:1, the window closes on the delivered receipt, not the ack: otherwise a server that
-            // stores faster than it delivers lets the queues grow without bound, and sent runs ahead of delivered
+            // 1:1, the window closes until the partner has the message, not on the ack: otherwise a server
+            // that stores faster than it delivers lets the queues grow without bound, and sent runs ahead of delivered
             if (c.phase != Phase.READY || c.outstanding >= spec.window() || c.undelivered >= spec.window() || to == null) {
                 continue;
             }
