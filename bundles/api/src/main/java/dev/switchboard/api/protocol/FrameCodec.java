@@ -39,4 +39,19 @@ public interface FrameCodec {
 
     /** Encodes one stanza as a complete frame, ready to write. */
     ByteBuffer encode(Node stanza, int dictionaryVersion);
+
+    /**
+     * Encodes one stanza as a complete frame into {@code out} at its position and moves the
+     * position past it, so frames for one connection can gather in one buffer without a copy.
+     *
+     * @return false, with {@code out}'s position unchanged, when the frame does not fit in what remains
+     */
+    default boolean encode(Node stanza, int dictionaryVersion, ByteBuffer out) {
+        ByteBuffer frame = encode(stanza, dictionaryVersion);
+        if (frame.remaining() > out.remaining()) {
+            return false;
+        }
+        out.put(frame);
+        return true;
+    }
 }

@@ -12,7 +12,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import dev.switchboard.journal.internal.Locations.Location;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -36,15 +36,10 @@ public final class LogJournal implements MessageJournal, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LogJournal.class);
 
-    /** Where one waiting message is: its segment, offset and payload length; plus what expiry needs. */
-    private record Location(int segment, long offset, int length, long acceptedAtMs) {
-    }
-
     private final Segments segments;
     private final SequenceMark mark;
-    /** Waiting messages per device, by seq. */
-    private final Map<Address, TreeMap<Long, Location>> byDevice = new HashMap<>();
-    private long waiting;
+    /** Where each waiting message is, per device. */
+    private final Locations locations = new Locations();
     private long highestStored;
     private ByteBuffer scratch = ByteBuffer.allocate(1 << 16);
 
@@ -94,7 +89,7 @@ public final class LogJournal implements MessageJournal, AutoCloseable {
         } catch (IOException | RuntimeException e) {
             throw new StoreException("cannot open the message journal in " + dir + ": " + e.getMessage(), e);
         }
-        LOG.info("Message journal in {}: {} messages waiting in {} segments", dir, waiting, segments.count());
+        LOG.info("Message journal in {}: {} messages waiting in {} segments", dir, locations.count(), segments.count());
     }
 
     private void replayed(Segments.Found f) {
@@ -102,7 +97,7 @@ public final class LogJournal implements MessageJournal, AutoCloseable {
         byte type = p.get(p.position());
         if (type == Records.MESSAGE) {
             QueuedMessage m = Records.message(p.duplicate());
-            put(m.to(), m.seq(), new Location(f.segment(), f.offset(), f.length(), m.acceptedAtMs()));
+            put(m.to(), new Location(m.seq(), f.segment(), f.offset(), f.length(), m.acceptedAtMs()));
             highestStored = Math.max(highestStored, m.seq());
         } else if (type == Records.DELETE) {
             for (long seq : Records.deleted(p.duplicate())) {
@@ -114,16 +109,14 @@ public final class LogJournal implements MessageJournal, AutoCloseable {
     /** Replay only: a delete names a seq without its device. */
     private final Map<Long, Address> deviceOfSeq = new HashMap<>();
 
-    private void put(Address device, long seq, Location at) {
-        Location before = byDevice.computeIfAbsent(device, d -> new TreeMap<>()).put(seq, at);
+    private void put(Address device, Location at) {
+        Location before = locations.put(device, at);
         if (before != null) {
             segments.addLive(before.segment(), -1); // a copy moved forward supersedes the original
-        } else {
-            waiting++;
         }
         segments.addLive(at.segment(), 1);
         if (!writing) {
-            deviceOfSeq.put(seq, device);
+            deviceOfSeq.put(at.seq(), device);
         }
     }
 
@@ -138,16 +131,11 @@ public final class LogJournal implements MessageJournal, AutoCloseable {
 
     /** @return whether it was waiting */
     private boolean drop(Address device, long seq) {
-        TreeMap<Long, Location> q = byDevice.get(device);
-        Location at = q == null ? null : q.remove(seq);
+        Location at = locations.remove(device, seq);
         if (at == null) {
             return false;
         }
-        if (q.isEmpty()) {
-            byDevice.remove(device);
-        }
         segments.addLive(at.segment(), -1);
-        waiting--;
         return true;
     }
 
@@ -166,12 +154,12 @@ public final class LogJournal implements MessageJournal, AutoCloseable {
         for (QueuedMessage m : batch) {
             int start = out.position();
             out = Records.putMessage(out, m);
-            placed.add(new Location(segment, base + start, out.position() - start - Records.HEADER, m.acceptedAtMs()));
+            placed.add(new Location(m.seq(), segment, base + start, out.position() - start - Records.HEADER, m.acceptedAtMs()));
         }
         write(out);
         for (int i = 0; i < batch.size(); i++) {
             QueuedMessage m = batch.get(i);
-            put(m.to(), m.seq(), placed.get(i));
+            put(m.to(), placed.get(i));
             highestStored = Math.max(highestStored, m.seq());
         }
         segments.countWritten(segment, batch.size());
@@ -248,13 +236,15 @@ public final class LogJournal implements MessageJournal, AutoCloseable {
     }
 
     private void copyForward(int segment) throws IOException, StoreException {
-        List<QueuedMessage> moving = new ArrayList<>();
-        for (TreeMap<Long, Location> q : byDevice.values()) {
-            for (Location at : q.values()) {
-                if (at.segment() == segment) {
-                    moving.add(Records.message(segments.read(at.segment(), at.offset(), at.length())));
-                }
+        List<Location> old = new ArrayList<>();
+        locations.forEach((device, at) -> {
+            if (at.segment() == segment) {
+                old.add(at);
             }
+        });
+        List<QueuedMessage> moving = new ArrayList<>(old.size());
+        for (Location at : old) {
+            moving.add(Records.message(segments.read(at.segment(), at.offset(), at.length())));
         }
         moving.sort(Comparator.comparingLong(QueuedMessage::seq));
         LOG.info("Copying {} waiting messages out of journal segment {} so that it can be deleted", moving.size(), segment);
@@ -263,16 +253,10 @@ public final class LogJournal implements MessageJournal, AutoCloseable {
 
     @Override
     public synchronized List<QueuedMessage> load(Address device, long afterSeq, int max) throws StoreException {
-        TreeMap<Long, Location> q = byDevice.get(device);
-        if (q == null) {
-            return List.of();
-        }
-        List<QueuedMessage> out = new ArrayList<>(Math.min(max, q.size()));
+        List<Location> where = locations.after(device, afterSeq, max);
+        List<QueuedMessage> out = new ArrayList<>(where.size());
         try {
-            for (Location at : q.tailMap(afterSeq, false).values()) {
-                if (out.size() == max) {
-                    break;
-                }
+            for (Location at : where) {
                 out.add(Records.message(segments.read(at.segment(), at.offset(), at.length())));
             }
         } catch (IOException e) {
@@ -283,8 +267,8 @@ public final class LogJournal implements MessageJournal, AutoCloseable {
 
     @Override
     public synchronized List<QueuedMessage> index() throws StoreException {
-        List<QueuedMessage> out = new ArrayList<>((int) Math.min(Integer.MAX_VALUE, waiting));
-        for (Address device : byDevice.keySet()) {
+        List<QueuedMessage> out = new ArrayList<>((int) Math.min(Integer.MAX_VALUE, locations.count()));
+        for (Address device : locations.devices()) {
             out.addAll(load(device, Long.MIN_VALUE, Integer.MAX_VALUE));
         }
         out.sort(Comparator.comparingLong(QueuedMessage::seq));
@@ -319,18 +303,18 @@ public final class LogJournal implements MessageJournal, AutoCloseable {
     private int removeWhere(java.util.function.BiPredicate<Address, Location> doomed) throws StoreException {
         startWrites();
         List<QueuedMessage> gone = new ArrayList<>();
-        byDevice.forEach((device, q) -> q.forEach((seq, at) -> {
+        locations.forEach((device, at) -> {
             if (doomed.test(device, at)) {
-                gone.add(new QueuedMessage(seq, device, device, "", "gone", 0, null));
+                gone.add(new QueuedMessage(at.seq(), device, device, "", "gone", 0, null));
             }
-        }));
+        });
         remove(gone);
         return gone.size();
     }
 
     /** How many messages wait (for tests and the log line at start). */
     synchronized long waiting() {
-        return waiting;
+        return locations.count();
     }
 
     synchronized int segmentCount() {

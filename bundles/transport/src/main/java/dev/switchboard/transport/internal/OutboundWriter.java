@@ -2,7 +2,6 @@ package dev.switchboard.transport.internal;
 
 import dev.switchboard.api.protocol.FrameCodec;
 import dev.switchboard.api.stanza.Node;
-import java.nio.ByteBuffer;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -134,9 +133,17 @@ final class OutboundWriter {
     }
 
     private void send(Connection c, FrameCodec codec, Node stanza) {
-        ByteBuffer frame;
+        java.util.ArrayList<Connection> batch = BATCH.get();
+        IoBuffer out = c.unflushed;
+        if (out == null) {
+            out = IoBuffer.allocate(batch == null || c.closing ? 128 : 1024, false);
+            c.unflushed = out;
+        }
         try {
-            frame = codec.encode(stanza, c.dictionary);
+            // encoded straight into the connection's buffer; grown and tried again when it does not fit
+            while (!codec.encode(stanza, c.dictionary, out.buf())) {
+                out.setAutoExpand(true).expand(Math.max(256, out.capacity() * 2));
+            }
         } catch (RuntimeException e) {
             // A stanza the codec cannot encode is a server bug: close this one connection only.
             LOG.error("Cannot encode {} for {}; closing it", stanza.tag(), c, e);
@@ -145,18 +152,6 @@ final class OutboundWriter {
         }
         c.framesOut++;
         framesOut.increment();
-        java.util.ArrayList<Connection> batch = BATCH.get();
-        IoBuffer out = c.unflushed;
-        if (out == null) {
-            if (batch == null || c.closing) {
-                c.unflushed = IoBuffer.wrap(frame).position(frame.limit()); // alone: no copy
-                flush(c);
-                return;
-            }
-            out = IoBuffer.allocate(Math.max(512, frame.remaining()), false).setAutoExpand(true);
-            c.unflushed = out;
-        }
-        out.put(frame);
         if (batch == null || c.closing || out.position() > MAX_BUFFERED) {
             flush(c);
         } else if (!c.inBatch) {

@@ -56,4 +56,13 @@ public class BinaryWire implements FrameCodec {
         }
         return ByteBuffer.wrap(FrameWriter.encode(stanza, dictionary));
     }
+
+    @Override
+    public boolean encode(Node stanza, int dictionaryVersion, ByteBuffer out) {
+        Dictionary dictionary = Dictionary.forVersion(dictionaryVersion);
+        if (dictionary == null) {
+            throw new IllegalArgumentException("unknown dictionary " + dictionaryVersion);
+        }
+        return FrameWriter.encodeInto(stanza, dictionary, out) || FrameCodec.super.encode(stanza, dictionaryVersion, out);
+    }
 }

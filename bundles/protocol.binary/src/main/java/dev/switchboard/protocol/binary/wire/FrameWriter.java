@@ -15,10 +15,58 @@ public final class FrameWriter {
     private final Dictionary dictionary;
     /** What the sizing pass has counted so far. */
     private int counted;
+    /** Writing into a caller's array: past this index the frame does not fit (no growing). */
+    private int bound = -1;
+
+    /** Thrown (without a stack) when a frame does not fit the caller's buffer. */
+    private static final class DoesNotFit extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        static final DoesNotFit INSTANCE = new DoesNotFit();
+
+        private DoesNotFit() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** Room left before the body for the length prefix: a frame up to 2 MiB has at most 3 bytes of it. */
+    private static final int PREFIX_ROOM = 3;
 
     private FrameWriter(Dictionary dictionary, byte[] buf) {
         this.dictionary = dictionary;
         this.buf = buf;
+    }
+
+    /**
+     * Writes the frame straight into {@code out}'s array at its position, in one pass: the body
+     * after room for the longest prefix, then the prefix, moving a short body down to meet it.
+     *
+     * @return false, with {@code out} unchanged, when it does not fit (or {@code out} has no array)
+     */
+    public static boolean encodeInto(Node node, Dictionary dictionary, java.nio.ByteBuffer out) {
+        if (!out.hasArray() || out.remaining() < PREFIX_ROOM + 1) {
+            return false;
+        }
+        int start = out.arrayOffset() + out.position();
+        FrameWriter w = new FrameWriter(dictionary, out.array());
+        w.size = start + PREFIX_ROOM;
+        w.bound = out.arrayOffset() + out.limit();
+        try {
+            w.node(node, 0);
+        } catch (DoesNotFit full) {
+            return false;
+        }
+        int length = w.size - start - PREFIX_ROOM;
+        int prefix = varintLength(length);
+        if (prefix > PREFIX_ROOM) {
+            return false; // over 2 MiB: the caller's other path writes it
+        }
+        if (prefix < PREFIX_ROOM) {
+            System.arraycopy(w.buf, start + PREFIX_ROOM, w.buf, start + prefix, length);
+        }
+        w.size = start;
+        w.varint(length);
+        out.position(out.position() + prefix + length);
+        return true;
     }
 
     /**
@@ -227,6 +275,12 @@ public final class FrameWriter {
     }
 
     private void ensure(int more) {
+        if (bound >= 0) {
+            if (size + more > bound) {
+                throw DoesNotFit.INSTANCE;
+            }
+            return;
+        }
         if (size + more > buf.length) {
             buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + more));
         }

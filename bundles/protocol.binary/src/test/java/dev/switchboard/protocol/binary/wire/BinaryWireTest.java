@@ -59,6 +59,13 @@ class BinaryWireTest {
             Node node = new Node(random.nextBoolean() ? "message" : randomText(random) + "t", attrs, java.util.List.of(),
                     random.nextBoolean() ? new byte[random.nextInt(300)] : null);
             ByteBuffer frame = wire.encode(node, 1);
+            // the same bytes written in place into a shared buffer, after what is already there
+            ByteBuffer into = ByteBuffer.allocate(7 + frame.remaining()).position(7);
+            assertTrue(wire.encode(node, 1, into), "fits exactly");
+            assertEquals(frame.duplicate(), into.flip().position(7), "round " + round);
+            ByteBuffer small = ByteBuffer.allocate(frame.remaining() - 1);
+            assertFalse(wire.encode(node, 1, small), "one byte short");
+            assertEquals(0, small.position(), "nothing consumed when it does not fit");
             Decoded d = wire.decode(frame.duplicate(), 1, MAX);
             Node back = assertInstanceOf(Decoded.Frame.class, d).node();
             // an unpaired surrogate cannot survive UTF-8: it comes back as '?', as String.getBytes makes it
