@@ -2,9 +2,10 @@
 # Re-measures the figures in docs/BENCHMARKS.md. Starts a fresh server (exported runtime) per
 # figure in a scratch home, runs the load generator RUNS times, and prints the results.json
 # summaries. Loopback only. Usage: loadgen/benchmarks.sh [RUNS [FIGURE...]] (default 3, all
-# figures: idle-1000 idle-19000 saturation rate-20k logins offline swap groups media). Each message
+# figures: idle-1000 idle-19000 saturation rate-2k rate-20k rate-50k logins offline swap groups media). Each message
 # figure runs on a server warmed by WARMUP (default 30) seconds of flat-out 1:1 traffic first.
-# The server runs with the JVM options of bin/jvm.options (SB_JAVA_OPTS adds to them).
+# The server runs with the JVM options of bin/jvm.options (SB_JAVA_OPTS adds to them), and with
+# the .cfg files of the folder SB_ETC in its etc/ when set.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${1:-3}"
@@ -22,6 +23,7 @@ scratch="$(mktemp -d /tmp/sb-bench.XXXXXX)"
 start_server() {
   rm -rf "$scratch/home" && mkdir -p "$scratch/home/etc"
   cp "$root/etc/dev.switchboard.shell.socket.cfg" "$scratch/home/etc/"   # loadgen reads the server's counters there
+  if [ -n "${SB_ETC:-}" ]; then cp "$SB_ETC"/*.cfg "$scratch/home/etc/"; fi # e.g. MariaDB, or the SQL journal
   # shellcheck disable=SC2086
   (cd "$scratch/home" && exec java "${jvm_options[@]}" ${SB_JAVA_OPTS:-} -jar "$server_jar" >server.log 2>&1 </dev/null) &
   server_pid=$!
@@ -48,7 +50,9 @@ run() { # name, loadgen args...
 run idle-1000 --scenario idle -n 1000 --seconds 3
 run idle-19000 --scenario idle -n 19000 -w 3 --seconds 3
 run saturation --scenario pairs -n 2000 -w 2 --window 16 --seconds 20
+run rate-2k --scenario pairs -n 2000 -w 2 --rate 2000 --seconds 30
 run rate-20k --scenario pairs -n 2000 -w 2 --rate 20000 --seconds 30
+run rate-50k --scenario pairs -n 2000 -w 2 --rate 50000 --seconds 30
 run logins --scenario logins -n 10000 -w 2 --seconds 1
 run offline --scenario offline -n 2000 -w 2 --window 16 --seconds 10
 run groups --scenario groups -n 2000 -w 2 --group-size 50 --window 64 --seconds 20

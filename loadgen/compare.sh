@@ -28,11 +28,14 @@ args_of() { # figure -> loadgen arguments
 }
 summary() { sed -n '/"summary"/,/}/p' "$1/results.json" | tr -d '\n' | tr -s ' ' | grep -oE '"(deliveredPerSecondMeasured|latencyP50Ms|latencyP99Ms|serverCpuPercent|serverCpuMicrosPerDelivered|driverCpuPercentMeasured|sent|acked|delivered|errors)": [0-9.]+' | tr -d '"' | tr '\n' ' '; }
 
+# ejabberdctl as the ejabberd user with the file limit raised: su would give its default soft
+# limit (1024), below 2,000 sockets
+ejctl() { su -s /bin/sh -c 'ulimit -n 20000; exec ejabberdctl "$@"' ejabberd -- ejctl "$@"; }
 server_pid=""
 stop() {
   [ -n "$server_pid" ] && { kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; }
   server_pid=""
-  ejabberdctl --ctl-config "$scratch/ejabberdctl.cfg" --spool "$scratch/spool" --logs "$scratch/logs" stop >/dev/null 2>&1 || true
+  [ -f "$scratch/ejabberdctl.cfg" ] && { ejctl --ctl-config "$scratch/ejabberdctl.cfg" --spool "$scratch/spool" --logs "$scratch/logs" stop >/dev/null 2>&1 || true; }
   pkill -f "beam.smp.*$scratch" 2>/dev/null || true
 }
 trap stop EXIT
@@ -50,7 +53,7 @@ start_ejabberd() {
   echo 'ERL_OPTIONS="-env ERL_CRASH_DUMP_BYTES 0"' > "$scratch/ejabberdctl.cfg"
   chown -R ejabberd "$scratch" 2>/dev/null || true
   chmod 755 "$scratch"
-  ejabberdctl --config "$scratch/ejabberd.yml" --ctl-config "$scratch/ejabberdctl.cfg" --spool "$scratch/spool" \
+  ejctl --config "$scratch/ejabberd.yml" --ctl-config "$scratch/ejabberdctl.cfg" --spool "$scratch/spool" \
     --logs "$scratch/logs" start
   for _ in $(seq 1 60); do ss -ltn | grep -q '127.0.0.1:5222 ' && break; sleep 1; done
   sleep 2

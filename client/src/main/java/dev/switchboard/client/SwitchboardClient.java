@@ -545,6 +545,7 @@ public final class SwitchboardClient implements AutoCloseable {
                     }
                     dispatch(f.node());
                 }
+                confirmRead();
                 if (d instanceof Decoded.Error e) {
                     error = Node.of("error", "code", e.code().wireCode(), "text", "client could not decode: " + e.text());
                     break;
@@ -611,10 +612,29 @@ public final class SwitchboardClient implements AutoCloseable {
         }
     }
 
+    /** The highest seq the current read brought, to confirm with one {@code received upto=}; 0 when none. */
+    private long confirmUpTo;
+
     /** Tells the server this device has a queued stanza, so it is deleted (and its sender told). */
     private void confirm(String seq) {
         if (autoConfirm) {
-            confirmNow(seq);
+            confirmUpTo = Math.max(confirmUpTo, Long.parseLong(seq)); // sent once the read is handled
+        }
+    }
+
+    /**
+     * Confirms what one read brought with one cumulative {@code received upto=} (docs/PROTOCOL.md
+     * §6): stanzas arrive in seq order, so the highest covers the rest. Reader thread only.
+     */
+    private void confirmRead() {
+        if (confirmUpTo > 0) {
+            long upTo = confirmUpTo;
+            confirmUpTo = 0;
+            try {
+                write(Node.of("received", "upto", Long.toString(upTo)));
+            } catch (IOException e) {
+                // the connection is gone; the stanzas stay queued and come again at the next login
+            }
         }
     }
 

@@ -15,7 +15,9 @@ import org.junit.Test;
 /**
  * Issue #4's durability test on the exported runtime: 10,000 messages to an offline user, every
  * ack received, then {@code kill -9}; after a restart the user receives all of them exactly once
- * and in order, and once confirmed they are deleted (still gone after a restart).
+ * and in order, and once confirmed they are deleted (still gone after a restart). And the same
+ * under load (issue #14): {@code kill -9} while eight senders are sending flat out, so the
+ * journal's group commits are cut in the middle; every acknowledged message arrives exactly once.
  */
 public class OfflineDurabilityIT {
 
@@ -77,6 +79,69 @@ public class OfflineDurabilityIT {
         server.close(); // an orderly stop this time: the last deletes are committed
         server.start();
         assertEquals("deleted for good, not only in memory", RECIPIENT + "/0 0", queueDepth());
+    }
+
+    @Test
+    public void killNineUnderLoadLosesNoAcknowledgedMessage() throws Exception {
+        int pairs = 8;
+        String[] users = new String[pairs * 4];
+        for (int i = 0; i < pairs; i++) {
+            users[4 * i] = "155500004" + (10 + i);
+            users[4 * i + 1] = "sender-password";
+            users[4 * i + 2] = "155500005" + (10 + i);
+            users[4 * i + 3] = "recipient-password";
+        }
+        server.addUsers(users);
+        AtomicLong acked = new AtomicLong();
+        List<Chatter> chatters = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        List<SwitchboardClient> clients = new ArrayList<>();
+        for (int i = 0; i < pairs; i++) {
+            SwitchboardClient sender = connect();
+            sender.login(users[4 * i], 0, "sender-password");
+            clients.add(sender);
+            Chatter chatter = new Chatter(sender, users[4 * i + 2], 64, 1_000_000, 60_000, acked);
+            chatters.add(chatter);
+            Thread t = new Thread(chatter, "sender-" + i);
+            threads.add(t);
+            t.start();
+        }
+        SwitchboardTestSupport.await("20,000 acknowledged messages", Duration.ofSeconds(60), () -> acked.get() >= 20_000);
+        server.kill(); // while every sender is still sending
+        for (Thread t : threads) {
+            t.join(30_000);
+        }
+        clients.forEach(SwitchboardClient::close);
+        long ackedAtKill = acked.get();
+        server.start();
+
+        for (int i = 0; i < pairs; i++) {
+            Chatter chatter = chatters.get(i);
+            java.util.Set<Long> wanted = new java.util.TreeSet<>(chatter.acked);
+            try (SwitchboardClient recipient = connect()) {
+                recipient.login(users[4 * i + 2], 0, "recipient-password");
+                List<Long> ids = new ArrayList<>();
+                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                long quietSince = System.nanoTime();
+                while (System.nanoTime() < deadline && (ids.size() < wanted.size()
+                        || System.nanoTime() - quietSince < Duration.ofSeconds(2).toNanos())) {
+                    List<Long> more = Chatter.receivedFrom(recipient, users[4 * i]);
+                    if (!more.isEmpty()) {
+                        ids.addAll(more);
+                        quietSince = System.nanoTime();
+                    }
+                    Thread.sleep(5);
+                }
+                java.util.Set<Long> distinct = new java.util.HashSet<>(ids);
+                assertEquals("pair " + i + ": no message twice", ids.size(), distinct.size());
+                for (int k = 1; k < ids.size(); k++) {
+                    assertTrue("pair " + i + ": in order", ids.get(k) > ids.get(k - 1));
+                }
+                wanted.removeAll(distinct);
+                assertEquals("pair " + i + ": acknowledged before kill -9 but never delivered (" + ackedAtKill
+                        + " acknowledged in all)", java.util.Set.of(), wanted);
+            }
+        }
     }
 
     private String queueDepth() {

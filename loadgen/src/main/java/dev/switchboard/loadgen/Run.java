@@ -229,6 +229,11 @@ final class Run implements Callable<Integer> {
         summary.put("loginLatencyP99Ms", round(Timeline.ms(timeline.loginLatency.getValueAtPercentile(99))));
         summary.put("loadgenCpuPercentWhileSending", active == 0 ? 0 : round(cpu / active));
         serverCost(summary);
+        if (scenario == Scenario.OFFLINE) {
+            // queueing (recipients away) and replay (back) happen in different seconds: a rate for each
+            summary.put("queuedAckedPerSecond", steadyRate(Timeline.Second::acked));
+            summary.put("replayedPerSecond", steadyRate(Timeline.Second::delivered));
+        }
         serverAtReady.forEach((k, v) -> summary.put("server." + k, v));
         if (serverAtReady.containsKey("heap-used") && serverAtReady.containsKey("connections")) {
             summary.put("serverHeapPerConnectionBytes", serverAtReady.get("heap-used") / Math.max(1, serverAtReady.get("connections")));
@@ -277,6 +282,21 @@ final class Run implements Callable<Integer> {
             summary.put("serverCpuPercent", round(100.0 * (after - before) / (seconds * 1e9)));
             summary.put("serverCpuMicrosPerDelivered", delivered == 0 ? 0 : round((after - before) / 1000.0 / delivered));
         }
+    }
+
+    /** Per second over the seconds where the count is not zero, leaving out the first and last (partial) ones. */
+    private long steadyRate(java.util.function.ToLongFunction<Timeline.Second> count) {
+        List<Long> values = new ArrayList<>();
+        for (Timeline.Second s : timeline.seconds) {
+            long v = count.applyAsLong(s);
+            if (v > 0) {
+                values.add(v);
+            }
+        }
+        if (values.size() >= 3) {
+            values = values.subList(1, values.size() - 1);
+        }
+        return values.isEmpty() ? 0 : values.stream().mapToLong(Long::longValue).sum() / values.size();
     }
 
     private static double round(double v) {
