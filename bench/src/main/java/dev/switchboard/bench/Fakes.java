@@ -36,7 +36,18 @@ final class Fakes {
 
     /** Device 0 of every user is online; what is handed to a session goes to {@code handed}. */
     static SessionDirectory sessions(BiConsumer<Address, Node> handed, int connections) {
+        return sessions(handed, connections, () -> { });
+    }
+
+    /** As above; {@code turnEnded} runs when a batch of deliveries (a lane turn) ends, as a read would on a client. */
+    static SessionDirectory sessions(BiConsumer<Address, Node> handed, int connections, Runnable turnEnded) {
         return new SessionDirectory() {
+            @Override
+            public void batch(Runnable work) {
+                work.run();
+                turnEnded.run();
+            }
+
             @Override
             public boolean deliver(Address to, Node stanza) {
                 handed.accept(to, stanza);

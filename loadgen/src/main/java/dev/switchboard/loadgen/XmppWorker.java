@@ -57,6 +57,8 @@ public final class XmppWorker {
     private final ByteBuffer readBuf = ByteBuffer.allocateDirect(64 * 1024);
     private final String runTag = Long.toString(System.currentTimeMillis(), 36) + "-";
     private int ready;
+    /** Connections that failed (each counted as an error): the run starts once the rest are ready. */
+    private int lost;
     private int roundRobin;
     private long sendStartNanos;
     private long sentTotal;
@@ -91,8 +93,15 @@ public final class XmppWorker {
         long runUntil = Long.MAX_VALUE;
         int opened = 0;
         while (System.nanoTime() < hardStop) {
-            while (opened < connections.size() && opened - ready < 256) {
+            while (opened < connections.size() && opened - ready - lost < 256) {
                 open(connections.get(opened++), opened);
+            }
+            if (runUntil == Long.MAX_VALUE && System.nanoTime() - started > 60_000_000_000L) {
+                for (Conn c : connections) {
+                    if (c.phase != Phase.READY && c.phase != Phase.CLOSED) {
+                        lost(c, "not logged in within 60 s"); // the server kept it waiting: counted, not waited for
+                    }
+                }
             }
             selector.select(1);
             for (SelectionKey key : selector.selectedKeys()) {
@@ -100,7 +109,7 @@ public final class XmppWorker {
             }
             selector.selectedKeys().clear();
             long now = System.nanoTime();
-            if (ready == connections.size() && runUntil == Long.MAX_VALUE) {
+            if (ready > 0 && ready + lost == connections.size() && runUntil == Long.MAX_VALUE) {
                 runUntil = now + spec.seconds() * 1_000_000_000L;
                 sendStartNanos = now;
                 System.out.println("READY " + ready);
@@ -342,6 +351,7 @@ public final class XmppWorker {
         if (c.phase == Phase.READY) {
             ready--;
         }
+        lost++;
         c.phase = Phase.CLOSED;
         try {
             c.channel.close();
