@@ -98,14 +98,16 @@ final class Segments implements AutoCloseable {
             }
             if (damaged || validEnd != s.size) {
                 if (s == segments.lastEntry().getValue()) {
+                    // the tail of a write a crash interrupted: cut it, nothing acknowledged is in it
                     LOG.warn("Journal segment {} ends in a partial record (a write cut short): cut at byte {} of {}",
                             s.number, validEnd, s.size);
+                    s.channel.truncate(validEnd);
+                    s.size = validEnd;
                 } else {
+                    // damage inside an older segment is not a crash: keep the file as it is for inspection
                     LOG.error("Journal segment {} is damaged at byte {} of {}; the records after it are skipped",
                             s.number, validEnd, s.size);
                 }
-                s.channel.truncate(validEnd);
-                s.size = validEnd;
             }
         }
     }
