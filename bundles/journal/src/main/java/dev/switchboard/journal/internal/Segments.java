@@ -152,6 +152,7 @@ final class Segments implements AutoCloseable {
         int number = segments.isEmpty() ? 1 : segments.lastKey() + 1;
         Path p = dir.resolve(String.format("%010d%s", number, SUFFIX));
         FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        ownerOnly(p);
         if (fsync) {
             try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
                 d.force(true); // the new file's name is durable before anything in it is relied on
@@ -161,6 +162,15 @@ final class Segments implements AutoCloseable {
         }
         current = new Segment(number, ch, 0);
         segments.put(number, current);
+    }
+
+    /** Message bodies are in these files: the owner's only, as everything under data/ (0600). */
+    static void ownerOnly(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException notPosix) {
+            // a file system without POSIX permissions: the directory's access rules apply
+        }
     }
 
     int currentNumber() {

@@ -52,6 +52,12 @@ class LogJournalTest {
         try (LogJournal j = new LogJournal(dir, 1 << 20, true)) {
             assertEquals(List.of(3L), seqs(j.index()), "a delete after a restart holds too");
         }
+        try (var files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                        Files.getPosixFilePermissions(f)), f + " holds message bodies: the owner's only");
+            }
+        }
     }
 
     @Test
