@@ -87,8 +87,12 @@ public class LiveConfigIT {
             awaitLog("Transport settings applied live (no connection dropped)");
             chat(alice, bob, "after-limits");
 
-            edit("port=" + oldPort + "\nmaxConnections=1000\nmaxFramesPerSecond=banana\n");
+            // saved right after the previous edit applied: FileInstall once wrote the previous
+            // configuration back over a quick second save, so the operator's edit vanished
+            String banana = "port=" + oldPort + "\nmaxConnections=1000\nmaxFramesPerSecond=banana\n";
+            edit(banana);
             awaitLog("maxFramesPerSecond=banana is not a whole number; keeping 2000");
+            assertEquals("the server never rewrites the operator's file", banana, Files.readString(config));
             chat(bob, alice, "after-banana");
             try (SwitchboardClient again = login(oldPort, BOB, "bob-password")) {
                 assertTrue("the listener is still up after the bad value", again.isOpen());
