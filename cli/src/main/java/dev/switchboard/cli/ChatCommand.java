@@ -94,7 +94,7 @@ final class ChatCommand implements Callable<Integer> {
             }
         };
         try (Session session = Session.builder(creds.host(), creds.port()).user(creds.user()).device(creds.device())
-                .token(creds.token()).listener(listener).open()) {
+                .token(creds.token()).trust(cli.trust()).listener(listener).open()) {
             holder[0] = session;
             printer.line("chatting with " + peer + " as " + creds.user() + "; type and press Enter, /file <path> to send a file,"
                     + " /quit to leave");

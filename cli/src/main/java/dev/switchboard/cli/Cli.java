@@ -2,6 +2,8 @@ package dev.switchboard.cli;
 
 import dev.switchboard.api.stanza.Node;
 import dev.switchboard.client.ClientException;
+import dev.switchboard.client.KnownServers;
+import dev.switchboard.client.ServerTrust;
 import dev.switchboard.client.MediaRef;
 import dev.switchboard.client.SwitchboardClient;
 import java.io.BufferedReader;
@@ -29,7 +31,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "sb", mixinStandardHelpOptions = true, version = "Switchboard CLI 0.1.0",
         description = "Chat on a Switchboard server from the terminal.",
         subcommands = {Cli.Register.class, Cli.Login.class, Cli.Logout.class, Cli.Send.class, Cli.Fetch.class,
-                Cli.Receive.class, ChatCommand.class, GroupCommands.class, PresenceCommands.class, AdminCommand.class})
+                Cli.Receive.class, Cli.Trust.class, ChatCommand.class, GroupCommands.class, PresenceCommands.class, AdminCommand.class})
 public final class Cli implements Callable<Integer> {
 
     @Option(names = "--config", description = "folder of the stored login (default: $SB_CLI_HOME or ~/.switchboard)")
@@ -95,7 +97,7 @@ public final class Cli implements Callable<Integer> {
 
     private SwitchboardClient connect(boolean receive) throws IOException, ClientException {
         Credentials c = Credentials.load(configDir());
-        SwitchboardClient client = SwitchboardClient.connect(c.host(), c.port());
+        SwitchboardClient client = open(c.host(), c.port());
         if (!receive) {
             client.oneShot();
         } else {
@@ -109,6 +111,34 @@ public final class Cli implements Callable<Integer> {
             throw e;
         }
         return client;
+    }
+
+    /**
+     * Connects over Noise. The server's key is pinned in {@code known_servers} in the CLI's home on
+     * first use and refused if it changes; {@code SB_SERVER_KEY} (the hex of the server's
+     * data/noise/server.pub) pins it from the start instead.
+     */
+    SwitchboardClient open(String host, int port) throws IOException {
+        return SwitchboardClient.connect(new java.net.InetSocketAddress(host, port), null, trust());
+    }
+
+    ServerTrust trust() throws IOException {
+        String key = System.getenv("SB_SERVER_KEY");
+        ServerTrust trust;
+        if (key != null && !key.isBlank()) {
+            try {
+                trust = ServerTrust.pinned(java.util.HexFormat.of().parseHex(key.trim()));
+            } catch (IllegalArgumentException e) {
+                throw new IOException("SB_SERVER_KEY is not a key in hex (64 digits, as in the server's data/noise/server.pub)");
+            }
+        } else {
+            trust = ServerTrust.firstUse(knownServers());
+        }
+        return trust;
+    }
+
+    KnownServers knownServers() {
+        return KnownServers.file(configDir().resolve("known_servers"));
     }
 
     /** The server's default shortest password; the server only ever sees a derived credential, so the client checks. */
@@ -181,7 +211,7 @@ public final class Cli implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             String password = newPassword("password for " + user + ": ");
-            try (SwitchboardClient c = SwitchboardClient.connect(server.host, server.port)) {
+            try (SwitchboardClient c = cli.open(server.host, server.port)) {
                 c.register(user, password);
             }
             return Login.login(cli, server, user, 0, password);
@@ -207,7 +237,7 @@ public final class Cli implements Callable<Integer> {
         }
 
         static int login(Cli cli, Server server, String user, int device, String password) throws Exception {
-            try (SwitchboardClient c = SwitchboardClient.connect(server.host, server.port).oneShot()) {
+            try (SwitchboardClient c = cli.open(server.host, server.port).oneShot()) {
                 c.login(user, device, password);
                 new Credentials(server.host, server.port, user, device, c.token()).save(cli.configDir());
             }
@@ -220,6 +250,32 @@ public final class Cli implements Callable<Integer> {
         @Override
         public Server convert(String value) {
             return new Server(value);
+        }
+    }
+
+    @Command(name = "trust", mixinStandardHelpOptions = true,
+            description = "Show the servers' keys this CLI has pinned, or forget one whose key really changed.")
+    static final class Trust implements Callable<Integer> {
+        @ParentCommand
+        Cli cli;
+        @Option(names = "--forget", paramLabel = "host:port", description = "trust whatever key this server presents next")
+        String forget;
+
+        @Override
+        public Integer call() throws IOException {
+            KnownServers pins = cli.knownServers();
+            if (forget != null) {
+                if (!forget.matches("[^\\s:]+:\\d{1,5}")) {
+                    System.err.println("error: --forget takes host:port, e.g. 127.0.0.1:5200, not '" + forget + "'");
+                    return 2;
+                }
+                System.out.println(pins.forget(forget) ? "forgot the key of " + forget + "; the next connection pins what it presents"
+                        : "no key was pinned for " + forget);
+                return 0;
+            }
+            Path file = cli.configDir().resolve("known_servers");
+            System.out.println(Files.exists(file) ? Files.readString(file) : "no server pinned yet (" + file + ")");
+            return 0;
         }
     }
 

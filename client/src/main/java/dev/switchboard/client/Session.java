@@ -46,10 +46,17 @@ public final class Session implements AutoCloseable {
         private Duration maxBackoff = Duration.ofSeconds(5);
         private int maxAttempts = 1000;
         private SeenStanzas seen;
+        private ServerTrust trust = ServerTrust.firstUse(KnownServers.inMemory());
 
         private Builder(String host, int port) {
             this.host = host;
             this.port = port;
+        }
+
+        /** Which Noise key to accept from the server (default: the first it presents, for this process). */
+        public Builder trust(ServerTrust trust) {
+            this.trust = java.util.Objects.requireNonNull(trust);
+            return this;
         }
 
         public Builder user(String user) {
@@ -158,7 +165,7 @@ public final class Session implements AutoCloseable {
 
     /** Connects and logs in once: with the token when there is one, else (or if it is refused) the password. */
     private SwitchboardClient login() throws ClientException, IOException {
-        SwitchboardClient c = SwitchboardClient.connect(config.host, config.port);
+        SwitchboardClient c = SwitchboardClient.connect(new java.net.InetSocketAddress(config.host, config.port), null, config.trust);
         try {
             c.handToApp(seen);
             if (token != null) {
@@ -170,7 +177,7 @@ public final class Session implements AutoCloseable {
                         throw refused;
                     }
                     c.close();
-                    c = SwitchboardClient.connect(config.host, config.port);
+                    c = SwitchboardClient.connect(new java.net.InetSocketAddress(config.host, config.port), null, config.trust);
                     c.handToApp(seen);
                 }
             }

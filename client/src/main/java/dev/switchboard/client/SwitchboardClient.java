@@ -70,30 +70,65 @@ public final class SwitchboardClient implements AutoCloseable {
     /** Log in without taking the device's deliveries (see {@link #oneShot()}). */
     private volatile boolean oneShot;
 
-    private SwitchboardClient(Socket socket) throws IOException {
+    /** The byte streams after the handshake: sealed records on an encrypted connection. */
+    private final InputStream in;
+
+    private SwitchboardClient(Socket socket, InputStream in, OutputStream out) {
         this.socket = socket;
-        this.out = new BufferedOutputStream(socket.getOutputStream(), 8192);
+        this.in = in;
+        this.out = new BufferedOutputStream(out, 8192);
         this.reader = new Thread(this::readLoop, "sb-client-reader");
         reader.setDaemon(true);
     }
 
-    /** Connects and sends the protocol preamble; does not log in. */
+    /**
+     * Connects over Noise, trusting the server's key on first use for the life of this process
+     * ({@link KnownServers#inMemory()}), and sends the protocol preamble; does not log in.
+     */
     public static SwitchboardClient connect(String host, int port) throws IOException {
         return connect(new InetSocketAddress(host, port), null);
     }
 
     /** Connects from a given local address (e.g. 127.0.0.2, to spread load tests), or any when null. */
     public static SwitchboardClient connect(InetSocketAddress server, InetSocketAddress local) throws IOException {
+        return connect(server, local, ServerTrust.firstUse(KnownServers.inMemory()));
+    }
+
+    /**
+     * Connects with the given trust in the server's key: the Noise handshake (docs/PROTOCOL.md §1a)
+     * runs before this returns, and a key the trust refuses ends it with a {@link ServerKeyException}.
+     * A server that refuses the connection before encrypting (server-full, too-many-connections)
+     * gives a client whose {@link #closed()} holds that error.
+     */
+    public static SwitchboardClient connect(InetSocketAddress server, InetSocketAddress local, ServerTrust trust)
+            throws IOException {
         Socket s = new Socket();
         s.setTcpNoDelay(true);
         if (local != null) {
             s.bind(local);
         }
         s.connect(server, 10_000);
-        SwitchboardClient c = new SwitchboardClient(s);
+        SwitchboardClient c;
+        try {
+            c = trust.encrypted() ? Handshaking.secure(s, server.getHostString() + ":" + server.getPort(), trust)
+                    : new SwitchboardClient(s, s.getInputStream(), s.getOutputStream());
+        } catch (Handshaking.Refused refused) {
+            c = new SwitchboardClient(s, InputStream.nullInputStream(), OutputStream.nullOutputStream());
+            c.closedWith.complete(refused.error);
+            c.loginAnswer.complete(refused.error);
+            c.close();
+            return c;
+        } catch (IOException | RuntimeException e) {
+            s.close();
+            throw e;
+        }
         c.writeRaw(c.wire.preamble(DICTIONARY));
         c.reader.start();
         return c;
+    }
+
+    static SwitchboardClient over(Socket socket, InputStream in, OutputStream out) {
+        return new SwitchboardClient(socket, in, out);
     }
 
     /**
@@ -530,7 +565,7 @@ public final class SwitchboardClient implements AutoCloseable {
 
     private void readLoop() {
         Node error = null;
-        try (InputStream in = socket.getInputStream()) {
+        try (InputStream in = this.in) {
             ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
             while (true) {
                 int n = in.read(buf.array(), buf.position(), buf.remaining());

@@ -161,6 +161,31 @@ public class CliIT {
     }
 
     /** Starts the CLI with its own config folder; output goes to {@code <config>/<command>.out}. */
+    /**
+     * The CLI pins the server's Noise key on first use; a different key later (a relay, or a server
+     * whose key really changed) is refused with a message that says how to accept it, and nothing is sent.
+     */
+    @Test
+    public void aChangedServerKeyIsRefusedAndExplained() throws Exception {
+        Path carol = server.home.resolve("cli-carol");
+        String c = "15559400009";
+        assertEquals(0, run(carol, "carol-password\n", "register", c, "--server", "127.0.0.1:" + server.port).waitFor());
+        Path pins = carol.resolve("known_servers");
+        String real = Files.readString(server.home.resolve("data/noise/server.pub")).trim();
+        assertTrue("the key the server proved is pinned", Files.readString(pins).contains("127.0.0.1:" + server.port + " " + real));
+
+        Files.writeString(pins, "127.0.0.1:" + server.port + " " + "ab".repeat(32) + "\n");
+        Process refused = run(carol, null, "send", c, "to myself");
+        assertEquals(1, refused.waitFor());
+        String said = read(carol.resolve("send.out"));
+        assertTrue(said, said.contains("presented Noise key") && said.contains("sb trust --forget 127.0.0.1:" + server.port));
+
+        assertEquals(0, run(carol, null, "trust", "--forget", "127.0.0.1:" + server.port).waitFor());
+        Process accepted = run(carol, null, "send", c, "to myself");
+        assertEquals(read(carol.resolve("send.out")), 0, accepted.waitFor());
+        assertTrue("pinned again on first use", Files.readString(pins).contains(real));
+    }
+
     private static Process run(Path config, String stdin, String... args) throws IOException {
         Files.createDirectories(config);
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",

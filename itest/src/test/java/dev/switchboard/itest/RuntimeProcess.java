@@ -40,6 +40,8 @@ final class RuntimeProcess implements AutoCloseable {
             port = s.getLocalPort();
             httpPort = h.getLocalPort();
         }
+        // a new home is a new server key: a pin an earlier test's server left on this port is not for it
+        dev.switchboard.client.KnownServers.inMemory().forget("127.0.0.1:" + port);
         start();
     }
 

@@ -97,6 +97,7 @@ public abstract class SwitchboardTestSupport {
                 mavenBundle("org.apache.felix", "org.apache.felix.configadmin").versionAsInProject(),
                 mavenBundle("org.apache.felix", "org.apache.felix.gogo.runtime").versionAsInProject(),
                 mavenBundle("org.apache.mina", "mina-core").versionAsInProject(),
+                mavenBundle("org.bouncycastle", "bcprov-jdk18on").versionAsInProject(),
                 mavenBundle("com.h2database", "h2").versionAsInProject(),
                 mavenBundle("org.mariadb.jdbc", "mariadb-java-client").versionAsInProject(),
                 mavenBundle("com.zaxxer", "HikariCP").versionAsInProject(),

@@ -8,12 +8,14 @@ import java.util.ArrayDeque;
 /** One load connection's state, driven by the worker's single I/O thread. */
 final class LoadConnection {
 
-    enum Phase { CONNECTING, REGISTERING, CHALLENGED, AUTHENTICATING, READY, CLOSED }
+    enum Phase { CONNECTING, HANDSHAKING, REGISTERING, CHALLENGED, AUTHENTICATING, READY, CLOSED }
 
     final int local;
     final String user;
     final String partner;
     SocketChannel channel;
+    /** Noise state of this connection; null on a plaintext run. */
+    LoadNoise noise;
     Phase phase = Phase.CONNECTING;
     ByteBuffer in = ByteBuffer.allocate(512);
     final ArrayDeque<ByteBuffer> out = new ArrayDeque<>();

@@ -67,6 +67,9 @@ public final class Loadgen implements Callable<Integer> {
     @Option(names = "--protocol", description = "switchboard, or xmpp to measure a peer XMPP server (ejabberd; pairs only) with"
             + " the same driver (default ${DEFAULT-VALUE})")
     String protocol = "switchboard";
+    @Option(names = "--encryption", description = "noise (every connection encrypted, as the server requires by default)"
+            + " or none (for a server with encryption=none) (default ${DEFAULT-VALUE})")
+    String encryption = "noise";
     @Option(names = "--worker-heap", description = "heap of each worker JVM (default ${DEFAULT-VALUE})")
     String workerHeap = "1g";
 
@@ -95,6 +98,10 @@ public final class Loadgen implements Callable<Integer> {
             System.err.println("error: the swap scenario needs --swap-jar and --swap-at");
             return 2;
         }
+        if (!encryption.equals("noise") && !encryption.equals("none")) {
+            System.err.println("error: --encryption is noise or none, not " + encryption);
+            return 2;
+        }
         if (!protocol.equals("switchboard") && !(protocol.equals("xmpp") && sc == Scenario.PAIRS)) {
             System.err.println("error: --protocol is switchboard, or xmpp with --scenario pairs");
             return 2;
@@ -121,7 +128,7 @@ public final class Loadgen implements Callable<Integer> {
         for (int i = 0; i < w; i++) {
             int share = ((connections / 2) / w + (i < (connections / 2) % w ? 1 : 0)) * 2;
             WorkerSpec spec = new WorkerSpec(i, firstUser + assigned, share, host, port, "127.0.0." + (2 + i), sc,
-                    rate / w, window, seconds, password, salt, groupSize);
+                    rate / w, window, seconds, password, salt, groupSize, encryption.equals("noise"));
             assigned += share;
             List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + workerHeap, "-XX:+UseSerialGC", "-cp", classpath,
                     protocol.equals("xmpp") ? XmppWorker.class.getName() : Worker.class.getName()));

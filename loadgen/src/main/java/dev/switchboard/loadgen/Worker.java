@@ -4,6 +4,11 @@ import dev.switchboard.api.protocol.Decoded;
 import dev.switchboard.api.stanza.Node;
 import dev.switchboard.client.scram.ScramClient;
 import dev.switchboard.loadgen.LoadConnection.Phase;
+import dev.switchboard.noise.Handshake;
+import dev.switchboard.noise.KeyPair25519;
+import dev.switchboard.noise.NoiseException;
+import dev.switchboard.noise.Pattern;
+import dev.switchboard.noise.Preamble;
 import dev.switchboard.protocol.binary.wire.BinaryWire;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -30,6 +35,10 @@ public final class Worker {
 
     private final WorkerSpec spec;
     private final BinaryWire wire = new BinaryWire();
+    /** One static key for all this worker's connections (the server does not check clients' keys). */
+    private final KeyPair25519 clientKey = KeyPair25519.generate();
+    /** The server's key once the first XX learned it; later connections use IK. */
+    private byte[] serverKey;
     private final Map<String, byte[]> saltedCache = new HashMap<>();
     private final Map<String, String> credential;
     private final List<LoadConnection> connections = new ArrayList<>();
@@ -173,6 +182,7 @@ public final class Worker {
         ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
         bindSourcePort(ch, sourceFor(c.local));
         c.channel = ch;
+        c.noise = null;
         c.in = ByteBuffer.allocate(512);
         c.out.clear();
         c.phase = Phase.CONNECTING;
@@ -236,7 +246,65 @@ public final class Worker {
     }
 
     private void connected(LoadConnection c, SelectionKey key) throws IOException {
-        write(c, key, ByteBuffer.wrap(wire.preamble(1)));
+        if (spec.encrypted()) {
+            startHandshake(c, key, serverKey != null ? Pattern.IK : Pattern.XX);
+            return;
+        }
+        logIn(c, key);
+    }
+
+    /** The worker's first connection learns the server's key with XX; the rest use IK, as a returning client does. */
+    private void startHandshake(LoadConnection c, SelectionKey key, Pattern pattern) throws IOException {
+        byte[] preamble = Preamble.of(1, pattern);
+        Handshake h = new Handshake(pattern, true, clientKey, pattern == Pattern.IK ? serverKey : null, preamble);
+        c.noise = new LoadNoise(h);
+        c.phase = Phase.HANDSHAKING;
+        ByteBuffer first = handshakeMessage(preamble, h.writeMessage(new byte[0]));
+        write(c, key, first);
+    }
+
+    private static ByteBuffer handshakeMessage(byte[] preamble, byte[] message) {
+        ByteBuffer b = ByteBuffer.allocate((preamble == null ? 0 : preamble.length) + 2 + message.length);
+        if (preamble != null) {
+            b.put(preamble);
+        }
+        return b.putShort((short) message.length).put(message).flip();
+    }
+
+    /** Reads the server's handshake messages; @return true once the keys are in place (and the login is under way). */
+    private boolean handshake(LoadConnection c, SelectionKey key) throws IOException, NoiseException {
+        while (c.in.remaining() >= 2) {
+            int len = Short.toUnsignedInt(c.in.getShort(c.in.position()));
+            if (c.in.remaining() < 2 + len) {
+                return false;
+            }
+            c.in.position(c.in.position() + 2);
+            byte[] message = new byte[len];
+            c.in.get(message);
+            Handshake h = c.noise.handshake;
+            if (len == 0) { // the server does not hold the key IK used: XX on the same connection
+                serverKey = null;
+                startHandshake(c, key, Pattern.XX);
+                continue;
+            }
+            h.readMessage(message);
+            if (h.writing()) {
+                write(c, key, handshakeMessage(null, h.writeMessage(new byte[0])));
+            }
+            if (h.complete()) {
+                if (serverKey == null) {
+                    serverKey = h.remoteStatic();
+                }
+                c.noise.keys(h.split());
+                logIn(c, key);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void logIn(LoadConnection c, SelectionKey key) throws IOException {
+        gather(c, ByteBuffer.wrap(wire.preamble(1))); // inside the records on an encrypted connection
         if (c.resuming && c.token != null) {
             c.phase = Phase.AUTHENTICATING;
             write(c, key, Node.of("auth", "mechanism", "TOKEN", "user", c.user, "device", "0", "token", c.token));
@@ -257,11 +325,24 @@ public final class Worker {
             lost(c, key, "server closed the connection");
             return;
         }
-        c.in.flip();
+        ByteBuffer frames = c.in.flip();
+        if (c.noise != null) {
+            try {
+                if (c.phase == Phase.HANDSHAKING && !handshake(c, key)) {
+                    c.in.compact();
+                    return;
+                }
+                frames = c.noise.open(c.in);
+            } catch (NoiseException e) {
+                lost(c, key, "noise: " + e.getMessage());
+                return;
+            }
+            c.in.compact();
+        }
         SocketChannel channel = c.channel;
         Decoded d;
         c.confirmUpTo = 0;
-        while ((d = wire.decode(c.in, 1, 1 << 20)) instanceof Decoded.Frame f) {
+        while ((d = wire.decode(frames, 1, 1 << 20)) instanceof Decoded.Frame f) {
             onStanza(c, key, f.node());
             if (c.channel != channel || c.phase == Phase.CLOSED) {
                 return; // the stanza ended this connection (a login storm reconnects)
@@ -275,7 +356,7 @@ public final class Worker {
             lost(c, key, "undecodable frame: " + e.text());
             return;
         }
-        c.in.compact();
+        frames.compact();
     }
 
     private void onStanza(LoadConnection c, SelectionKey key, Node n) throws IOException {
@@ -379,7 +460,10 @@ public final class Worker {
 
     /** Gathers a frame; {@link #flushGathered} writes each connection's frames in one write at the turn's end. */
     private void write(LoadConnection c, SelectionKey key, Node n) throws IOException {
-        ByteBuffer frame = wire.encode(n, 1);
+        gather(c, wire.encode(n, 1));
+    }
+
+    private void gather(LoadConnection c, ByteBuffer frame) {
         if (c.gathered == null) {
             c.gathered = ByteBuffer.allocate(Math.max(1024, frame.remaining()));
             gathered.add(c);
@@ -399,7 +483,8 @@ public final class Worker {
             }
             SelectionKey key = c.channel.keyFor(selector);
             try {
-                write(c, key, b.flip());
+                b.flip();
+                write(c, key, c.noise != null ? c.noise.seal(b) : b); // the turn's frames in as few records as fit
             } catch (IOException e) {
                 lost(c, key, e.toString());
             }

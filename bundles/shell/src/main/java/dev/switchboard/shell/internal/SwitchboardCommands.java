@@ -74,6 +74,7 @@ public final class SwitchboardCommands {
         out.append("connections  ").append(d == null ? "transport not running" : d.connectionCount()).append('\n');
         Router r = router;
         out.append("routed       ").append(r == null ? "routing not running" : r.routedCount()).append('\n');
+        out.append("noise key    ").append(noiseKey()).append('\n');
         Runtime rt = Runtime.getRuntime();
         out.append("heap used    ").append((rt.totalMemory() - rt.freeMemory()) >> 20).append(" MiB\n");
         out.append("bundles\n");
@@ -83,6 +84,19 @@ public final class SwitchboardCommands {
             }
         }
         return out.toString();
+    }
+
+    /** The transport's public key as it wrote it to data/noise/server.pub, with the fingerprint clients show. */
+    private String noiseKey() {
+        String home = context.getProperty("switchboard.home");
+        java.nio.file.Path pub = java.nio.file.Path.of(home == null || home.isBlank() ? "." : home, "data", "noise", "server.pub");
+        try {
+            String hex = java.nio.file.Files.readString(pub).trim();
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(java.util.HexFormat.of().parseHex(hex));
+            return hex + " (fingerprint " + java.util.HexFormat.ofDelimiter(":").formatHex(d, 0, 16) + ")";
+        } catch (java.io.IOException | java.security.NoSuchAlgorithmException | IllegalArgumentException e) {
+            return "unknown (" + pub + ": " + e.getMessage() + ")";
+        }
     }
 
     @Descriptor("closes the sessions of a user (every device) or of one device, with a reason")

@@ -16,6 +16,10 @@ final class Connection {
     final IoSession session;
     final long connectedAtMs = System.currentTimeMillis();
 
+    /** The client spoke plaintext first (allowed only where the listener allows it). */
+    boolean plain;
+    /** Noise state of an encrypted connection; null while its first bytes are awaited and on a plain one. */
+    NoiseLink noise;
     /** Dictionary the client named in its preamble; -1 until the preamble has arrived. */
     int dictionary = -1;
     /** The device logged in on this connection, or null before login. */

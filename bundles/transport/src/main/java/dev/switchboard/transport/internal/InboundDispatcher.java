@@ -31,15 +31,17 @@ final class InboundDispatcher {
     private final Set<Connection> waiting = ConcurrentHashMap.newKeySet();
     private final FrameRateLimit rate = new FrameRateLimit();
     private final LoginGate logins;
+    private final NoiseGate noise;
 
     InboundDispatcher(ServiceSlots services, SessionRegistry registry, ExecutorService blockingExecutor,
-                      TransportSettings settings) {
+                      TransportSettings settings, ServerKeys keys) {
         this.services = services;
         this.registry = registry;
         this.sessions = registry.sessions;
         this.writer = registry.writer;
         this.blockingExecutor = blockingExecutor;
         this.logins = new LoginGate(services, registry, blockingExecutor, this);
+        this.noise = new NoiseGate(keys, this);
         apply(settings);
     }
 
@@ -47,12 +49,17 @@ final class InboundDispatcher {
     void apply(TransportSettings settings) {
         this.maxFrameBytes = settings.maxFrameBytes();
         rate.apply(settings.maxFramesPerSecond());
+        noise.allowPlain(settings.plainAllowed());
     }
 
     /** New bytes from the socket. The buffer is copied; the caller may reuse it. */
     void received(Connection c, ByteBuffer bytes) {
         synchronized (c) {
             if (c.closing) {
+                return;
+            }
+            bytes = noise.open(c, bytes); // what a Noise connection's records hold, or a plain one's bytes
+            if (bytes == null) {
                 return;
             }
             boolean borrowed = c.inbound == null;

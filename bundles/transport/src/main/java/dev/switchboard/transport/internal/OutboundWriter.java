@@ -167,7 +167,18 @@ final class OutboundWriter {
             return;
         }
         c.unflushed = null;
-        c.session.write(out.flip());
+        out.flip();
+        NoiseLink noise = c.noise;
+        if (noise != null && noise.send != null) {
+            try {
+                out = noise.seal(out); // the whole gathered batch in as few records as fit
+            } catch (dev.switchboard.noise.NoiseException e) {
+                LOG.error("Cannot seal for {}; closing it", c, e);
+                c.session.closeNow();
+                return;
+            }
+        }
+        c.session.write(out);
         if (c.session.getScheduledWriteBytes() > maxOutboundBytes && !c.closing) {
             onOverflow.accept(c); // a client that stops reading must not grow the server's memory
         }

@@ -3,6 +3,7 @@ package dev.switchboard.transport.internal;
 import dev.switchboard.api.auth.Authenticator;
 import dev.switchboard.api.protocol.FrameCodec;
 import dev.switchboard.api.routing.Router;
+import dev.switchboard.noise.KeyPair25519;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Map;
@@ -47,14 +48,23 @@ public final class TransportComponent {
     private volatile TransportSettings settings;
 
     @Activate
-    public TransportComponent(@Reference SessionRegistry registry, Map<String, Object> properties) throws IOException {
+    public TransportComponent(@Reference SessionRegistry registry, Map<String, Object> properties,
+                              org.osgi.framework.BundleContext context) throws IOException {
+        this(registry, properties, dataDirectory(context));
+    }
+
+    /** @param dataDirectory where {@code noise/} keeps the server's keys (the runtime's {@code data/}) */
+    TransportComponent(SessionRegistry registry, Map<String, ?> properties, java.nio.file.Path dataDirectory) throws IOException {
         this.registry = registry;
         this.settings = TransportSettings.read(properties, null);
         report(settings);
         TransportSettings s = settings;
+        ServerKeys keys = ServerKeys.load(dataDirectory.resolve("noise"));
+        LOG.info("Noise static key {} (fingerprint {}){}", KeyPair25519.hex(keys.current().publicKey()), keys.fingerprint(),
+                keys.accepted().size() > 1 ? "; the previous key is still accepted" : "");
         loginExecutor = Executors.newFixedThreadPool(s.loginThreads(), named("sb-login-"));
         housekeeping = Executors.newSingleThreadScheduledExecutor(named("sb-transport-"));
-        dispatcher = new InboundDispatcher(services, registry, loginExecutor, s);
+        dispatcher = new InboundDispatcher(services, registry, loginExecutor, s, keys);
         handler = new ConnectionHandler(registry, dispatcher, s);
         registry.writer.limit(s.maxOutboundBytes(), c -> registry.closeWithError(c, "slow-consumer",
                 "you stopped reading; what you did not confirm waits for your next login"));
@@ -85,7 +95,13 @@ public final class TransportComponent {
             processors.dispose();
             throw new IOException("cannot listen on " + s.host() + ":" + s.port() + ": " + e.getMessage(), e);
         }
-        LOG.info("Binary protocol listening on {}", acceptor.getLocalAddress());
+        LOG.info("Binary protocol listening on {} ({})", acceptor.getLocalAddress(),
+                s.plainAllowed() ? "Noise or plaintext: encryption=none" : "Noise-encrypted only");
+    }
+
+    private static java.nio.file.Path dataDirectory(org.osgi.framework.BundleContext context) {
+        String home = context.getProperty("switchboard.home");
+        return java.nio.file.Path.of(home == null || home.isBlank() ? "." : home).resolve("data");
     }
 
     /**

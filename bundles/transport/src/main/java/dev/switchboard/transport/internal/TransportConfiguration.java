@@ -48,4 +48,8 @@ public @interface TransportConfiguration {
 
     @AttributeDefinition(description = "Seconds a new connection has to log in before it is closed (login-timeout)", min = "1")
     int loginSeconds() default 15;
+
+    @AttributeDefinition(description = "noise: every connection is Noise-encrypted (docs/PROTOCOL.md §1a); none:"
+            + " plaintext connections are accepted too, allowed only when host is a loopback address")
+    String encryption() default "noise";
 }

@@ -16,7 +16,7 @@ import java.util.Map;
  */
 record TransportSettings(String host, int port, int maxFrameBytes, int graceSeconds, int loginThreads, int maxOutboundBytes,
                          int idleSeconds, int maxFramesPerSecond, int maxConnections, int maxConnectionsPerAddress,
-                         int loginSeconds, List<String> problems) {
+                         int loginSeconds, String encryption, List<String> problems) {
 
     /** Reads the properties over a fallback (null: the defaults); environment overrides last. */
     static TransportSettings read(Map<String, ?> properties, TransportSettings fallback) {
@@ -41,19 +41,24 @@ record TransportSettings(String host, int port, int maxFrameBytes, int graceSeco
                 r.integer("maxConnections", 1, Integer.MAX_VALUE, TransportSettings::maxConnections),
                 r.integer("maxConnectionsPerAddress", 1, Integer.MAX_VALUE, TransportSettings::maxConnectionsPerAddress),
                 r.integer("loginSeconds", 1, 3600, TransportSettings::loginSeconds),
-                List.copyOf(r.problems));
+                r.encryption(host), List.copyOf(r.problems));
     }
 
     /** The same settings with no problems attached (for comparing and logging what is in force). */
     TransportSettings withoutProblems() {
         return new TransportSettings(host, port, maxFrameBytes, graceSeconds, loginThreads, maxOutboundBytes, idleSeconds,
-                maxFramesPerSecond, maxConnections, maxConnectionsPerAddress, loginSeconds, List.of());
+                maxFramesPerSecond, maxConnections, maxConnectionsPerAddress, loginSeconds, encryption, List.of());
     }
 
     /** The same settings listening where another snapshot does (a move that failed). */
     TransportSettings listeningAs(TransportSettings other) {
         return new TransportSettings(other.host, other.port, maxFrameBytes, graceSeconds, loginThreads, maxOutboundBytes,
-                idleSeconds, maxFramesPerSecond, maxConnections, maxConnectionsPerAddress, loginSeconds, problems);
+                idleSeconds, maxFramesPerSecond, maxConnections, maxConnectionsPerAddress, loginSeconds, encryption, problems);
+    }
+
+    /** Plaintext connections are accepted besides Noise ones ({@code encryption=none}, loopback only). */
+    boolean plainAllowed() {
+        return "none".equals(encryption);
     }
 
     boolean sameListener(TransportSettings other) {
@@ -85,6 +90,34 @@ record TransportSettings(String host, int port, int maxFrameBytes, int graceSeco
             }
             int keep = fallback != null ? current.applyAsInt(fallback) : (Integer) defaultOf(key);
             return integer(key, raw, min, max, keep);
+        }
+
+        /** {@code noise} or {@code none}; {@code none} only where nothing off this machine can connect. */
+        String encryption(String host) {
+            String value = text("encryption").toLowerCase(java.util.Locale.ROOT);
+            if (!value.equals("noise") && !value.equals("none")) {
+                problems.add("encryption=" + value + " is neither noise nor none; keeping noise");
+                return "noise";
+            }
+            if (value.equals("none") && !loopback(host)) {
+                problems.add("encryption=none is allowed only on a loopback host, not host=" + host
+                        + " (plaintext would cross the network); keeping noise");
+                return "noise";
+            }
+            return value;
+        }
+
+        private static boolean loopback(String host) {
+            try {
+                for (java.net.InetAddress a : java.net.InetAddress.getAllByName(host)) {
+                    if (!a.isLoopbackAddress()) {
+                        return false;
+                    }
+                }
+                return true;
+            } catch (java.net.UnknownHostException e) {
+                return false;
+            }
         }
 
         int integer(String key, Object raw, int min, int max, int keep) {

@@ -34,4 +34,19 @@ class TransportSettingsTest {
         TransportSettings running = TransportSettings.read(Map.of("idleSeconds", 5), null);
         assertEquals(120, TransportSettings.read(Map.of(), running).idleSeconds());
     }
+
+    @Test
+    void plaintextIsOnlyEverAllowedOnLoopback() {
+        assertFalse(TransportSettings.read(Map.of(), null).plainAllowed(), "Noise by default");
+        assertTrue(TransportSettings.read(Map.of("encryption", "none"), null).plainAllowed(), "127.0.0.1 by default");
+        assertTrue(TransportSettings.read(Map.of("encryption", "none", "host", "localhost"), null).plainAllowed());
+
+        TransportSettings open = TransportSettings.read(Map.of("encryption", "none", "host", "0.0.0.0"), null);
+        assertFalse(open.plainAllowed(), "plaintext on every interface is refused");
+        assertTrue(open.problems().get(0).contains("encryption=none is allowed only on a loopback host"), open.problems().toString());
+
+        TransportSettings typo = TransportSettings.read(Map.of("encryption", "tls"), null);
+        assertFalse(typo.plainAllowed());
+        assertTrue(typo.problems().get(0).contains("encryption=tls is neither noise nor none; keeping noise"));
+    }
 }

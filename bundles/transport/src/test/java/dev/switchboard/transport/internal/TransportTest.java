@@ -32,11 +32,14 @@ class TransportTest {
     private final AuthComponent auth = new AuthComponent(accounts, new StateVaultComponent(),
             Configs.of(AuthConfiguration.class, Map.of()));
 
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path keys;
+
     @BeforeEach
     void start() throws Exception {
         registry = new SessionRegistry();
         registry.bindCodec(codec);
-        transport = new TransportComponent(registry, Map.of("port", 0, "graceSeconds", 2, "maxFrameBytes", 4096));
+        transport = new TransportComponent(registry, Map.of("port", 0, "graceSeconds", 2, "maxFrameBytes", 4096), keys);
         router = newRouter();
         transport.bindCodec(codec);
         transport.bindAuthenticator(auth);

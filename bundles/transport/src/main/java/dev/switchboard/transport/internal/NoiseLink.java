@@ -1,0 +1,40 @@
+package dev.switchboard.transport.internal;
+
+import dev.switchboard.noise.CipherKey;
+import dev.switchboard.noise.Handshake;
+import dev.switchboard.noise.NoiseException;
+import dev.switchboard.noise.Records;
+import java.nio.ByteBuffer;
+import org.apache.mina.core.buffer.IoBuffer;
+
+/**
+ * One encrypted connection's Noise state. During the handshake it holds the handshake; after it,
+ * only the two transport keys (about 160 bytes). It lives in the transport, so a codec swap
+ * neither drops nor re-handshakes the connection. {@link #receive} is used under the connection's
+ * lock, {@link #send} under its write lock.
+ */
+final class NoiseLink {
+
+    /** The preamble once read (the prologue); null while it is awaited. */
+    byte[] prologue;
+    /** The handshake under way; null before the preamble and once complete. */
+    Handshake handshake;
+    /** The server already asked this connection to fall back from IK to XX (once is all it gets). */
+    boolean retried;
+    /** Bytes of an incomplete handshake message or record. */
+    ByteBuffer partial;
+    CipherKey send;
+    CipherKey receive;
+
+    boolean open() {
+        return receive != null;
+    }
+
+    /** Seals what gathered for one write into records, as one MINA buffer. */
+    IoBuffer seal(IoBuffer plain) throws NoiseException {
+        ByteBuffer in = plain.buf();
+        IoBuffer out = IoBuffer.allocate(Records.sealedSize(in.remaining()), false);
+        Records.seal(send, in, out.buf());
+        return out.flip();
+    }
+}

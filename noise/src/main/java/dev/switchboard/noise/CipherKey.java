@@ -1,0 +1,90 @@
+package dev.switchboard.noise;
+
+import java.nio.ByteBuffer;
+import java.security.GeneralSecurityException;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Noise's CipherState for AESGCM: one 32-byte key and a 64-bit nonce counter, nothing else, so a
+ * connection's two directions cost about 160 bytes of heap. The JDK cipher that does the work is
+ * one per thread and re-keyed for each record (a key schedule costs well under a microsecond).
+ * Not thread-safe: each direction of a connection is used under that direction's lock.
+ */
+public final class CipherKey {
+
+    public static final int TAG_LENGTH = 16;
+    private static final ThreadLocal<Cipher> AES_GCM = ThreadLocal.withInitial(() -> {
+        try {
+            return Cipher.getInstance("AES/GCM/NoPadding");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM is part of every JDK", e);
+        }
+    });
+    private static final byte[] NO_AD = new byte[0];
+
+    private final byte[] key;
+    private long nonce;
+
+    CipherKey(byte[] key) {
+        this.key = key.clone();
+    }
+
+    /** The next nonce this key will use: the count of records sealed or opened so far. */
+    public long nonce() {
+        return nonce;
+    }
+
+    /** Seals {@code plain}'s remaining bytes into {@code out} (their length plus the 16-byte tag). */
+    public void seal(ByteBuffer plain, ByteBuffer out) throws NoiseException {
+        run(Cipher.ENCRYPT_MODE, NO_AD, plain, out);
+    }
+
+    /** Opens one sealed record; on a wrong tag nothing is written and the nonce does not move. */
+    public void open(ByteBuffer sealed, ByteBuffer out) throws NoiseException {
+        run(Cipher.DECRYPT_MODE, NO_AD, sealed, out);
+    }
+
+    byte[] seal(byte[] ad, byte[] plain) throws NoiseException {
+        ByteBuffer out = ByteBuffer.allocate(plain.length + TAG_LENGTH);
+        run(Cipher.ENCRYPT_MODE, ad, ByteBuffer.wrap(plain), out);
+        return out.array();
+    }
+
+    byte[] open(byte[] ad, byte[] sealed) throws NoiseException {
+        if (sealed.length < TAG_LENGTH) {
+            throw new NoiseException("a sealed message is at least its 16-byte tag");
+        }
+        ByteBuffer out = ByteBuffer.allocate(sealed.length - TAG_LENGTH);
+        run(Cipher.DECRYPT_MODE, ad, ByteBuffer.wrap(sealed), out);
+        return out.array();
+    }
+
+    private void run(int mode, byte[] ad, ByteBuffer in, ByteBuffer out) throws NoiseException {
+        if (nonce == -1L) {
+            throw new NoiseException("this key has sealed 2^64-1 records; the connection must start over");
+        }
+        // Noise's AESGCM nonce: 32 bits of zeros, then the counter big-endian
+        byte[] iv = new byte[12];
+        long n = nonce;
+        for (int i = 11; i >= 4; i--) {
+            iv[i] = (byte) n;
+            n >>>= 8;
+        }
+        Cipher c = AES_GCM.get();
+        int outStart = out.position();
+        try {
+            c.init(mode, new SecretKeySpec(key, "AES"), new GCMParameterSpec(TAG_LENGTH * 8, iv));
+            c.updateAAD(ad);
+            c.doFinal(in, out);
+        } catch (javax.crypto.AEADBadTagException e) {
+            out.position(outStart);
+            throw new NoiseException("a record failed its authentication tag (tampered, replayed or out of order)", e);
+        } catch (GeneralSecurityException e) {
+            out.position(outStart);
+            throw new NoiseException("the cipher refused a record: " + e.getMessage(), e);
+        }
+        nonce++;
+    }
+}
