@@ -5,7 +5,8 @@
 # figures: idle-1000 idle-19000 saturation rate-2k rate-20k rate-50k logins offline swap groups media). Each message
 # figure runs on a server warmed by WARMUP (default 30) seconds of flat-out 1:1 traffic first.
 # The server runs with the JVM options of bin/jvm.options (SB_JAVA_OPTS adds to them), and with
-# the .cfg files of the folder SB_ETC in its etc/ when set.
+# the .cfg files of the folder SB_ETC in its etc/ when set. Connections are Noise-encrypted, as the
+# server requires by default; SB_ENCRYPTION=none measures plaintext (the server then allows it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${1:-3}"
@@ -16,7 +17,8 @@ shift || true
 only=" $* "
 root="$(pwd)"
 server_jar="$root/run/target/switchboard.jar"
-loadgen=(java -jar "$root/loadgen/target/loadgen.jar")
+encryption="${SB_ENCRYPTION:-noise}"
+loadgen=(java -jar "$root/loadgen/target/loadgen.jar" --encryption "$encryption")
 scratch="$(mktemp -d /tmp/sb-bench.XXXXXX)"
 [ -f "$server_jar" ] && [ -f "$root/loadgen/target/loadgen.jar" ] || mvn -B -q -DskipTests install
 
@@ -24,6 +26,7 @@ start_server() {
   rm -rf "$scratch/home" && mkdir -p "$scratch/home/etc"
   cp "$root/etc/dev.switchboard.shell.socket.cfg" "$scratch/home/etc/"   # loadgen reads the server's counters there
   if [ -n "${SB_ETC:-}" ]; then cp "$SB_ETC"/*.cfg "$scratch/home/etc/"; fi # e.g. MariaDB, or the SQL journal
+  if [ "$encryption" = none ]; then echo "encryption=none" >>"$scratch/home/etc/dev.switchboard.transport.cfg"; fi
   # shellcheck disable=SC2086
   (cd "$scratch/home" && exec java "${jvm_options[@]}" ${SB_JAVA_OPTS:-} -jar "$server_jar" >server.log 2>&1 </dev/null) &
   server_pid=$!

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Switchboard against ejabberd (Debian's package, config loadgen/peer/ejabberd.yml), same driver,
+# Switchboard (Noise-encrypted, its default) against ejabberd (plaintext c2s) (Debian's package, config loadgen/peer/ejabberd.yml), same driver,
 # same machine, runs alternated: for each run, each figure is measured on a fresh Switchboard
 # and then on a fresh ejabberd, both warmed by WARMUP (default 30) seconds of flat-out traffic.
 # Usage: loadgen/compare.sh [RUNS [FIGURE...]]   figures: saturation rate-2k rate-20k (default all)
