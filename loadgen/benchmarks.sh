@@ -25,6 +25,7 @@ scratch="$(mktemp -d /tmp/sb-bench.XXXXXX)"
 start_server() {
   rm -rf "$scratch/home" && mkdir -p "$scratch/home/etc"
   cp "$root/etc/dev.switchboard.shell.socket.cfg" "$scratch/home/etc/"   # loadgen reads the server's counters there
+  cp "$root/etc/org.apache.felix.http.cfg" "$scratch/home/etc/"            # media over HTTPS, as shipped
   if [ -n "${SB_ETC:-}" ]; then cp "$SB_ETC"/*.cfg "$scratch/home/etc/"; fi # e.g. MariaDB, or the SQL journal
   if [ "$encryption" = none ]; then echo "encryption=none" >>"$scratch/home/etc/dev.switchboard.transport.cfg"; fi
   # shellcheck disable=SC2086

@@ -30,14 +30,34 @@ final class MediaTransfer {
     private static final Pattern FIELD = Pattern.compile("\"(sha256|url)\":\"([^\"]*)\"|\"size\":(\\d+)");
     private static final int ATTEMPTS = 5;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    /** Clients by pinned certificate hash ("" for the JDK's own trust); one per server in practice. */
+    private final java.util.Map<String, HttpClient> clients = new java.util.concurrent.ConcurrentHashMap<>();
 
-    MediaRef upload(String baseUrl, String token, Path file) throws ClientException, IOException {
+    private HttpClient client(MediaToken token) {
+        String pin = token.certificateSha256() == null ? "" : token.certificateSha256();
+        return clients.computeIfAbsent(pin, p -> {
+            HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
+            if (!p.isEmpty()) {
+                b.sslContext(PinnedCertificate.context(p));
+            }
+            return b.build();
+        });
+    }
+
+    MediaRef upload(MediaToken token, Path file) throws ClientException, IOException {
+        return upload(client(token), token.url(), token.token(), file);
+    }
+
+    void download(MediaToken token, String sha256, Path target) throws ClientException, IOException {
+        download(client(token), token.url(), token.token(), sha256, target);
+    }
+
+    private MediaRef upload(HttpClient http, String baseUrl, String token, Path file) throws ClientException, IOException {
         String hash = sha256(file);
         HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl)).header("Authorization", "Bearer " + token)
                 .header("X-Content-SHA256", hash).header("Content-Type", "application/octet-stream")
                 .POST(HttpRequest.BodyPublishers.ofFile(file)).build();
-        HttpResponse<String> response = send(request, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = send(http, request, HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 201) {
             throw refused(response.statusCode(), response.body());
         }
@@ -60,7 +80,7 @@ final class MediaTransfer {
         return new MediaRef(sha, size, url);
     }
 
-    void download(String baseUrl, String token, String sha256, Path target) throws ClientException, IOException {
+    private void download(HttpClient http, String baseUrl, String token, String sha256, Path target) throws ClientException, IOException {
         Path part = target.resolveSibling(target.getFileName() + ".part");
         IOException last = null;
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
@@ -71,7 +91,7 @@ final class MediaTransfer {
                 request.header("Range", "bytes=" + have + "-");
             }
             try {
-                HttpResponse<InputStream> response = send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+                HttpResponse<InputStream> response = send(http, request.build(), HttpResponse.BodyHandlers.ofInputStream());
                 int status = response.statusCode();
                 if (status == 416 && have > 0) {
                     break; // everything is here already
@@ -109,7 +129,7 @@ final class MediaTransfer {
         Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    private <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) throws IOException {
+    private static <T> HttpResponse<T> send(HttpClient http, HttpRequest request, HttpResponse.BodyHandler<T> handler) throws IOException {
         try {
             return http.send(request, handler);
         } catch (InterruptedException e) {

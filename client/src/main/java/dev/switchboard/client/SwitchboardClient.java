@@ -384,13 +384,14 @@ public final class SwitchboardClient implements AutoCloseable {
         if (size > token.maxBytes()) {
             throw new ClientException("http-413", "uploads are limited to " + token.maxBytes() + " bytes; this file has " + size);
         }
-        return media.upload(token.url(), token.token(), file);
+        return media.upload(token, file);
     }
 
     /** A fresh token for the media HTTP endpoint (valid for minutes). */
     public MediaToken mediaToken() throws ClientException, IOException {
         Node t = request(Node.of("media", "op", "token"));
-        return new MediaToken(t.attr("token"), t.attr("url"), Long.parseLong(t.attr("expires")), Long.parseLong(t.attr("max")));
+        return new MediaToken(t.attr("token"), t.attr("url"), Long.parseLong(t.attr("expires")), Long.parseLong(t.attr("max")),
+                t.attr("cert"));
     }
 
     /**
@@ -401,7 +402,7 @@ public final class SwitchboardClient implements AutoCloseable {
      */
     public void download(String sha256, Path target) throws ClientException, IOException {
         MediaToken token = mediaToken();
-        media.download(token.url(), token.token(), sha256, target);
+        media.download(token, sha256, target);
     }
 
     /**

@@ -116,33 +116,41 @@ public class LiveConfigIT {
     }
 
     @Test
-    public void theMediaUrlFollowsTheHttpServerAndTokensStayOutOfUrls() throws Exception {
-        int httpPort;
+    public void theMediaUrlFollowsTheHttpsServerAndTokensStayOutOfUrls() throws Exception {
+        int httpsPort;
         try (ServerSocket free = new ServerSocket(0)) {
-            httpPort = free.getLocalPort();
+            httpsPort = free.getLocalPort();
         }
+        String media = "https://127.0.0.1:" + httpsPort + "/media";
         Path http = server.home.resolve("etc/org.apache.felix.http.cfg");
-        Files.writeString(http, Files.readString(http) + "org.osgi.service.http.port=" + httpPort + "\n");
-        awaitLog("Media at http://127.0.0.1:" + httpPort + "/media");
+        Files.writeString(http, Files.readString(http) + "org.osgi.service.http.port.secure=" + httpsPort + "\n");
+        awaitLog("Media at " + media);
         try (SwitchboardClient alice = login(server.port, ALICE, "alice-password")) {
             dev.switchboard.client.MediaToken token = alice.mediaToken();
-            assertEquals("the token names where media really is", "http://127.0.0.1:" + httpPort + "/media", token.url());
-            java.net.http.HttpClient web = java.net.http.HttpClient.newHttpClient();
-            java.net.http.HttpResponse<String> inUrl = web.send(java.net.http.HttpRequest.newBuilder(
+            assertEquals("the token names where media really is", media, token.url());
+            assertEquals("and the certificate to pin", Files.readString(server.home.resolve("data/tls/https.sha256")).trim(),
+                    token.certificateSha256());
+            Path file = server.home.resolve("upload.bin");
+            Files.write(file, new byte[4096]);
+            dev.switchboard.client.MediaRef ref = alice.upload(file); // over HTTPS, the self-signed certificate pinned
+            Path back = server.home.resolve("download.bin");
+            alice.download(ref.sha256(), back);
+            assertArrayEquals(Files.readAllBytes(file), Files.readAllBytes(back));
+            // a client that trusts only the usual authorities does not take the development certificate
+            java.net.http.HttpClient strict = java.net.http.HttpClient.newHttpClient();
+            assertThrows(javax.net.ssl.SSLHandshakeException.class, () -> strict.send(java.net.http.HttpRequest.newBuilder(
                     java.net.URI.create(token.url() + "/" + "0".repeat(64) + "?token=" + token.token())).GET().build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString());
-            assertEquals(inUrl.body(), 400, inUrl.statusCode());
-            assertTrue(inUrl.body(), inUrl.body().contains("Authorization header"));
+                    java.net.http.HttpResponse.BodyHandlers.ofString()));
         }
         // started with the port already in the file, Jetty binds only that one, not the default first
         Path log = server.home.resolve("data/log/switchboard.log");
-        long defaultBefore = count(log, "HTTP:" + server.httpPort);
-        long mediaBefore = count(log, "Media at http://127.0.0.1:" + httpPort + "/media");
+        long defaultBefore = count(log, "HTTPS:" + server.httpPort);
+        long mediaBefore = count(log, "Media at " + media);
         server.close();
         server.start();
-        SwitchboardTestSupport.await("media on port " + httpPort + " after the restart", Duration.ofSeconds(30),
-                () -> count(log, "Media at http://127.0.0.1:" + httpPort + "/media") > mediaBefore);
-        assertEquals("the default HTTP port was not bound for a moment", defaultBefore, count(log, "HTTP:" + server.httpPort));
+        SwitchboardTestSupport.await("media on port " + httpsPort + " after the restart", Duration.ofSeconds(30),
+                () -> count(log, "Media at " + media) > mediaBefore);
+        assertEquals("the default HTTPS port was not bound for a moment", defaultBefore, count(log, "HTTPS:" + server.httpPort));
     }
 
     private static long count(Path log, String text) {

@@ -188,9 +188,9 @@ public class MediaIT extends SwitchboardTestSupport {
             HttpURLConnection none = (HttpURLConnection) URI.create(token.url() + "/" + "a".repeat(64)).toURL().openConnection();
             assertEquals(401, none.getResponseCode());
             none.disconnect();
-            assertEquals(401, status(new MediaToken(token.token() + "x", token.url(), 0, 0), "a".repeat(64), null));
+            assertEquals(401, status(new MediaToken(token.token() + "x", token.url(), 0, 0, null), "a".repeat(64), null));
             String[] parts = token.token().split("\\.");
-            assertEquals(401, status(new MediaToken(parts[0] + ".1." + parts[2], token.url(), 0, 0), "a".repeat(64), null));
+            assertEquals(401, status(new MediaToken(parts[0] + ".1." + parts[2], token.url(), 0, 0, null), "a".repeat(64), null));
 
             reconfigureMedia("maxBytes", (long) MB);
             MediaToken small = alice.mediaToken();

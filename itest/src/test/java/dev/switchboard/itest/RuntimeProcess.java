@@ -60,7 +60,7 @@ final class RuntimeProcess implements AutoCloseable {
             }
         }
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dorg.osgi.service.http.port=" + httpPort, "-jar", jar.toString());
+                "-Dorg.osgi.service.http.port.secure=" + httpPort, "-jar", jar.toString()); // HTTPS, as shipped
         if (portInConfig) {
             Path transport = home.resolve("etc/dev.switchboard.transport.cfg");
             if (!Files.exists(transport)) {

@@ -71,6 +71,8 @@ public abstract class SwitchboardTestSupport {
         return options(
                 frameworkProperty("switchboard.home").value(home.toString()),
                 frameworkProperty("sb.itest.port").value(String.valueOf(freePort)),
+                // in-process tests serve media in plain HTTP on loopback (allowed there, and no tls bundle);
+                // HTTPS is tested on the exported runtime (LiveConfigIT, EncryptionIT)
                 frameworkProperty("org.osgi.service.http.port").value(String.valueOf(httpPort)),
                 frameworkProperty("org.apache.felix.http.host").value("127.0.0.1"),
                 frameworkProperty("sb.root").value(Path.of(ROOT).toAbsolutePath().normalize().toString()),

@@ -54,6 +54,8 @@ public final class MediaComponent implements MediaRegistry, StanzaHandler {
     /** The HTTP server's endpoint as it reports it, e.g. {@code http://127.0.0.1:5280/}. */
     private volatile String endpoint;
     private final ServiceRegistration<Servlet> registration;
+    /** Where the tls bundle wrote the SHA-256 of the HTTPS certificate, which clients pin (data/tls/https.sha256). */
+    private final Path certificateSha256;
     private final ScheduledExecutorService collector;
 
     @Activate
@@ -69,6 +71,8 @@ public final class MediaComponent implements MediaRegistry, StanzaHandler {
             dir = Path.of(home == null ? "." : home).resolve(dir);
         }
         this.files = new BlobFiles(dir.toAbsolutePath().normalize());
+        String homeDir = context.getProperty("switchboard.home");
+        this.certificateSha256 = Path.of(homeDir == null ? "." : homeDir, "data", "tls", "https.sha256");
         int removed = files.cleanTemporary(TimeUnit.HOURS.toMillis(1));
         byte[] secret = vault.take(VAULT_KEY).map(s -> s.data().get("secret")).filter(byte[].class::isInstance)
                 .map(byte[].class::cast).orElseGet(MediaComponent::newSecret);
@@ -155,10 +159,48 @@ public final class MediaComponent implements MediaRegistry, StanzaHandler {
             directory.deliver(from, Node.of("result", "id", id, "error", "bad-request", "text", "media supports op=\"token\""));
             return true;
         }
+        String url = baseUrl();
+        if (plainHttpOffLoopback(url)) {
+            LOG.error("Media is served over plain HTTP at {}, which is not a loopback address: no tokens are handed out"
+                    + " until HTTPS is configured (etc/org.apache.felix.http.cfg)", url);
+            directory.deliver(from, Node.of("result", "id", id, "error", "unavailable", "text",
+                    "media is not available over an unencrypted network address"));
+            return true;
+        }
         long expires = System.currentTimeMillis() + TimeUnit.MINUTES.toMillis(config.tokenMinutes());
+        // the certificate's hash travels over the Noise-authenticated connection, so the client can pin a
+        // self-signed one; with a certificate from a CA it is there all the same
         directory.deliver(from, Node.of("result", "id", id, "token", tokens.issue(from.user(), expires),
-                "expires", Long.toString(expires), "url", baseUrl(), "max", Long.toString(config.maxBytes())));
+                "expires", Long.toString(expires), "url", url, "max", Long.toString(config.maxBytes()),
+                "cert", url.startsWith("https:") ? certificate() : null));
         return true;
+    }
+
+    private String certificate() {
+        try {
+            String sha = java.nio.file.Files.readString(certificateSha256).trim();
+            return sha.isEmpty() ? null : sha;
+        } catch (IOException e) {
+            return null; // no certificate prepared: the client then relies on its own trust store
+        }
+    }
+
+    /** Plain HTTP is for a loopback host only: anywhere else tokens and blobs would cross the network in clear. */
+    static boolean plainHttpOffLoopback(String url) {
+        if (!url.startsWith("http:")) {
+            return false;
+        }
+        try {
+            String host = java.net.URI.create(url).getHost();
+            for (java.net.InetAddress a : java.net.InetAddress.getAllByName(host)) {
+                if (!a.isLoopbackAddress()) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (IllegalArgumentException | java.net.UnknownHostException e) {
+            return true;
+        }
     }
 
     /** Deletes blobs nothing refers to any more, and files a crash left without an index entry. */

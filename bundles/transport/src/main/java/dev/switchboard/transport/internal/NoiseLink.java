@@ -23,7 +23,8 @@ final class NoiseLink {
     boolean retried;
     /** Bytes of an incomplete handshake message or record. */
     ByteBuffer partial;
-    CipherKey send;
+    /** Volatile: a routing lane that sees the connection ready must see its key too, never seal nothing. */
+    volatile CipherKey send;
     CipherKey receive;
 
     boolean open() {
