@@ -39,6 +39,13 @@ public final class KnownServers {
         return file == null ? "this process's memory" : file.toString();
     }
 
+    /** How a person makes this store forget a server's key, for the refusal's message. */
+    String howToForget(String server) {
+        return file == null ? "forget it with KnownServers.inMemory().forget(\"" + server + "\") (or restart: this pin lives"
+                + " only in this process)" : "remove the line for " + server + " from " + file + " (the CLI: sb trust --forget "
+                + server + ")";
+    }
+
     public synchronized byte[] pinned(String server) {
         if (file == null) {
             byte[] k = memory.get(server);

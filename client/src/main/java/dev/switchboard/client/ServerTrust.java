@@ -41,8 +41,7 @@ public abstract class ServerTrust {
                 if (pinned == null) {
                     pins.pin(server, key);
                 } else if (!Arrays.equals(pinned, key)) {
-                    throw changed(server, key, pinned, "remove the line for " + server + " from " + pins.where()
-                            + " (the CLI: sb trust --forget " + server + ")");
+                    throw changed(server, key, pinned, pins.howToForget(server));
                 } else if (nextKey != null) {
                     pins.pin(server, nextKey); // rotation: the old key vouched for the new one
                 }

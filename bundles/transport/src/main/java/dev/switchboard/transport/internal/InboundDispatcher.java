@@ -41,7 +41,7 @@ final class InboundDispatcher {
         this.writer = registry.writer;
         this.blockingExecutor = blockingExecutor;
         this.logins = new LoginGate(services, registry, blockingExecutor, this);
-        this.noise = new NoiseGate(keys, this);
+        this.noise = new NoiseGate(keys, this, registry.writer, blockingExecutor);
         apply(settings);
     }
 

@@ -15,7 +15,9 @@ import org.slf4j.LoggerFactory;
  * The first bytes of a connection decide its kind: {@code S E} starts a Noise handshake
  * (docs/PROTOCOL.md §1a), anything else is a plain connection, refused unless the listener allows
  * plain ones. After the handshake it opens the client's records, and what opens is the byte stream
- * of a plain connection for the codec. Runs under the connection's lock.
+ * of a plain connection for the codec. Runs under the connection's lock. Each handshake step (its
+ * Curve25519 work, about 0.4 ms) runs on the login threads with the connection's reads suspended,
+ * so a storm of handshakes never holds up the I/O threads that carry everyone else's messages.
  */
 final class NoiseGate {
 
@@ -23,13 +25,19 @@ final class NoiseGate {
     /** The server's answer to IK when it does not hold the key the client used: start XX instead. */
     private static final byte[] RETRY_WITH_XX = {0, 0};
 
+    private static final ByteBuffer NOTHING = ByteBuffer.allocate(0);
+
     private final ServerKeys keys;
     private final InboundDispatcher dispatcher;
+    private final OutboundWriter writer;
+    private final java.util.concurrent.Executor steps;
     private volatile boolean plainAllowed;
 
-    NoiseGate(ServerKeys keys, InboundDispatcher dispatcher) {
+    NoiseGate(ServerKeys keys, InboundDispatcher dispatcher, OutboundWriter writer, java.util.concurrent.Executor steps) {
         this.keys = keys;
         this.dispatcher = dispatcher;
+        this.writer = writer;
+        this.steps = steps;
     }
 
     void allowPlain(boolean allowed) {
@@ -115,6 +123,10 @@ final class NoiseGate {
             if (in.remaining() < 2 + len) {
                 return false;
             }
+            if (!n.inStep) {
+                queueStep(c, n); // the caller keeps the bytes; the step reads them on a login thread
+                return false;
+            }
             in.position(in.position() + 2);
             byte[] message = new byte[len];
             in.get(message);
@@ -134,6 +146,34 @@ final class NoiseGate {
                 n.prologue = null;
                 return true;
             }
+        }
+    }
+
+    /** Suspends reading and runs the handshake step, then whatever followed it, on a login thread. */
+    private void queueStep(Connection c, NoiseLink n) {
+        if (n.stepQueued) {
+            return;
+        }
+        n.stepQueued = true;
+        c.session.suspendRead();
+        Runnable step = () -> {
+            synchronized (c) {
+                n.stepQueued = false;
+                n.inStep = true;
+                try {
+                    writer.batch(() -> dispatcher.received(c, NOTHING));
+                } finally {
+                    n.inStep = false;
+                }
+                if (!c.closing && c.waitingSinceMs == 0 && c.throttledUntilMs == 0 && !n.stepQueued) {
+                    c.session.resumeRead();
+                }
+            }
+        };
+        try {
+            steps.execute(step);
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            step.run();
         }
     }
 

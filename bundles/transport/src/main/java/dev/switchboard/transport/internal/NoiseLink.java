@@ -19,6 +19,9 @@ final class NoiseLink {
     byte[] prologue;
     /** The handshake under way; null before the preamble and once complete. */
     Handshake handshake;
+    /** A handshake step is queued for, or running on, the login threads (its reads are suspended meanwhile). */
+    boolean stepQueued;
+    boolean inStep;
     /** The server already asked this connection to fall back from IK to XX (once is all it gets). */
     boolean retried;
     /** Bytes of an incomplete handshake message or record. */
