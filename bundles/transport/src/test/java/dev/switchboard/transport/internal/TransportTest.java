@@ -149,6 +149,34 @@ class TransportTest {
         }
     }
 
+    /**
+     * Random bytes where a Noise handshake should be (seeded, 40 connections): a wrong pattern, a
+     * message too short for its keys, or junk that parses as an XX first message and then never
+     * goes on. The server survives all of it and the logged-in connections carry on.
+     */
+    @Test
+    void garbageHandshakesCostNoOneElseAnything() throws Exception {
+        java.util.Random random = new java.util.Random(15);
+        try (SwitchboardClient a = login("1001"); SwitchboardClient b = login("1002")) {
+            for (int i = 0; i < 40; i++) {
+                try (java.net.Socket s = new java.net.Socket("127.0.0.1", transport.port())) {
+                    byte[] junk = new byte[random.nextInt(120)];
+                    random.nextBytes(junk);
+                    int pattern = i % 3 == 0 ? random.nextInt(256) : 1 + i % 2;
+                    java.io.OutputStream out = s.getOutputStream();
+                    out.write(new byte[] {'S', 'E', 1, (byte) pattern, (byte) (junk.length >>> 8), (byte) junk.length});
+                    out.write(junk);
+                    out.flush();
+                }
+            }
+            assertNull(a.send("1002", "after-garbage", new byte[1]).get(5, TimeUnit.SECONDS).attr("error"));
+            assertEquals("after-garbage", b.incoming().poll(5, TimeUnit.SECONDS).attr("id"));
+            try (SwitchboardClient c = login("1003")) {
+                assertTrue(c.isOpen(), "a new client still gets in");
+            }
+        }
+    }
+
     @Test
     void oversizedFrameClosesOnlyThatConnection() throws Exception {
         try (SwitchboardClient a = login("1001"); SwitchboardClient big = login("1004")) {
