@@ -31,7 +31,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "sb", mixinStandardHelpOptions = true, version = "Switchboard CLI 0.1.0",
         description = "Chat on a Switchboard server from the terminal.",
         subcommands = {Cli.Register.class, Cli.Login.class, Cli.Logout.class, Cli.Send.class, Cli.Fetch.class,
-                Cli.Receive.class, Cli.Trust.class, ChatCommand.class, GroupCommands.class, PresenceCommands.class, AdminCommand.class})
+                Cli.Receive.class, TrustCommand.class, ChatCommand.class, GroupCommands.class, PresenceCommands.class, AdminCommand.class})
 public final class Cli implements Callable<Integer> {
 
     @Option(names = "--config", description = "folder of the stored login (default: $SB_CLI_HOME or ~/.switchboard)")
@@ -250,32 +250,6 @@ public final class Cli implements Callable<Integer> {
         @Override
         public Server convert(String value) {
             return new Server(value);
-        }
-    }
-
-    @Command(name = "trust", mixinStandardHelpOptions = true,
-            description = "Show the servers' keys this CLI has pinned, or forget one whose key really changed.")
-    static final class Trust implements Callable<Integer> {
-        @ParentCommand
-        Cli cli;
-        @Option(names = "--forget", paramLabel = "host:port", description = "trust whatever key this server presents next")
-        String forget;
-
-        @Override
-        public Integer call() throws IOException {
-            KnownServers pins = cli.knownServers();
-            if (forget != null) {
-                if (!forget.matches("[^\\s:]+:\\d{1,5}")) {
-                    System.err.println("error: --forget takes host:port, e.g. 127.0.0.1:5200, not '" + forget + "'");
-                    return 2;
-                }
-                System.out.println(pins.forget(forget) ? "forgot the key of " + forget + "; the next connection pins what it presents"
-                        : "no key was pinned for " + forget);
-                return 0;
-            }
-            Path file = cli.configDir().resolve("known_servers");
-            System.out.println(Files.exists(file) ? Files.readString(file) : "no server pinned yet (" + file + ")");
-            return 0;
         }
     }
 
