@@ -332,8 +332,24 @@ public abstract class SwitchboardTestSupport {
                 }
             }
         }
-        assertTrue(alive.size() + " of " + loaders.size() + " replaced class loaders still reachable: " + alive.stream()
-                .map(r -> String.valueOf(r.get())).toList(), alive.isEmpty());
+        if (!alive.isEmpty()) {
+            fail(alive.size() + " of " + loaders.size() + " replaced class loaders still reachable: " + alive.stream()
+                    .map(r -> String.valueOf(r.get())).toList() + "; " + heapDump());
+        }
+    }
+
+    /** A heap dump for the leak's path to its class loader (open it in a heap analyser, e.g. Eclipse MAT). */
+    private static String heapDump() {
+        try {
+            Path dir = Path.of(System.getProperty("sb.itest.dir", "target/itest-homes")).toAbsolutePath();
+            Files.createDirectories(dir);
+            Path file = dir.resolve("leak-" + System.currentTimeMillis() + ".hprof");
+            java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
+                    .dumpHeap(file.toString(), true);
+            return "heap dump: " + file;
+        } catch (IOException | RuntimeException | LinkageError e) {
+            return "no heap dump (" + e + ")"; // e.g. com.sun.management not visible inside the framework
+        }
     }
 
     protected static byte[] readAll(InputStream in) throws IOException {
