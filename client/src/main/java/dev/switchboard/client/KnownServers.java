@@ -42,7 +42,7 @@ public final class KnownServers {
     /** How a person makes this store forget a server's key, for the refusal's message. */
     String howToForget(String server) {
         return file == null ? "forget it with KnownServers.inMemory().forget(\"" + server + "\") (or restart: this pin lives"
-                + " only in this process)" : "remove the line for " + server + " from " + file + " (the CLI: sb trust --forget "
+                + " only in this process)" : "remove the line for " + server + " from " + where() + " (the CLI: sb trust --forget "
                 + server + ")";
     }
 

@@ -18,9 +18,8 @@ public final class ClientHandshake {
      * @param keys      the transport keys
      * @param serverKey the static key the server proved it holds
      * @param nextKey   a key the server says replaces the one the client knew (rotation), or null
-     * @param fellBack  IK to the known key was refused and XX ran instead
      */
-    public record Result(Handshake.Keys keys, byte[] serverKey, byte[] nextKey, boolean fellBack) { }
+    public record Result(Handshake.Keys keys, byte[] serverKey, byte[] nextKey) { }
 
     private ClientHandshake() {
     }
@@ -36,7 +35,7 @@ public final class ClientHandshake {
             if (answer.length > 0) {
                 byte[] payload = ik.readMessage(answer);
                 byte[] next = payload.length == KeyPair25519.LENGTH ? payload : null;
-                return new Result(ik.split(), knownServerKey.clone(), next, false);
+                return new Result(ik.split(), knownServerKey.clone(), next);
             }
         }
         byte[] preamble = Preamble.of(dictionary, Pattern.XX);
@@ -44,7 +43,7 @@ public final class ClientHandshake {
         send(out, preamble, xx.writeMessage(new byte[0]));
         xx.readMessage(receive(data));
         send(out, null, xx.writeMessage(new byte[0]));
-        return new Result(xx.split(), xx.remoteStatic(), null, knownServerKey != null);
+        return new Result(xx.split(), xx.remoteStatic(), null);
     }
 
     private static void send(OutputStream out, byte[] preamble, byte[] message) throws IOException {

@@ -56,6 +56,8 @@ public final class MediaComponent implements MediaRegistry, StanzaHandler {
     private final ServiceRegistration<Servlet> registration;
     /** Where the tls bundle wrote the SHA-256 of the HTTPS certificate, which clients pin (data/tls/https.sha256). */
     private final Path certificateSha256;
+    /** Read once: the tls bundle writes it before the HTTP server starts, and only at a start. */
+    private volatile String certificate;
     private final ScheduledExecutorService collector;
 
     @Activate
@@ -177,12 +179,17 @@ public final class MediaComponent implements MediaRegistry, StanzaHandler {
     }
 
     private String certificate() {
+        String known = certificate;
+        if (known != null) {
+            return known;
+        }
         try {
             String sha = java.nio.file.Files.readString(certificateSha256).trim();
-            return sha.isEmpty() ? null : sha;
+            certificate = sha.isEmpty() ? null : sha;
         } catch (IOException e) {
-            return null; // no certificate prepared: the client then relies on its own trust store
+            // no certificate prepared: the client then relies on its own trust store; tried again next time
         }
+        return certificate;
     }
 
     /** Plain HTTP is for a loopback host only: anywhere else tokens and blobs would cross the network in clear. */
