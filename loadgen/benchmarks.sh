@@ -2,7 +2,7 @@
 # Re-measures the figures in docs/BENCHMARKS.md. Starts a fresh server (exported runtime) per
 # figure in a scratch home, runs the load generator RUNS times, and prints the results.json
 # summaries. Loopback only. Usage: loadgen/benchmarks.sh [RUNS [FIGURE...]] (default 3, all
-# figures: idle-1000 idle-19000 saturation rate-2k rate-20k rate-50k logins offline swap groups media). Each message
+# figures: idle-1000 idle-19000 idle-warm saturation rate-2k rate-20k rate-50k logins offline swap groups media). Each message
 # figure runs on a server warmed by WARMUP (default 30) seconds of flat-out 1:1 traffic first.
 # The server runs with the JVM options of bin/jvm.options (SB_JAVA_OPTS adds to them), and with
 # the .cfg files of the folder SB_ETC in its etc/ when set. Connections are Noise-encrypted, as the
@@ -53,6 +53,24 @@ run() { # name, loadgen args...
 }
 run idle-1000 --scenario idle -n 1000 --seconds 3
 run idle-19000 --scenario idle -n 19000 -w 3 --seconds 3
+if [ "$only" = "  " ] || [[ "$only" == *" idle-warm "* ]]; then
+  # The cost of one more logged-in connection on a server whose accounts already exist (as on one
+  # that has run a while): a first pass registers the 19,000 accounts, which fills the database's
+  # and the credential cache's bounded memory; then 1,000 and 19,000 of them log in again.
+  for i in $(seq 1 "$runs"); do
+    start_server
+    (cd "$scratch/home" && "${loadgen[@]}" --out "$scratch/idle-warm-$i-register" --scenario idle -n 19000 -w 3 --seconds 1 \
+      >"$scratch/idle-warm-$i-register.log" 2>&1) || echo "idle-warm run $i: registration failed"
+    for n in 1000 19000; do
+      (cd "$scratch/home" && "${loadgen[@]}" --out "$scratch/idle-warm-$i-$n" --scenario idle -n "$n" -w 3 --seconds 3 \
+        >"$scratch/idle-warm-$i-$n.log" 2>&1) || echo "idle-warm run $i: $n failed"
+    done
+    stop_server
+    low=$(grep -o '"server.heap-used": [0-9]*' "$scratch/idle-warm-$i-1000/results.json" | grep -o '[0-9]*$')
+    high=$(grep -o '"server.heap-used": [0-9]*' "$scratch/idle-warm-$i-19000/results.json" | grep -o '[0-9]*$')
+    echo "== idle-warm run $i: heap $low B at 1,000, $high B at 19,000: $(( (high - low) / 18000 )) B per connection"
+  done
+fi
 run saturation --scenario pairs -n 2000 -w 2 --window 16 --seconds 20
 run rate-2k --scenario pairs -n 2000 -w 2 --rate 2000 --seconds 30
 run rate-20k --scenario pairs -n 2000 -w 2 --rate 20000 --seconds 30

@@ -1,41 +1,121 @@
 package dev.switchboard.transport.internal;
 
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.Set;
-import org.apache.mina.core.session.DefaultIoSessionDataStructureFactory;
+import org.apache.mina.core.session.AbstractIoSession;
 import org.apache.mina.core.session.IoSession;
 import org.apache.mina.core.session.IoSessionAttributeMap;
+import org.apache.mina.core.session.IoSessionDataStructureFactory;
+import org.apache.mina.core.write.WriteRequest;
+import org.apache.mina.core.write.WriteRequestQueue;
 
 /**
  * MINA's per-session structures, trimmed for a server that holds tens of thousands of mostly idle
- * connections: the attribute map MINA gives each session by default is a ConcurrentHashMap, while
- * Switchboard keeps exactly one attribute (its {@link Connection}). Write queues stay MINA's.
+ * connections. MINA's defaults give each session a ConcurrentHashMap of attributes and a
+ * ConcurrentLinkedQueue of writes (about 150 bytes with nothing in them); Switchboard keeps exactly
+ * one attribute (its {@link Connection}) and rarely more than one write in flight, since the
+ * outbound writer coalesces a connection's frames into one buffer.
  */
-final class CompactSessionData extends DefaultIoSessionDataStructureFactory {
+final class CompactSessionData implements IoSessionDataStructureFactory {
 
     @Override
     public IoSessionAttributeMap getAttributeMap(IoSession session) {
         return new SmallAttributeMap();
     }
 
-    /** A map for a handful of attributes: two parallel arrays, searched linearly, guarded by itself. */
-    private static final class SmallAttributeMap implements IoSessionAttributeMap {
-        private Object[] keys = new Object[1];
-        private Object[] values = new Object[1];
-        private int size;
+    @Override
+    public WriteRequestQueue getWriteRequestQueue(IoSession session) {
+        return new SmallWriteQueue();
+    }
 
+    /**
+     * MINA's write queue for one session: offered to by any thread, polled by its I/O thread. As in
+     * MINA's own queue, polling the close marker that {@code closeOnFlush} queued closes the session
+     * (everything written before it has gone out by then).
+     */
+    static final class SmallWriteQueue extends ShortQueue<WriteRequest> implements WriteRequestQueue {
+
+        @Override
+        public WriteRequest poll(IoSession session) {
+            WriteRequest next;
+            synchronized (this) {
+                next = poll();
+            }
+            if (next == AbstractIoSession.CLOSE_REQUEST) {
+                session.closeNow();
+                return null;
+            }
+            return next;
+        }
+
+        @Override
+        public synchronized void offer(IoSession session, WriteRequest request) {
+            add(request);
+        }
+
+        @Override
+        public synchronized boolean isEmpty(IoSession session) {
+            return isEmpty();
+        }
+
+        @Override
+        public synchronized void clear(IoSession session) {
+            removeAll();
+        }
+
+        @Override
+        public void dispose(IoSession session) {
+            // nothing held outside this object
+        }
+
+        @Override
+        public synchronized int size() {
+            return count();
+        }
+    }
+
+    /**
+     * An attribute map for one attribute in two fields, with arrays for more (MINA's own filters
+     * would add some; Switchboard's code adds none). Guarded by itself.
+     */
+    static final class SmallAttributeMap implements IoSessionAttributeMap {
+        private Object firstKey;
+        private Object firstValue;
+        /** Keys and values after the first, in pairs; null until a second attribute is set. */
+        private Object[] more;
+
+        /** @return 0 for the first attribute, 1 + the pair's index in {@link #more}, or -1 */
         private int indexOf(Object key) {
-            for (int i = 0; i < size; i++) {
-                if (keys[i].equals(key)) {
-                    return i;
+            if (firstKey != null && firstKey.equals(key)) {
+                return 0;
+            }
+            if (more != null) {
+                for (int i = 0; i < more.length; i += 2) {
+                    if (more[i] != null && more[i].equals(key)) {
+                        return 1 + i;
+                    }
                 }
             }
             return -1;
         }
 
+        private Object valueAt(int i) {
+            return i == 0 ? firstValue : more[i];
+        }
+
+        private void setValueAt(int i, Object value) {
+            if (i == 0) {
+                firstValue = value;
+            } else {
+                more[i] = value;
+            }
+        }
+
         @Override
         public synchronized Object getAttribute(IoSession session, Object key, Object defaultValue) {
             int i = indexOf(key);
-            return i < 0 ? defaultValue : values[i];
+            return i < 0 ? defaultValue : valueAt(i);
         }
 
         @Override
@@ -45,23 +125,34 @@ final class CompactSessionData extends DefaultIoSessionDataStructureFactory {
             }
             int i = indexOf(key);
             if (i >= 0) {
-                Object old = values[i];
-                values[i] = value;
+                Object old = valueAt(i);
+                setValueAt(i, value);
                 return old;
             }
-            if (size == keys.length) {
-                keys = java.util.Arrays.copyOf(keys, size * 2);
-                values = java.util.Arrays.copyOf(values, size * 2);
+            if (firstKey == null) {
+                firstKey = key;
+                firstValue = value;
+                return null;
             }
-            keys[size] = key;
-            values[size++] = value;
+            int free = -1;
+            if (more != null) {
+                for (int j = 0; j < more.length && free < 0; j += 2) {
+                    free = more[j] == null ? j : -1;
+                }
+            }
+            if (free < 0) {
+                free = more == null ? 0 : more.length;
+                more = more == null ? new Object[2] : Arrays.copyOf(more, more.length * 2);
+            }
+            more[free] = key;
+            more[free + 1] = value;
             return null;
         }
 
         @Override
         public synchronized Object setAttributeIfAbsent(IoSession session, Object key, Object value) {
             int i = indexOf(key);
-            return i >= 0 ? values[i] : setAttribute(session, key, value);
+            return i >= 0 ? valueAt(i) : setAttribute(session, key, value);
         }
 
         @Override
@@ -70,19 +161,21 @@ final class CompactSessionData extends DefaultIoSessionDataStructureFactory {
             if (i < 0) {
                 return null;
             }
-            Object old = values[i];
-            size--;
-            keys[i] = keys[size];
-            values[i] = values[size];
-            keys[size] = null;
-            values[size] = null;
+            Object old = valueAt(i);
+            if (i == 0) {
+                firstKey = null;
+                firstValue = null;
+            } else {
+                more[i - 1] = null;
+                more[i] = null;
+            }
             return old;
         }
 
         @Override
         public synchronized boolean removeAttribute(IoSession session, Object key, Object value) {
             int i = indexOf(key);
-            if (i < 0 || !values[i].equals(value)) {
+            if (i < 0 || !valueAt(i).equals(value)) {
                 return false;
             }
             removeAttribute(session, key);
@@ -92,10 +185,10 @@ final class CompactSessionData extends DefaultIoSessionDataStructureFactory {
         @Override
         public synchronized boolean replaceAttribute(IoSession session, Object key, Object oldValue, Object newValue) {
             int i = indexOf(key);
-            if (i < 0 || !values[i].equals(oldValue)) {
+            if (i < 0 || !valueAt(i).equals(oldValue)) {
                 return false;
             }
-            values[i] = newValue;
+            setValueAt(i, newValue);
             return true;
         }
 
@@ -106,12 +199,23 @@ final class CompactSessionData extends DefaultIoSessionDataStructureFactory {
 
         @Override
         public synchronized Set<Object> getAttributeKeys(IoSession session) {
-            return Set.of(java.util.Arrays.copyOf(keys, size));
+            Set<Object> keys = new HashSet<>();
+            if (firstKey != null) {
+                keys.add(firstKey);
+            }
+            if (more != null) {
+                for (int i = 0; i < more.length; i += 2) {
+                    if (more[i] != null) {
+                        keys.add(more[i]);
+                    }
+                }
+            }
+            return Set.copyOf(keys);
         }
 
         @Override
         public void dispose(IoSession session) {
-            // nothing held outside the arrays
+            // nothing held outside this object
         }
     }
 }

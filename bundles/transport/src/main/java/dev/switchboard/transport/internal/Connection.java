@@ -9,7 +9,9 @@ import org.apache.mina.core.session.IoSession;
 
 /**
  * The transport's state of one connection: plain data, so nothing here belongs to a swappable
- * bundle. Fields other than the counters are guarded by {@code this}; {@link #outbound} by itself.
+ * bundle. Fields other than the counters are guarded by {@code this}; the outbound ones by
+ * {@link #writeLock}. An idle logged-in connection's share of the heap is counted in bytes
+ * (docs/BENCHMARKS.md, "Memory per connection"), so what is seldom needed is made on demand.
  */
 final class Connection {
 
@@ -26,14 +28,16 @@ final class Connection {
     volatile Address address;
     /** Bytes read but not yet decoded (a partial frame, or everything while no codec is bound). */
     ByteBuffer inbound;
-    /** Encoded frames not yet handed to MINA (inside a write batch); guarded by {@link #outbound}. */
+    /** Encoded frames not yet handed to MINA (inside a write batch); guarded by {@link #writeLock}. */
     org.apache.mina.core.buffer.IoBuffer unflushed;
-    /** This connection is in the current write batch's list; guarded by {@link #outbound}. */
+    /** This connection is in the current write batch's list; guarded by {@link #writeLock}. */
     boolean inBatch;
     /** Decoded stanzas not yet handed to a service, in arrival order. */
-    final ArrayDeque<Node> pending = new ArrayDeque<>(1);
-    /** Stanzas to write that wait for a codec; also the lock that orders writes. */
-    final ArrayDeque<Node> outbound = new ArrayDeque<>(1);
+    final ShortQueue<Node> pending = new ShortQueue<>();
+    /** Orders this connection's writes; guards {@link #heldStanzas}, {@link #unflushed} and {@link #inBatch}. */
+    final Object writeLock = new Object();
+    /** Stanzas to write that wait for a codec or the client's preamble; null while none do. */
+    ArrayDeque<Node> heldStanzas;
     /** A login step or account request is being worked on; later stanzas wait behind it. */
     boolean busy;
     /**

@@ -254,7 +254,7 @@ final class InboundDispatcher {
     void discard(Connection c) {
         waiting.remove(c);
         c.waitingSinceMs = 0;
-        c.pending.clear();
+        c.pending.removeAll();
         c.inbound = null;
     }
 
@@ -284,7 +284,7 @@ final class InboundDispatcher {
     private void fail(Connection c, String code, String text, boolean withError) {
         waiting.remove(c);
         c.waitingSinceMs = 0;
-        c.pending.clear();
+        c.pending.removeAll();
         c.inbound = null;
         if (withError) {
             registry.closeWithError(c, code, text);

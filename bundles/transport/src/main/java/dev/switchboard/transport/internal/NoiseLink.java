@@ -9,7 +9,7 @@ import org.apache.mina.core.buffer.IoBuffer;
 
 /**
  * One encrypted connection's Noise state. During the handshake it holds the handshake; after it,
- * only the two transport keys (about 160 bytes). It lives in the transport, so a codec swap
+ * only the two transport keys (152 bytes with this object). It lives in the transport, so a codec swap
  * neither drops nor re-handshakes the connection. {@link #receive} is used under the connection's
  * lock, {@link #send} under its write lock.
  */

@@ -2,6 +2,7 @@ package dev.switchboard.transport.internal;
 
 import dev.switchboard.api.protocol.FrameCodec;
 import dev.switchboard.api.stanza.Node;
+import java.util.ArrayDeque;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -58,13 +59,16 @@ final class OutboundWriter {
     }
 
     private void write(Connection c, Node stanza, boolean evenIfClosing) {
-        synchronized (c.outbound) {
+        synchronized (c.writeLock) {
             if (c.closing && !evenIfClosing) {
                 return;
             }
             FrameCodec codec = this.codec;
-            if (codec == null || !c.outbound.isEmpty() || c.dictionary < 0) {
-                c.outbound.add(stanza);
+            if (codec == null || c.heldStanzas != null || c.dictionary < 0) {
+                if (c.heldStanzas == null) {
+                    c.heldStanzas = new ArrayDeque<>(2);
+                }
+                c.heldStanzas.add(stanza);
                 held.add(c);
                 // A codec bound since the check above may have flushed before this connection was held.
                 if (this.codec != null && c.dictionary >= 0) {
@@ -83,7 +87,7 @@ final class OutboundWriter {
             return;
         }
         for (Connection c : held) {
-            synchronized (c.outbound) {
+            synchronized (c.writeLock) {
                 if (c.dictionary >= 0) {
                     drain(c, codec);
                 }
@@ -92,9 +96,12 @@ final class OutboundWriter {
     }
 
     private void drain(Connection c, FrameCodec codec) {
-        Node n;
-        while ((n = c.outbound.poll()) != null) {
-            send(c, codec, n);
+        ArrayDeque<Node> waiting = c.heldStanzas;
+        c.heldStanzas = null;
+        if (waiting != null) {
+            for (Node n : waiting) {
+                send(c, codec, n);
+            }
         }
         held.remove(c);
     }
@@ -124,7 +131,7 @@ final class OutboundWriter {
             BATCH.remove();
             for (int i = 0; i < touched.size(); i++) {
                 Connection c = touched.get(i);
-                synchronized (c.outbound) {
+                synchronized (c.writeLock) {
                     c.inBatch = false;
                     flush(c);
                 }
@@ -160,7 +167,7 @@ final class OutboundWriter {
         }
     }
 
-    /** Hands what gathered for a connection to MINA as one write. Holds {@code c.outbound}. */
+    /** Hands what gathered for a connection to MINA as one write. Holds {@code c.writeLock}. */
     private void flush(Connection c) {
         IoBuffer out = c.unflushed;
         if (out == null) {
