@@ -42,9 +42,15 @@ final class CheckerHistory {
     /** The same, as sets, for the frequent "is everything there yet" question. */
     private final Map<String, java.util.Set<String>> receivedOnce = new ConcurrentHashMap<>();
 
-    void received(String device, String sender, String id) {
+    /** When and under which seq each device first got each message: to explain an order violation. */
+    private final Map<String, String> firstArrival = new ConcurrentHashMap<>();
+    private final long startNanos = System.nanoTime();
+
+    void received(String device, String sender, String id, String seq) {
         received.computeIfAbsent(device, d -> java.util.Collections.synchronizedList(new ArrayList<>())).add(sender + "|" + id);
         receivedOnce.computeIfAbsent(device, d -> ConcurrentHashMap.newKeySet()).add(sender + "|" + id);
+        firstArrival.putIfAbsent(device + " " + sender + "|" + id,
+                String.format("seq %s at %.1f s", seq, (System.nanoTime() - startNanos) / 1e9));
     }
 
     void deliveredReceipt(String fromDevice, String senderDevice, String id) {
@@ -100,6 +106,7 @@ final class CheckerHistory {
         known.putAll(acknowledged);
         received.forEach((device, got) -> {
             Map<String, Long> lastOrder = new LinkedHashMap<>();
+            Map<String, String> lastKey = new HashMap<>();
             List<String> copy;
             synchronized (got) {
                 copy = new ArrayList<>(got);
@@ -119,8 +126,11 @@ final class CheckerHistory {
                 }
                 Long before = lastOrder.put(m.sender(), m.order());
                 if (before != null && before > m.order()) {
-                    out.add(device + " received " + key + " (#" + m.order() + ") after #" + before + " of the same sender");
+                    String beforeKey = lastKey.get(m.sender());
+                    out.add(device + " received " + key + " (#" + m.order() + ", " + firstArrival.get(device + " " + key)
+                            + ") after #" + before + " of the same sender (" + firstArrival.get(device + " " + beforeKey) + ")");
                 }
+                lastKey.put(m.sender(), key);
             }
         });
         synchronized (receipts) {

@@ -253,7 +253,7 @@ public class LossCheckerIT {
                     .listener(new SessionListener() {
                         @Override
                         public void message(Node m) {
-                            history.received(user + "/0", m.attr("from"), m.attr("id"));
+                            history.received(user + "/0", m.attr("from"), m.attr("id"), m.attr("seq"));
                         }
 
                         @Override
