@@ -23,6 +23,15 @@ public interface Router {
     /** A device logged in: start handing it what waits in its queue. */
     void deviceOnline(Address device);
 
+    /**
+     * A device logged in on the session with this id (see
+     * {@link dev.switchboard.api.session.SessionDirectory#deliver(Address, long, Node)}): hand it
+     * its queue from the head, to that session only. @since 1.2
+     */
+    default void deviceOnline(Address device, long session) {
+        deviceOnline(device);
+    }
+
     /** Messages routed since this router started, summed over every revision that handed state over. */
     long routedCount();
 }

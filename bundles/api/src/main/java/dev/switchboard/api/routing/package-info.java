@@ -1,6 +1,6 @@
 /** Switchboard contracts: routing. */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package dev.switchboard.api.routing;
 
 import org.osgi.annotation.bundle.Export;

@@ -20,6 +20,28 @@ public interface SessionDirectory {
     boolean deliver(Address to, Node stanza);
 
     /**
+     * Queues a stanza for one session of a device: the one {@code session} names (the id given to
+     * {@link dev.switchboard.api.routing.Router#deviceOnline(Address, long)} at its login). A
+     * device's queue is handed out per session, from the head again at each login, so a stanza
+     * meant for a session the device has since replaced must not reach the new one ahead of the
+     * new one's own hand-out.
+     *
+     * @return {@code false} when the device has no session here or its session is another one now
+     * @since 1.3
+     */
+    default boolean deliver(Address to, long session, Node stanza) {
+        return session == sessionOf(to) && deliver(to, stanza);
+    }
+
+    /**
+     * The id of the device's current session here (as given to the router at its login), 0 when
+     * it has none. @since 1.3
+     */
+    default long sessionOf(Address device) {
+        return 0;
+    }
+
+    /**
      * Runs work with this thread's deliveries held back and written when it returns, all frames
      * due for one connection in one write. A nested call joins the outer one. Keep the work short:
      * what it delivers waits until it ends. Without a transport that gathers writes it just runs.

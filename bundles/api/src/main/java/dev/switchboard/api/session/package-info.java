@@ -1,6 +1,6 @@
 /** Switchboard contracts: session. */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package dev.switchboard.api.session;
 
 import org.osgi.annotation.bundle.Export;

@@ -19,7 +19,11 @@ final class DeliveryPump {
 
     static final int WINDOW = 64;
 
-    /** Per online device: {last seq written to it, how many of those are unconfirmed}. */
+    /**
+     * Per online device: {last seq written to it, how many of those are unconfirmed, the session
+     * they are written to (0: whichever the device has)}. A login replaces the cursor; a pump
+     * still writing with the old one finds the old session gone and stops.
+     */
     private final Map<Address, long[]> cursors = new ConcurrentHashMap<>();
     private final SessionDirectory directory;
     private final ServiceGate<OfflineStore> offline;
@@ -29,9 +33,9 @@ final class DeliveryPump {
         this.offline = offline;
     }
 
-    /** A device logged in (again): what it had on the wire before is sent again from its queue. */
-    void online(Address device) {
-        cursors.put(device, new long[2]);
+    /** A device logged in (again) on a session: what it had on the wire before is sent again from its queue. */
+    void online(Address device, long session) {
+        cursors.put(device, new long[] {0, 0, session});
     }
 
     /** Sends the device's whole queue again from the start. Call on the device's lane. */
@@ -67,8 +71,12 @@ final class DeliveryPump {
                 return;
             }
             for (QueuedMessage m : batch) {
-                if (!directory.deliver(device, stanza(m))) {
-                    cursors.remove(device, cursor); // gone offline: its queue waits for the next login
+                Node stanza = stanza(m);
+                boolean written = cursor[2] == 0 ? directory.deliver(device, stanza) : directory.deliver(device, cursor[2], stanza);
+                if (!written) {
+                    // gone offline (its queue waits for the next login), or logged in again: the new
+                    // session's own cursor hands it the queue from the head
+                    cursors.remove(device, cursor);
                     return;
                 }
                 cursor[0] = m.seq();
@@ -129,16 +137,27 @@ final class DeliveryPump {
         }
     }
 
+    /** Cursors as {last seq, unconfirmed}: the shape every revision reads. */
     Map<String, Object> snapshot() {
         Map<String, Object> out = new HashMap<>();
-        cursors.forEach((d, c) -> out.put(d.toString(), c.clone()));
+        cursors.forEach((d, c) -> out.put(d.toString(), new long[] {c[0], c[1]}));
         return out;
     }
 
-    void restore(Map<String, Object> data) {
+    /** The session of each cursor, beside them (a revision that predates sessions ignores it). */
+    Map<String, Object> sessionsSnapshot() {
+        Map<String, Object> out = new HashMap<>();
+        cursors.forEach((d, c) -> out.put(d.toString(), c[2]));
+        return out;
+    }
+
+    /** @param sessions each cursor's session; where missing (from an older revision), the device's session now */
+    void restore(Map<String, Object> data, Map<?, ?> sessions) {
         data.forEach((d, c) -> {
             if (c instanceof long[] cursor && cursor.length == 2) {
-                cursors.put(Address.parse(d), cursor.clone());
+                Address device = Address.parse(d);
+                long session = sessions.get(d) instanceof Long s ? s : directory.sessionOf(device);
+                cursors.put(device, new long[] {cursor[0], cursor[1], session});
             }
         });
     }

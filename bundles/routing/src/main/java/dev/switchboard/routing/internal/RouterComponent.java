@@ -79,7 +79,7 @@ public final class RouterComponent implements Router, Outbox {
         // Devices that logged in while no router ran, or whose queue grew during a swap.
         for (SessionInfo s : directory.sessions("")) {
             if (!pump.isOnline(s.address())) {
-                pump.online(s.address());
+                pump.online(s.address(), directory.sessionOf(s.address()));
             }
         }
         pumpAll();
@@ -96,7 +96,8 @@ public final class RouterComponent implements Router, Outbox {
             intake.delivered.restore(keys);
         }
         if (shape >= 2 && data.get("cursors") instanceof Map<?, ?> cursors) {
-            pump.restore((Map<String, Object>) cursors);
+            pump.restore((Map<String, Object>) cursors,
+                    data.get("cursorSessions") instanceof Map<?, ?> sessions ? sessions : Map.of());
             if (data.get("store") instanceof Integer identity) {
                 cursorsStore = identity;
             }
@@ -112,6 +113,7 @@ public final class RouterComponent implements Router, Outbox {
         Map<String, Object> state = new HashMap<>();
         state.put("routed", routed.get());
         state.put("cursors", pump.snapshot());
+        state.put("cursorSessions", pump.sessionsSnapshot());
         state.put("delivered", intake.delivered.snapshot());
         OfflineStore store = offline.peek();
         if (store != null) {
@@ -229,7 +231,12 @@ public final class RouterComponent implements Router, Outbox {
 
     @Override
     public void deviceOnline(Address device) {
-        pump.online(device);
+        deviceOnline(device, directory.sessionOf(device));
+    }
+
+    @Override
+    public void deviceOnline(Address device, long session) {
+        pump.online(device, session);
         lanes.submit(device.user(), () -> pump.pump(device));
     }
 

@@ -35,6 +35,14 @@ class RouterComponentTest {
     private final BlockingQueue<List<Object[]>> batches = new LinkedBlockingQueue<>();
     private final ThreadLocal<List<Object[]>> openBatch = new ThreadLocal<>();
     private final AtomicInteger nested = new AtomicInteger();
+    /** The directory's idea of each device's current session (absent: it has one, any id). */
+    private final Map<Address, Long> currentSession = new java.util.concurrent.ConcurrentHashMap<>();
+    /** What reached each device, with the session that was current when it was written. */
+    private final List<Object[]> written = java.util.Collections.synchronizedList(new ArrayList<>());
+    /** Set by a test: the delivery on which the lane stops until the test lets it go. */
+    private volatile Predicate<Node> pauseAt = n -> false;
+    private final java.util.concurrent.CountDownLatch paused = new java.util.concurrent.CountDownLatch(1);
+    private final java.util.concurrent.CountDownLatch goOn = new java.util.concurrent.CountDownLatch(1);
     private StateVault vault;
     private OfflineQueues offline;
     private RouterComponent router;
@@ -127,6 +135,45 @@ class RouterComponentTest {
         assertEquals(0, nested.get(), "batches closed");
     }
 
+    /**
+     * The checker's seed -6966000788221734626 once saw this: the device logs in again while the
+     * lane is still handing its queue to the old session. The old hand-out must stop there, and the
+     * new session get the queue from the head, in order, rather than the old hand-out's tail first.
+     */
+    @Test
+    void aDeviceLoggingInAgainMidHandOutGetsItsQueueFromTheHeadInOrder() throws Exception {
+        Address carol = new Address("3003", 0);
+        for (int i = 1; i <= 30; i++) {
+            router.route(alice, Node.withContent("message", new byte[] {(byte) i}, "to", carol.user(), "id", "c" + i));
+        }
+        take(30, alice, n -> n.tag().equals("ack")); // all 30 queued: carol is away
+        pauseAt = n -> "c10".equals(n.attr("id"));
+        currentSession.put(carol, 1L);
+        router.deviceOnline(carol, 1);
+        assertTrue(paused.await(10, TimeUnit.SECONDS), "the hand-out to session 1 reached c10");
+        currentSession.put(carol, 2L); // the device logs in again on a new connection
+        router.deviceOnline(carol, 2);
+        goOn.countDown();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        List<String> toSecond = new ArrayList<>();
+        while (toSecond.size() < 30 && System.nanoTime() < deadline) {
+            toSecond.clear();
+            synchronized (written) {
+                for (Object[] w : written) {
+                    if (w[0].equals(carol) && Long.valueOf(2).equals(w[1])) {
+                        toSecond.add(((Node) w[2]).attr("id"));
+                    }
+                }
+            }
+            Thread.onSpinWait();
+        }
+        List<String> expected = new ArrayList<>();
+        for (int i = 1; i <= 30; i++) {
+            expected.add("c" + i);
+        }
+        assertEquals(expected, toSecond, "session 2 gets the whole queue, from the head, in order, once");
+    }
+
     private List<Node> take(int count, Address to, Predicate<Node> wanted) throws InterruptedException {
         List<Node> out = new ArrayList<>();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -151,12 +198,46 @@ class RouterComponentTest {
         return new SessionDirectory() {
             @Override
             public boolean deliver(Address to, Node stanza) {
+                if (pauseAt.test(stanza)) {
+                    pauseHere();
+                }
                 List<Object[]> batch = openBatch.get();
                 if (batch != null) {
                     batch.add(new Object[] {to, stanza});
                 }
                 handed.add(new Object[] {to, stanza});
+                written.add(new Object[] {to, currentSession.get(to), stanza});
                 return true;
+            }
+
+            /** As the transport: only to the session named, checked when the stanza is written. */
+            @Override
+            public boolean deliver(Address to, long session, Node stanza) {
+                if (pauseAt.test(stanza)) {
+                    pauseHere();
+                }
+                Long current = currentSession.get(to);
+                if (current == null || current != session) {
+                    return false;
+                }
+                handed.add(new Object[] {to, stanza});
+                written.add(new Object[] {to, current, stanza});
+                return true;
+            }
+
+            @Override
+            public long sessionOf(Address device) {
+                return currentSession.getOrDefault(device, 0L);
+            }
+
+            private void pauseHere() {
+                pauseAt = n -> false;
+                paused.countDown();
+                try {
+                    assertTrue(goOn.await(10, TimeUnit.SECONDS), "the test let the lane go on");
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
 
             @Override

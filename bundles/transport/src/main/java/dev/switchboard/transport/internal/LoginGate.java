@@ -116,7 +116,7 @@ final class LoginGate {
                     }
                     Router router = services.router;
                     if (router != null) {
-                        router.deviceOnline(c.address); // its queue follows the success stanza
+                        router.deviceOnline(c.address, c.session.getId()); // its queue follows the success stanza
                     }
                 }
             }

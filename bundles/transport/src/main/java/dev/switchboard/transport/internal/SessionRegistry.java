@@ -121,6 +121,27 @@ public final class SessionRegistry implements SessionDirectory {
         return true;
     }
 
+    /**
+     * The queue's stanzas go to the session they were handed out for: a pump that was still
+     * writing to the device's old session when the device logged in again must not put its tail
+     * on the new connection ahead of the head the new session is given (issue #12's order).
+     */
+    @Override
+    public boolean deliver(Address to, long session, Node stanza) {
+        Connection c = sessions.find(to);
+        if (c == null || c.closing || c.session.getId() != session) {
+            return false;
+        }
+        writer.write(c, stanza);
+        return true;
+    }
+
+    @Override
+    public long sessionOf(Address device) {
+        Connection c = sessions.find(device);
+        return c == null || c.closing ? 0 : c.session.getId();
+    }
+
     @Override
     public void batch(Runnable work) {
         writer.batch(work);
