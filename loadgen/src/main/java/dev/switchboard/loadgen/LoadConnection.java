@@ -1,7 +1,9 @@
 package dev.switchboard.loadgen;
 
 import dev.switchboard.client.scram.ScramClient;
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 
@@ -42,5 +44,44 @@ final class LoadConnection {
         this.local = local;
         this.user = user;
         this.partner = partner;
+    }
+
+    /** Writes bytes now if nothing waits before them, else queues them for when the socket takes more. */
+    void write(SelectionKey key, ByteBuffer bytes) throws IOException {
+        if (out.isEmpty()) {
+            channel.write(bytes);
+            if (!bytes.hasRemaining()) {
+                return;
+            }
+        }
+        out.add(bytes);
+        key.interestOps(key.interestOps() | SelectionKey.OP_WRITE);
+    }
+
+    /** The socket takes more: writes what waits, and stops asking once all is out. */
+    void flush(SelectionKey key) throws IOException {
+        while (!out.isEmpty()) {
+            ByteBuffer b = out.peek();
+            channel.write(b);
+            if (b.hasRemaining()) {
+                return;
+            }
+            out.poll();
+        }
+        key.interestOps(SelectionKey.OP_READ);
+    }
+
+    void close(SelectionKey key) {
+        if (key != null) {
+            key.cancel();
+        }
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        out.clear();
+        in.clear();
+        gathered = null; // never to be written to the next connection of this account
     }
 }

@@ -4,11 +4,9 @@ import dev.switchboard.api.protocol.Decoded;
 import dev.switchboard.api.stanza.Node;
 import dev.switchboard.client.scram.ScramClient;
 import dev.switchboard.loadgen.LoadConnection.Phase;
-import dev.switchboard.noise.Handshake;
 import dev.switchboard.noise.KeyPair25519;
 import dev.switchboard.noise.NoiseException;
 import dev.switchboard.noise.Pattern;
-import dev.switchboard.noise.Preamble;
 import dev.switchboard.protocol.binary.wire.BinaryWire;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -34,6 +32,7 @@ public final class Worker {
     private static final int MAX_CONNECTS_IN_FLIGHT = 256;
 
     private final WorkerSpec spec;
+    private final SourcePorts sources;
     private final BinaryWire wire = new BinaryWire();
     /** One static key for all this worker's connections (the server does not check clients' keys). */
     private final KeyPair25519 clientKey = KeyPair25519.generate();
@@ -55,10 +54,10 @@ public final class Worker {
     private int roundRobin;
     /** Message ids are unique per run: the server takes a repeated id for a resend and does not deliver it twice. */
     private final String runTag = Long.toString(System.currentTimeMillis(), 36) + "-";
-    private int nextPort = 10_000 + new java.util.Random().nextInt(50_000);
 
     Worker(WorkerSpec spec) throws IOException {
         this.spec = spec;
+        this.sources = new SourcePorts(spec.source());
         this.credential = ScramClient.credential(spec.password(), Base64.getDecoder().decode(spec.salt()), 4096);
         this.selector = Selector.open();
         for (int i = 0; i < spec.connections(); i++) {
@@ -135,7 +134,7 @@ public final class Worker {
             if (c.local % 2 == 1) {
                 c.resuming = true;
                 c.phase = Phase.CLOSED;
-                close(c, c.channel.keyFor(selector));
+                c.close(c.channel.keyFor(selector));
                 ready--;
             }
         }
@@ -180,7 +179,7 @@ public final class Worker {
         SocketChannel ch = SocketChannel.open();
         ch.configureBlocking(false);
         ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-        bindSourcePort(ch, sourceFor(c.local));
+        sources.bind(ch, c.local);
         c.channel = ch;
         c.noise = null;
         c.in = ByteBuffer.allocate(512);
@@ -195,38 +194,6 @@ public final class Worker {
         }
     }
 
-    /**
-     * The loopback address a connection binds to: this worker's address (127.0.0.N) moved to
-     * 127.B.0.N for its B-th block of {@value #PER_SOURCE} connections, because the server holds
-     * at most 1,000 connections per source address (maxConnectionsPerAddress) as it would for
-     * clients on the internet.
-     */
-    private String sourceFor(int local) {
-        String[] quad = spec.source().split("\\.");
-        return "127." + (local / PER_SOURCE) + ".0." + quad[3];
-    }
-
-    private static final int PER_SOURCE = 900;
-
-    /**
-     * Binds the next free source port on the given address. Letting the kernel pick (port 0)
-     * before connect searches the whole port range each time once many ports are in TIME_WAIT,
-     * which throttled connect storms to a few hundred a second.
-     */
-    private void bindSourcePort(SocketChannel ch, String source) throws IOException {
-        ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-        for (int attempt = 0; attempt < 50_000; attempt++) {
-            nextPort = nextPort >= 65_000 ? 10_000 : nextPort + 1;
-            try {
-                ch.bind(new InetSocketAddress(source, nextPort));
-                return;
-            } catch (java.net.BindException inUse) {
-                // try the next one
-            }
-        }
-        throw new IOException("no free source port on " + source);
-    }
-
     private void handle(SelectionKey key) {
         LoadConnection c = (LoadConnection) key.attachment();
         try {
@@ -235,7 +202,7 @@ public final class Worker {
                 connected(c, key);
             }
             if (key.isValid() && key.isWritable()) {
-                flush(c, key);
+                c.flush(key);
             }
             if (key.isValid() && key.isReadable()) {
                 read(c, key);
@@ -255,47 +222,28 @@ public final class Worker {
 
     /** The worker's first connection learns the server's key with XX; the rest use IK, as a returning client does. */
     private void startHandshake(LoadConnection c, SelectionKey key, Pattern pattern) throws IOException {
-        byte[] preamble = Preamble.of(1, pattern);
-        Handshake h = new Handshake(pattern, true, clientKey, pattern == Pattern.IK ? serverKey : null, preamble);
-        c.noise = new LoadNoise(h);
+        c.noise = new LoadNoise(pattern, clientKey, serverKey);
         c.phase = Phase.HANDSHAKING;
-        ByteBuffer first = handshakeMessage(preamble, h.writeMessage(new byte[0]));
-        write(c, key, first);
-    }
-
-    private static ByteBuffer handshakeMessage(byte[] preamble, byte[] message) {
-        ByteBuffer b = ByteBuffer.allocate((preamble == null ? 0 : preamble.length) + 2 + message.length);
-        if (preamble != null) {
-            b.put(preamble);
-        }
-        return b.putShort((short) message.length).put(message).flip();
+        c.write(key, c.noise.firstMessage());
     }
 
     /** Reads the server's handshake messages; @return true once the keys are in place (and the login is under way). */
     private boolean handshake(LoadConnection c, SelectionKey key) throws IOException, NoiseException {
-        while (c.in.remaining() >= 2) {
-            int len = Short.toUnsignedInt(c.in.getShort(c.in.position()));
-            if (c.in.remaining() < 2 + len) {
-                return false;
-            }
-            c.in.position(c.in.position() + 2);
-            byte[] message = new byte[len];
-            c.in.get(message);
-            Handshake h = c.noise.handshake;
-            if (len == 0) { // the server does not hold the key IK used: XX on the same connection
+        byte[] message;
+        while ((message = LoadNoise.nextMessage(c.in)) != null) {
+            if (message.length == 0) { // the server does not hold the key IK used: XX on the same connection
                 serverKey = null;
                 startHandshake(c, key, Pattern.XX);
                 continue;
             }
-            h.readMessage(message);
-            if (h.writing()) {
-                write(c, key, handshakeMessage(null, h.writeMessage(new byte[0])));
+            ByteBuffer reply = c.noise.read(message);
+            if (reply != null) {
+                c.write(key, reply);
             }
-            if (h.complete()) {
+            if (c.noise.ready()) {
                 if (serverKey == null) {
-                    serverKey = h.remoteStatic();
+                    serverKey = c.noise.serverKey();
                 }
-                c.noise.keys(h.split());
                 logIn(c, key);
                 return true;
             }
@@ -423,7 +371,7 @@ public final class Worker {
             for (LoadConnection each : connections) {
                 each.resuming = true;
                 each.phase = Phase.CLOSED;
-                close(each, each.channel.keyFor(selector));
+                each.close(each.channel.keyFor(selector));
                 toOpen.add(each);
             }
         }
@@ -484,35 +432,12 @@ public final class Worker {
             SelectionKey key = c.channel.keyFor(selector);
             try {
                 b.flip();
-                write(c, key, c.noise != null ? c.noise.seal(b) : b); // the turn's frames in as few records as fit
+                c.write(key, c.noise != null ? c.noise.seal(b) : b); // the turn's frames in as few records as fit
             } catch (IOException e) {
                 lost(c, key, e.toString());
             }
         }
         gathered.clear();
-    }
-
-    private void write(LoadConnection c, SelectionKey key, ByteBuffer frame) throws IOException {
-        if (c.out.isEmpty()) {
-            c.channel.write(frame);
-            if (!frame.hasRemaining()) {
-                return;
-            }
-        }
-        c.out.add(frame);
-        key.interestOps(key.interestOps() | SelectionKey.OP_WRITE);
-    }
-
-    private void flush(LoadConnection c, SelectionKey key) throws IOException {
-        while (!c.out.isEmpty()) {
-            ByteBuffer b = c.out.peek();
-            c.channel.write(b);
-            if (b.hasRemaining()) {
-                return;
-            }
-            c.out.poll();
-        }
-        key.interestOps(SelectionKey.OP_READ);
     }
 
     private void lost(LoadConnection c, SelectionKey key, String why) {
@@ -526,21 +451,7 @@ public final class Worker {
             connecting--;
         }
         c.phase = Phase.CLOSED;
-        close(c, key);
-    }
-
-    private static void close(LoadConnection c, SelectionKey key) {
-        if (key != null) {
-            key.cancel();
-        }
-        try {
-            c.channel.close();
-        } catch (IOException ignored) {
-            // closing anyway
-        }
-        c.out.clear();
-        c.in.clear();
-        c.gathered = null; // never to be written to the next connection of this account
+        c.close(key);
     }
 
     private static byte[] utf8(String s) {
