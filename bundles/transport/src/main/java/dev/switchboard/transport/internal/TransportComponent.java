@@ -175,8 +175,9 @@ public final class TransportComponent {
 
     // --- swappable services: optional, dynamic, greedy (BUILD-NOTES: a mandatory one would close the acceptor)
 
+    /** The binary protocol's codec only: another protocol's codec (issue #16's XMPP) must not take this listener. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
+            policyOption = ReferencePolicyOption.GREEDY, target = "(protocol=binary)")
     void bindCodec(FrameCodec codec) {
         services.codec = codec;
         services.bound();
