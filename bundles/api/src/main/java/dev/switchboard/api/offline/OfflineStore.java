@@ -4,6 +4,7 @@ import dev.switchboard.api.stanza.Address;
 import dev.switchboard.api.store.QueuedMessage;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -35,6 +36,29 @@ public interface OfflineStore {
      * @return the deleted messages, in seq order
      */
     List<QueuedMessage> acknowledgeUpTo(Address device, long seq);
+
+    /**
+     * {@link #acknowledge(Address, long)}, telling {@code caused} the confirmed message before it
+     * leaves the durable tier. What {@code caused} returns is the stage of what the confirmation
+     * queued (its delivered receipt), or null: the message is deleted from the durable tier only
+     * once that is safe, so a crash in between brings the message back (its device drops the
+     * repeat and confirms it again, which queues the receipt again) instead of losing the receipt.
+     * @since 1.3
+     */
+    default QueuedMessage acknowledge(Address device, long seq, Function<QueuedMessage, CompletionStage<?>> caused) {
+        QueuedMessage m = acknowledge(device, seq);
+        if (m != null) {
+            caused.apply(m);
+        }
+        return m;
+    }
+
+    /** {@link #acknowledgeUpTo(Address, long)}, each deletion waiting for what it caused as above. @since 1.3 */
+    default List<QueuedMessage> acknowledgeUpTo(Address device, long seq, Function<QueuedMessage, CompletionStage<?>> caused) {
+        List<QueuedMessage> out = acknowledgeUpTo(device, seq);
+        out.forEach(caused::apply);
+        return out;
+    }
 
     /** How many messages wait for a device. */
     int depth(Address device);

@@ -16,6 +16,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -226,16 +227,26 @@ public final class OfflineQueues implements OfflineStore {
 
     @Override
     public QueuedMessage acknowledge(Address device, long seq) {
+        return acknowledge(device, seq, m -> null);
+    }
+
+    @Override
+    public QueuedMessage acknowledge(Address device, long seq, Function<QueuedMessage, CompletionStage<?>> caused) {
         Waiting w = queues.remove(device, seq);
-        return w == null ? null : confirmed(device, w);
+        return w == null ? null : confirmed(device, w, caused);
     }
 
     @Override
     public List<QueuedMessage> acknowledgeUpTo(Address device, long seq) {
+        return acknowledgeUpTo(device, seq, m -> null);
+    }
+
+    @Override
+    public List<QueuedMessage> acknowledgeUpTo(Address device, long seq, Function<QueuedMessage, CompletionStage<?>> caused) {
         List<Waiting> ws = queues.removeUpTo(device, seq);
         List<QueuedMessage> out = new ArrayList<>(ws.size());
         for (Waiting w : ws) {
-            QueuedMessage m = confirmed(device, w);
+            QueuedMessage m = confirmed(device, w, caused);
             if (m != null) {
                 out.add(m);
             }
@@ -243,25 +254,38 @@ public final class OfflineQueues implements OfflineStore {
         return out;
     }
 
-    /** A copy left its device's queue confirmed: resolve, or delete it from the journal. */
-    private QueuedMessage confirmed(Address device, Waiting w) {
+    /**
+     * A copy left its device's queue confirmed: resolve it, or delete it from the journal once
+     * what the confirmation caused (its receipt) is safe too.
+     */
+    private QueuedMessage confirmed(Address device, Waiting w, Function<QueuedMessage, CompletionStage<?>> caused) {
         QueuedMessage m = w.message;
         switch (w.finish()) {
             case Waiting.UNWRITTEN:
                 resolve(w.batch); // confirmed before it was due for writing: never touches the journal
+                caused.apply(m);
                 return m;
             case Waiting.WRITING:
-                writes.delete(m); // deletes follow appends on the commit thread
+                deleteAfter(m, caused.apply(m)); // deletes follow appends on the commit thread
                 return m;
             case Waiting.WRITTEN:
                 writes.released(w);
                 if (m == null) {
                     m = reads.confirmed(device, w);
                 }
-                writes.delete(m);
+                deleteAfter(m, caused.apply(m));
                 return m;
             default:
                 return null; // expired meanwhile
+        }
+    }
+
+    /** Deletes a written copy from the journal, once {@code first} is safe (whether it failed or not). */
+    private void deleteAfter(QueuedMessage m, CompletionStage<?> first) {
+        if (first == null) {
+            writes.delete(m);
+        } else {
+            first.whenComplete((done, failure) -> writes.delete(m));
         }
     }
 

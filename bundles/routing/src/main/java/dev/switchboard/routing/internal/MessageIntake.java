@@ -286,14 +286,7 @@ final class MessageIntake {
         return lanes.submit(device.user(), () -> {
             // If the store went away since, the confirmation is dropped: the message stays queued
             // and comes again at the next login, where the client drops the repeated seq.
-            offline.with(store -> {
-                QueuedMessage m = store.acknowledge(device, seq);
-                if (m != null && ("message".equals(m.kind()) || "media".equals(m.kind()))) {
-                    delivered.delivered(device, m.from(), m.id());
-                    receipt(store, m.from(), device, m.id(), "delivered", m.group());
-                }
-                return null;
-            }, null);
+            offline.with(store -> store.acknowledge(device, seq, m -> deliveredReceipt(store, device, m)), null);
             pump.confirmed(device, seq);
             pump.pump(device);
         });
@@ -307,11 +300,7 @@ final class MessageIntake {
         long limit = Math.min(upTo, pump.lastWritten(device));
         if (limit > 0) {
             offline.with(store -> {
-                for (QueuedMessage m : store.acknowledgeUpTo(device, limit)) {
-                    if ("message".equals(m.kind()) || "media".equals(m.kind())) {
-                        delivered.delivered(device, m.from(), m.id());
-                        receipt(store, m.from(), device, m.id(), "delivered", m.group());
-                    }
+                for (QueuedMessage m : store.acknowledgeUpTo(device, limit, m -> deliveredReceipt(store, device, m))) {
                     pump.confirmed(device, m.seq());
                 }
                 return null;
@@ -350,11 +339,26 @@ final class MessageIntake {
         return true;
     }
 
-    private void receipt(OfflineStore store, Address to, Address from, String id, String kind, String group) {
-        enqueue(store, List.of(new QueuedMessage(0, to, from, id, kind, System.currentTimeMillis(), null, group)), null, id);
+    /**
+     * A device confirmed a copy: a message or media message is recorded as delivered and its sender
+     * gets a delivered receipt. @return the receipt's stage (the store deletes the copy once the
+     * receipt is safe), or null when the copy was something else (a receipt, a notification)
+     */
+    private CompletionStage<?> deliveredReceipt(OfflineStore store, Address device, QueuedMessage m) {
+        if (!"message".equals(m.kind()) && !"media".equals(m.kind())) {
+            return null;
+        }
+        delivered.delivered(device, m.from(), m.id());
+        return receipt(store, m.from(), device, m.id(), "delivered", m.group());
+    }
+
+    private CompletionStage<?> receipt(OfflineStore store, Address to, Address from, String id, String kind, String group) {
+        CompletionStage<?> queued =
+                enqueue(store, List.of(new QueuedMessage(0, to, from, id, kind, System.currentTimeMillis(), null, group)), null, id);
         // a notice without seq for a one-shot sender waiting for it (sb send --wait); the queued
         // receipt still goes to the device's session (docs/PROTOCOL.md §7, "One-shot logins")
         directory.deliver(to, Node.of("receipt", "type", kind, "from", from.toString(), "id", id, "group", group));
+        return queued;
     }
 
     /**

@@ -174,6 +174,58 @@ class RouterComponentTest {
         assertEquals(expected, toSecond, "session 2 gets the whole queue, from the head, in order, once");
     }
 
+    /**
+     * A confirmation of a message that was already written queues its delivered receipt; the
+     * message may leave the journal only once that receipt is safe, or a kill -9 in between
+     * would leave the message deleted and the receipt never written.
+     */
+    @Test
+    void aWrittenMessageLeavesTheJournalOnlyOnceItsReceiptIsSafe() throws Exception {
+        router.unbindOffline(offline);
+        offline.deactivateForTest();
+        MemoryMessageJournal journal = new MemoryMessageJournal();
+        offline = new OfflineQueues(journal, vault, persistDelay(400)); // long enough to look between the steps
+        router.bindOffline(offline);
+        router.route(alice, Node.withContent("message", new byte[] {1}, "to", bob.user(), "id", "r1"));
+        long seq = Long.parseLong(take(1, bob, n -> n.tag().equals("message")).get(0).attr("seq"));
+        awaitTrue(() -> journalHas(journal, seq), "the unconfirmed message is written after the persist delay");
+
+        router.route(bob, Node.of("received", "seq", Long.toString(seq)));
+        take(1, alice, n -> n.tag().equals("receipt") && n.attr("seq") != null); // alice has it, unconfirmed
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(150);
+        while (System.nanoTime() < until) { // well inside the receipt's 400 ms before it is written
+            assertTrue(journalHas(journal, seq), "deleted before its receipt was safe");
+            Thread.onSpinWait();
+        }
+        awaitTrue(() -> !journalHas(journal, seq) && journal.index().stream().anyMatch(m -> "delivered".equals(m.kind())),
+                "once the receipt is written, the message is deleted");
+    }
+
+    private static boolean journalHas(MemoryMessageJournal journal, long seq) throws Exception {
+        return journal.index().stream().anyMatch(m -> m.seq() == seq);
+    }
+
+    private interface Check {
+        boolean holds() throws Exception;
+    }
+
+    private static void awaitTrue(Check check, String what) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!check.holds()) {
+            assertTrue(System.nanoTime() < deadline, what + " (within 10 s)");
+            Thread.onSpinWait();
+        }
+    }
+
+    private static OfflineConfiguration persistDelay(int ms) {
+        return (OfflineConfiguration) Proxy.newProxyInstance(OfflineConfiguration.class.getClassLoader(),
+                new Class<?>[] {OfflineConfiguration.class}, (p, m, a) -> switch (m.getName()) {
+                    case "persistDelayMs" -> ms;
+                    case "annotationType" -> OfflineConfiguration.class;
+                    default -> m.getDefaultValue();
+                });
+    }
+
     private List<Node> take(int count, Address to, Predicate<Node> wanted) throws InterruptedException {
         List<Node> out = new ArrayList<>();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
