@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import dev.switchboard.auth.internal.AuthConfiguration;
 import dev.switchboard.auth.internal.AuthComponent;
 import dev.switchboard.auth.internal.MemoryAccountStore;
+import dev.switchboard.api.stanza.Address;
 import dev.switchboard.api.stanza.Node;
 import dev.switchboard.client.ClientException;
 import dev.switchboard.client.SwitchboardClient;
@@ -106,6 +107,33 @@ class TransportTest {
                 assertEquals("m1", delivered.attr("id"));
             }
         }
+    }
+
+    /** The router's hand-out of a queue names the session it is for (RouterComponentTest has the race). */
+    @Test
+    void aStanzaForADevicesReplacedSessionNeverReachesItsNewOne() throws Exception {
+        Address device = new Address("1003", 0);
+        try (SwitchboardClient first = login("1003")) {
+            long firstSession = registry.sessionOf(device);
+            assertNotEquals(0, firstSession, "a logged-in device has a session id");
+            try (SwitchboardClient second = login("1003")) {
+                long secondSession = registry.sessionOf(device);
+                assertNotEquals(firstSession, secondSession, "the login elsewhere is a new session");
+                assertFalse(registry.deliver(device, firstSession, Node.of("notification", "type", "old", "seq", "900001")));
+                assertTrue(registry.deliver(device, secondSession, Node.of("notification", "type", "new", "seq", "900002")));
+                Node got;
+                do {
+                    got = second.incoming().poll(5, TimeUnit.SECONDS);
+                    assertNotNull(got, "the stanza for the current session arrives");
+                } while (!"notification".equals(got.tag()));
+                assertEquals("new", got.attr("type"), "only the stanza for the new session, never the old one's");
+            }
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (registry.sessionOf(device) != 0 && System.nanoTime() < deadline) {
+            Thread.onSpinWait(); // the server learns of the close on its I/O thread
+        }
+        assertEquals(0, registry.sessionOf(device), "no session once both are closed");
     }
 
     @Test
