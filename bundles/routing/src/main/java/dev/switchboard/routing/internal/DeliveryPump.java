@@ -33,9 +33,15 @@ final class DeliveryPump {
         this.offline = offline;
     }
 
-    /** A device logged in (again) on a session: what it had on the wire before is sent again from its queue. */
+    /**
+     * A device logged in (again) on a session: what it had on the wire before is sent again from
+     * its queue. Two logins of one device finish on two login threads, so the older one's call may
+     * come last: a session that is no longer the device's current one leaves the cursor alone
+     * (checked inside the map's update, which the newer login's call waits for).
+     */
     void online(Address device, long session) {
-        cursors.put(device, new long[] {0, 0, session});
+        cursors.compute(device, (d, old) ->
+                session != 0 && directory.sessionOf(d) != session ? old : new long[] {0, 0, session});
     }
 
     /** Sends the device's whole queue again from the start. Call on the device's lane. */

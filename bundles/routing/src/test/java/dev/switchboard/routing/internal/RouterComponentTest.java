@@ -174,6 +174,17 @@ class RouterComponentTest {
         assertEquals(expected, toSecond, "session 2 gets the whole queue, from the head, in order, once");
     }
 
+    /** Two logins of one device finishing out of order: the older one's late call changes nothing. */
+    @Test
+    void aLateDeviceOnlineForAReplacedSessionLeavesTheNewOneItsQueue() throws Exception {
+        Address carol = new Address("3003", 0);
+        currentSession.put(carol, 2L);
+        router.deviceOnline(carol, 2);
+        router.deviceOnline(carol, 1); // the replaced login's call, arriving last
+        router.route(alice, Node.withContent("message", new byte[] {1}, "to", carol.user(), "id", "late"));
+        assertEquals("late", take(1, carol, n -> n.tag().equals("message")).get(0).attr("id"));
+    }
+
     /**
      * A confirmation of a message that was already written queues its delivered receipt; the
      * message may leave the journal only once that receipt is safe, or a kill -9 in between
