@@ -22,6 +22,8 @@ public final class CipherKey {
             throw new IllegalStateException("AES-GCM is part of every JDK", e);
         }
     });
+    /** Where a key's bytes are laid out for the cipher, one per thread (SecretKeySpec keeps its own copy). */
+    private static final ThreadLocal<byte[]> KEY_BYTES = ThreadLocal.withInitial(() -> new byte[32]);
     private static final byte[] NO_AD = new byte[0];
 
     /** The key's 32 bytes as four big-endian longs: 32 bytes in this object instead of a 48-byte array beside it. */
@@ -39,8 +41,11 @@ public final class CipherKey {
         k3 = b.getLong();
     }
 
+    /** The key in this thread's scratch array; the caller clears it once the cipher has its copy. */
     private byte[] keyBytes() {
-        return ByteBuffer.allocate(32).putLong(k0).putLong(k1).putLong(k2).putLong(k3).array();
+        byte[] out = KEY_BYTES.get();
+        ByteBuffer.wrap(out).putLong(k0).putLong(k1).putLong(k2).putLong(k3);
+        return out;
     }
 
     /** The next nonce this key will use: the count of records sealed or opened so far. */
@@ -88,8 +93,11 @@ public final class CipherKey {
         int outStart = out.position();
         try {
             byte[] key = keyBytes();
-            c.init(mode, new SecretKeySpec(key, "AES"), new GCMParameterSpec(TAG_LENGTH * 8, iv));
-            java.util.Arrays.fill(key, (byte) 0); // SecretKeySpec keeps its own copy
+            try {
+                c.init(mode, new SecretKeySpec(key, "AES"), new GCMParameterSpec(TAG_LENGTH * 8, iv));
+            } finally {
+                java.util.Arrays.fill(key, (byte) 0); // SecretKeySpec keeps its own copy
+            }
             c.updateAAD(ad);
             c.doFinal(in, out);
         } catch (javax.crypto.AEADBadTagException e) {

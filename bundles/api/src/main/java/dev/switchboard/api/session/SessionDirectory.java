@@ -24,13 +24,13 @@ public interface SessionDirectory {
      * {@link dev.switchboard.api.routing.Router#deviceOnline(Address, long)} at its login). A
      * device's queue is handed out per session, from the head again at each login, so a stanza
      * meant for a session the device has since replaced must not reach the new one ahead of the
-     * new one's own hand-out.
+     * new one's own hand-out. Session 0 stands for whichever session the device has.
      *
      * @return {@code false} when the device has no session here or its session is another one now
      * @since 1.3
      */
     default boolean deliver(Address to, long session, Node stanza) {
-        return session == sessionOf(to) && deliver(to, stanza);
+        return (session == 0 || session == sessionOf(to)) && deliver(to, stanza);
     }
 
     /**

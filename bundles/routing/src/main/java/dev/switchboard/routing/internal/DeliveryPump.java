@@ -77,9 +77,7 @@ final class DeliveryPump {
                 return;
             }
             for (QueuedMessage m : batch) {
-                Node stanza = stanza(m);
-                boolean written = cursor[2] == 0 ? directory.deliver(device, stanza) : directory.deliver(device, cursor[2], stanza);
-                if (!written) {
+                if (!directory.deliver(device, cursor[2], stanza(m))) {
                     // gone offline (its queue waits for the next login), or logged in again: the new
                     // session's own cursor hands it the queue from the head
                     cursors.remove(device, cursor);

@@ -135,9 +135,10 @@ final class CompactSessionData implements IoSessionDataStructureFactory {
                 return null;
             }
             int free = -1;
-            if (more != null) {
-                for (int j = 0; j < more.length && free < 0; j += 2) {
-                    free = more[j] == null ? j : -1;
+            for (int j = 0; more != null && j < more.length; j += 2) {
+                if (more[j] == null) {
+                    free = j;
+                    break;
                 }
             }
             if (free < 0) {

@@ -113,12 +113,7 @@ public final class SessionRegistry implements SessionDirectory {
                 return false; // a receipt notice is for one-shot senders only; the queued receipt goes to the device
             }
         }
-        Connection c = sessions.find(to);
-        if (c == null || c.closing) {
-            return false;
-        }
-        writer.write(c, stanza);
-        return true;
+        return deliver(to, 0, stanza);
     }
 
     /**
@@ -129,7 +124,7 @@ public final class SessionRegistry implements SessionDirectory {
     @Override
     public boolean deliver(Address to, long session, Node stanza) {
         Connection c = sessions.find(to);
-        if (c == null || c.closing || c.session.getId() != session) {
+        if (c == null || c.closing || (session != 0 && c.session.getId() != session)) {
             return false;
         }
         writer.write(c, stanza);
