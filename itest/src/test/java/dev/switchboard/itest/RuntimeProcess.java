@@ -20,6 +20,8 @@ final class RuntimeProcess implements AutoCloseable {
     /** Where it listens; a test that moves the listener by configuration updates it. */
     volatile int port;
     final int httpPort;
+    /** Where its XMPP listener listens (etc/dev.switchboard.transport.xmpp.cfg, port from SB_XMPP_PORT). */
+    final int xmppPort;
     private final boolean portInConfig;
     private Process process;
 
@@ -36,9 +38,10 @@ final class RuntimeProcess implements AutoCloseable {
         Path homes = Path.of(System.getProperty("sb.itest.dir", "target/itest-homes"));
         Files.createDirectories(homes);
         home = Files.createTempDirectory(homes, name + "-");
-        try (ServerSocket s = new ServerSocket(0); ServerSocket h = new ServerSocket(0)) {
+        try (ServerSocket s = new ServerSocket(0); ServerSocket h = new ServerSocket(0); ServerSocket x = new ServerSocket(0)) {
             port = s.getLocalPort();
             httpPort = h.getLocalPort();
+            xmppPort = x.getLocalPort();
         }
         // a new home is a new server key: a pin an earlier test's server left on this port is not for it
         dev.switchboard.client.KnownServers.inMemory().forget("127.0.0.1:" + port);
@@ -53,7 +56,7 @@ final class RuntimeProcess implements AutoCloseable {
         // the management shell only runs when configured, as an operator would
         Files.createDirectories(home.resolve("etc"));
         Files.writeString(home.resolve("etc/dev.switchboard.shell.socket.cfg"), "# enabled for the tests\n");
-        for (String carried : new String[] {"logback.xml", "org.apache.felix.http.cfg"}) {
+        for (String carried : new String[] {"logback.xml", "org.apache.felix.http.cfg", "dev.switchboard.transport.xmpp.cfg"}) {
             Path file = home.resolve("etc").resolve(carried); // as a deployment carries the repository's etc/
             if (!Files.exists(file)) {
                 Files.copy(Path.of(ROOT, "etc", carried), file);
@@ -61,6 +64,7 @@ final class RuntimeProcess implements AutoCloseable {
         }
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dorg.osgi.service.http.port.secure=" + httpPort, "-jar", jar.toString()); // HTTPS, as shipped
+        builder.environment().put("SB_XMPP_PORT", String.valueOf(xmppPort)); // never XMPP's 5222, which a peer may hold
         if (portInConfig) {
             Path transport = home.resolve("etc/dev.switchboard.transport.cfg");
             if (!Files.exists(transport)) {

@@ -5,14 +5,23 @@ import java.nio.ByteBuffer;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
- * Turns bytes into stanzas and back. Stateless: the transport keeps every per-connection byte,
- * so a codec can be replaced between two frames of the same connection.
+ * Turns bytes into frames and back, for one listener's protocol: the transport binds each listener
+ * to the codec whose service property {@code protocol} names it ({@code binary}, {@code xmpp}).
+ * Stateless: the transport keeps every per-connection byte, and a protocol's conversation state in
+ * its {@link Dialect}'s {@link Link#state}, so a codec can be replaced between two frames of the
+ * same connection. A protocol whose stream has an opening and a closing (XMPP) decodes each as a
+ * frame of its own.
  */
 @ProviderType
 public interface FrameCodec {
 
     /** The wire format's name, e.g. {@code binary}. */
     String name();
+
+    /** How this protocol's frames map onto Switchboard's stanzas; the binary protocol's are them. */
+    default Dialect dialect() {
+        return Dialect.NATIVE;
+    }
 
     /** {@link #readPreamble} found too few bytes; nothing was consumed. */
     int PREAMBLE_NEED_MORE = -1;

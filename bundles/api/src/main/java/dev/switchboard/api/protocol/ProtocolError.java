@@ -13,7 +13,11 @@ public enum ProtocolError {
     /** Nesting deeper than allowed, or a node both with children and content. */
     BAD_NESTING,
     /** A string that is not valid UTF-8 or an otherwise invalid value. */
-    BAD_VALUE;
+    BAD_VALUE,
+    /** Text that is not well-formed XML (an XML protocol). */
+    NOT_WELL_FORMED,
+    /** XML the protocol forbids: a DOCTYPE, an entity declaration, a comment or a processing instruction. */
+    RESTRICTED_XML;
 
     /** The code as sent to clients, e.g. {@code frame-too-large}. */
     public String wireCode() {

@@ -16,6 +16,8 @@ import org.apache.mina.core.session.IoSession;
 final class Connection {
 
     final IoSession session;
+    /** The services of the listener that accepted it: its codec is the one this connection speaks. */
+    final ServiceSlots services;
     final long connectedAtMs = System.currentTimeMillis();
 
     /** The client spoke plaintext first (allowed only where the listener allows it). */
@@ -34,6 +36,11 @@ final class Connection {
     boolean inBatch;
     /** Decoded stanzas not yet handed to a service, in arrival order. */
     final ShortQueue<Node> pending = new ShortQueue<>();
+    /**
+     * The dialect's view of this connection, for a protocol other than the binary one (whose frames
+     * are Switchboard's stanzas); null on a binary connection, whose heap is counted in bytes.
+     */
+    DialectLink link;
     /** Orders this connection's writes; guards {@link #heldStanzas}, {@link #unflushed} and {@link #inBatch}. */
     final Object writeLock = new Object();
     /** Stanzas to write that wait for a codec or the client's preamble; null while none do. */
@@ -68,8 +75,9 @@ final class Connection {
     volatile long framesIn;
     volatile long framesOut;
 
-    Connection(IoSession session) {
+    Connection(IoSession session, ServiceSlots services) {
         this.session = session;
+        this.services = services;
         this.lastFrameMs = connectedAtMs;
     }
 

@@ -16,12 +16,19 @@ final class ConnectionHandler extends IoHandlerAdapter {
 
     private final SessionRegistry registry;
     private final InboundDispatcher dispatcher;
+    /** The listener's services, which its connections are bound to. */
+    private final ServiceSlots services;
+    private final ListenerKind kind;
+    private volatile boolean plainAllowed;
     private volatile int maxConnections;
     private volatile int maxPerAddress;
 
-    ConnectionHandler(SessionRegistry registry, InboundDispatcher dispatcher, TransportSettings settings) {
+    ConnectionHandler(SessionRegistry registry, InboundDispatcher dispatcher, ServiceSlots services, ListenerKind kind,
+                      TransportSettings settings) {
         this.registry = registry;
         this.dispatcher = dispatcher;
+        this.services = services;
+        this.kind = kind;
         apply(settings);
     }
 
@@ -29,6 +36,7 @@ final class ConnectionHandler extends IoHandlerAdapter {
     void apply(TransportSettings settings) {
         this.maxConnections = settings.maxConnections();
         this.maxPerAddress = settings.maxConnectionsPerAddress();
+        this.plainAllowed = settings.plainAllowed();
     }
 
     static Connection connection(IoSession session) {
@@ -37,10 +45,16 @@ final class ConnectionHandler extends IoHandlerAdapter {
 
     @Override
     public void sessionCreated(IoSession session) {
-        Connection c = new Connection(session);
+        Connection c = new Connection(session, services);
         session.setAttribute(CONNECTION, c);
+        if (!kind.noise()) {
+            c.plain = true; // the protocol's own bytes from the first one: no Noise on this listener
+            c.link = new DialectLink(c, registry, dispatcher::pumpLater);
+        }
         int fromThere = registry.sessions.opened(c);
-        if (registry.sessions.size() > maxConnections) {
+        if (!kind.noise() && !plainAllowed) {
+            registry.closeWithError(c, "encryption-required", "this listener is configured for TLS, which it does not offer yet");
+        } else if (registry.sessions.size() > maxConnections) {
             LOG.warn("Refusing a connection from {}: {} are open (maxConnections)", session.getRemoteAddress(), maxConnections);
             registry.closeWithError(c, "server-full", "the server holds its most connections; try again later");
         } else if (fromThere > maxPerAddress) {

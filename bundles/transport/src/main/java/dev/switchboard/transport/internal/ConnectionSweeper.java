@@ -16,16 +16,19 @@ final class ConnectionSweeper {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionSweeper.class);
 
     private final SessionRegistry registry;
+    /** The listener whose connections this sweeper looks at (each listener has its own settings). */
+    private final ServiceSlots listener;
 
-    ConnectionSweeper(SessionRegistry registry) {
+    ConnectionSweeper(SessionRegistry registry, ServiceSlots listener) {
         this.registry = registry;
+        this.listener = listener;
     }
 
     void sweep(TransportSettings settings, long nowMs) {
         long loginMs = settings.loginSeconds() * 1000L;
         long idleMs = settings.idleSeconds() * 1000L;
         for (Connection c : registry.sessions.all()) {
-            if (c.closing) {
+            if (c.closing || c.services != listener) {
                 continue;
             }
             if (c.address == null) {

@@ -1,12 +1,14 @@
 package dev.switchboard.transport.internal;
 
 import dev.switchboard.api.protocol.Decoded;
+import dev.switchboard.api.protocol.Dialect;
 import dev.switchboard.api.protocol.FrameCodec;
 import dev.switchboard.api.protocol.ProtocolError;
 import dev.switchboard.api.routing.Router;
 import dev.switchboard.api.stanza.Address;
 import dev.switchboard.api.stanza.Node;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -14,8 +16,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns a connection's bytes into stanzas and hands them to the services, in order. When a service
- * it needs is missing, the connection stops reading and keeps what it has (ARCHITECTURE.md rule 4);
+ * Turns a connection's bytes into stanzas and hands them to the services, in order. A protocol
+ * other than the binary one has its frames translated by its dialect first, one frame at a time as
+ * it comes up, so a dialect's answers keep their place among the rest. When a service it needs is
+ * missing, the connection stops reading and keeps what it has (ARCHITECTURE.md rule 4);
  * {@link #resumeWaiting} picks up again when the service is back.
  */
 final class InboundDispatcher {
@@ -27,6 +31,7 @@ final class InboundDispatcher {
     private final SessionTable sessions;
     private final OutboundWriter writer;
     private final ExecutorService blockingExecutor;
+    private final java.util.concurrent.Executor housekeeping;
     private volatile int maxFrameBytes;
     private final Set<Connection> waiting = ConcurrentHashMap.newKeySet();
     private final FrameRateLimit rate = new FrameRateLimit();
@@ -34,12 +39,13 @@ final class InboundDispatcher {
     private final NoiseGate noise;
 
     InboundDispatcher(ServiceSlots services, SessionRegistry registry, ExecutorService blockingExecutor,
-                      TransportSettings settings, ServerKeys keys) {
+                      java.util.concurrent.Executor housekeeping, TransportSettings settings, ServerKeys keys) {
         this.services = services;
         this.registry = registry;
         this.sessions = registry.sessions;
         this.writer = registry.writer;
         this.blockingExecutor = blockingExecutor;
+        this.housekeeping = housekeeping;
         this.logins = new LoginGate(services, registry, blockingExecutor, this);
         this.noise = new NoiseGate(keys, this, registry.writer, blockingExecutor);
         apply(settings);
@@ -81,6 +87,24 @@ final class InboundDispatcher {
             synchronized (c) {
                 pump(c);
             }
+        }
+    }
+
+    /**
+     * Hands on, on the housekeeping thread, what a dialect submitted for a connection: it may have
+     * done so on a writing thread, which must not take the connection's lock.
+     */
+    void pumpLater(Connection c) {
+        Runnable run = () -> writer.batch(() -> {
+            synchronized (c) {
+                c.link.pumpQueued.set(false);
+                pump(c);
+            }
+        });
+        try {
+            housekeeping.execute(run);
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            c.link.pumpQueued.set(false); // the listener is closing, and this connection with it
         }
     }
 
@@ -134,14 +158,62 @@ final class InboundDispatcher {
         if (!decodeAll(c)) {
             return c.closing;
         }
+        DialectLink link = c.link;
+        if (link != null) {
+            Node submitted;
+            while (!c.busy && !c.closing && (submitted = link.submitted.peek()) != null) {
+                if (!dispatch(c, submitted)) {
+                    suspend(c);
+                    return false;
+                }
+                link.submitted.poll();
+            }
+        }
         while (!c.pending.isEmpty() && !c.busy && !c.closing) {
+            if (link != null && link.translatedAhead == 0) {
+                if (!translate(c, link)) {
+                    suspend(c);
+                    return false;
+                }
+                continue;
+            }
             if (!dispatch(c, c.pending.peek())) {
                 suspend(c);
                 return false;
             }
             c.pending.poll();
+            if (link != null && link.translatedAhead > 0) {
+                link.translatedAhead--;
+            }
         }
         resume(c);
+        return true;
+    }
+
+    /**
+     * Replaces the frame at the head of the pending stanzas with its dialect's translation.
+     *
+     * @return false when no codec (and so no dialect) is bound
+     */
+    private boolean translate(Connection c, DialectLink link) {
+        FrameCodec codec = services.codec;
+        if (codec == null) {
+            return false;
+        }
+        Dialect dialect = codec.dialect();
+        Node frame = c.pending.poll();
+        List<Node> stanzas;
+        try {
+            stanzas = dialect.inbound(frame, link);
+        } catch (RuntimeException e) {
+            LOG.error("Dialect fault on {} for {}; closing it", frame.tag(), c, e);
+            fail(c, "internal-error", "server fault; reconnect");
+            return true;
+        }
+        for (int i = stanzas.size() - 1; i >= 0; i--) {
+            c.pending.addFirst(stanzas.get(i));
+        }
+        link.translatedAhead = stanzas.size();
         return true;
     }
 
@@ -207,6 +279,9 @@ final class InboundDispatcher {
                 case "auth", "response":
                     if ("auth".equals(stanza.tag())) {
                         c.oneShot = "none".equals(stanza.attr("deliveries")) ? new OneShotIds() : null;
+                        if (c.link != null) {
+                            c.link.onlineLater = "later".equals(stanza.attr("deliveries"));
+                        }
                     }
                     return logins.off(c, stanza, a -> logins.step(c, a.login(c.loginState, stanza, c.remote())));
                 case "register":
@@ -229,6 +304,11 @@ final class InboundDispatcher {
                     return true;
                 }
                 break;
+            case "online":
+                if (c.link != null && c.link.onlineLater) {
+                    return logins.queueFlows(c); // the client is ready for its queue (XMPP: initial presence)
+                }
+                return true;
             case "account":
                 Address from = c.address;
                 return logins.off(c, stanza, a -> writer.write(c, a.accountRequest(from, stanza, c.remote())));
@@ -255,6 +335,9 @@ final class InboundDispatcher {
         waiting.remove(c);
         c.waitingSinceMs = 0;
         c.pending.removeAll();
+        if (c.link != null) {
+            c.link.translatedAhead = 0;
+        }
         c.inbound = null;
     }
 
@@ -285,6 +368,9 @@ final class InboundDispatcher {
         waiting.remove(c);
         c.waitingSinceMs = 0;
         c.pending.removeAll();
+        if (c.link != null) {
+            c.link.translatedAhead = 0;
+        }
         c.inbound = null;
         if (withError) {
             registry.closeWithError(c, code, text);

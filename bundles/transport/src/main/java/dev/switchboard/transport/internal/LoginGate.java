@@ -55,6 +55,9 @@ final class LoginGate {
                     if (authenticator == null) {
                         synchronized (c) {
                             c.pending.addFirst(stanza); // replaced meanwhile: wait for the next one
+                            if (c.link != null) {
+                                c.link.translatedAhead++; // it is in Switchboard's vocabulary already
+                            }
                         }
                     } else {
                         work.accept(authenticator);
@@ -114,13 +117,30 @@ final class LoginGate {
                     } else {
                         registry.online(c.address);
                     }
-                    Router router = services.router;
-                    if (router != null) {
-                        router.deviceOnline(c.address, c.session.getId()); // its queue follows the success stanza
+                    if (c.link == null || !c.link.onlineLater) {
+                        queueFlows(c); // its queue follows the success stanza
                     }
                 }
             }
         }
+    }
+
+    /**
+     * The device's queue starts to flow to this connection: after its success stanza, or when a
+     * client that logged in with its queue held back says it is ready. Holds the connection's lock.
+     *
+     * @return false when the router is missing (the caller waits for it)
+     */
+    boolean queueFlows(Connection c) {
+        Router router = services.router;
+        if (router == null) {
+            return false;
+        }
+        if (c.link != null) {
+            c.link.onlineLater = false;
+        }
+        router.deviceOnline(c.address, c.session.getId());
+        return true;
     }
 
     /** How long a failed login's answer is held: its retry-after, at most {@value #MAX_FAILURE_HOLD_MS} ms. */

@@ -1,5 +1,6 @@
 package dev.switchboard.transport.internal;
 
+import dev.switchboard.api.protocol.Dialect;
 import dev.switchboard.api.protocol.FrameCodec;
 import dev.switchboard.api.stanza.Node;
 import java.util.ArrayDeque;
@@ -11,8 +12,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes stanzas to connections in call order. While no codec is bound, stanzas wait on the
- * connection (plain api data) and are written when one returns, so a codec swap loses nothing.
+ * Writes stanzas to connections in call order, each with the codec of the listener that accepted
+ * it, through that protocol's dialect (a stanza becomes the protocol's frames). While no codec is
+ * bound, stanzas wait on the connection (plain api data) and are written when one returns, so a
+ * codec swap loses nothing.
  *
  * <p>Inside a {@link #batch} the encoded frames of each connection gather in one buffer and go to
  * MINA as one write when the batch ends: a routing lane's turn or one read's handling produces
@@ -28,9 +31,11 @@ final class OutboundWriter {
 
     private static final Logger LOG = LoggerFactory.getLogger(OutboundWriter.class);
 
+    /** Marks a held frame that is already in its protocol's form (a dialect's reply): not translated again. */
+    private static final String FRAME = "sb.frame";
+
     private final Set<Connection> held = ConcurrentHashMap.newKeySet();
     private final LongAdder framesOut = new LongAdder();
-    private volatile FrameCodec codec;
     private volatile long maxOutboundBytes = Long.MAX_VALUE;
     private volatile java.util.function.Consumer<Connection> onOverflow = c -> { };
 
@@ -38,15 +43,6 @@ final class OutboundWriter {
     void limit(long maxBytes, java.util.function.Consumer<Connection> overflow) {
         this.maxOutboundBytes = maxBytes;
         this.onOverflow = overflow;
-    }
-
-    /** Sets the codec, or null while none is bound; a new codec writes what waited. */
-    void codec(FrameCodec codec) {
-        this.codec = codec;
-    }
-
-    FrameCodec codec() {
-        return codec;
     }
 
     void write(Connection c, Node stanza) {
@@ -58,12 +54,17 @@ final class OutboundWriter {
         write(c, stanza, true);
     }
 
+    /** Writes a frame already in the connection's protocol (a dialect's own answer), not translated. */
+    void writeFrame(Connection c, Node frame) {
+        write(c, new Node(FRAME, null, java.util.List.of(frame), null), false);
+    }
+
     private void write(Connection c, Node stanza, boolean evenIfClosing) {
         synchronized (c.writeLock) {
             if (c.closing && !evenIfClosing) {
                 return;
             }
-            FrameCodec codec = this.codec;
+            FrameCodec codec = c.services.codec;
             if (codec == null || c.heldStanzas != null || c.dictionary < 0) {
                 if (c.heldStanzas == null) {
                     c.heldStanzas = new ArrayDeque<>(2);
@@ -71,8 +72,9 @@ final class OutboundWriter {
                 c.heldStanzas.add(stanza);
                 held.add(c);
                 // A codec bound since the check above may have flushed before this connection was held.
-                if (this.codec != null && c.dictionary >= 0) {
-                    drain(c, this.codec);
+                FrameCodec now = c.services.codec;
+                if (now != null && c.dictionary >= 0) {
+                    drain(c, now);
                 }
                 return;
             }
@@ -80,15 +82,12 @@ final class OutboundWriter {
         }
     }
 
-    /** Writes what waited for a codec; called when one is bound. */
+    /** Writes what waited for a codec or a client's preamble; called when a codec is bound or a preamble read. */
     void flushHeld() {
-        FrameCodec codec = this.codec;
-        if (codec == null) {
-            return;
-        }
         for (Connection c : held) {
             synchronized (c.writeLock) {
-                if (c.dictionary >= 0) {
+                FrameCodec codec = c.services.codec;
+                if (codec != null && c.dictionary >= 0) {
                     drain(c, codec);
                 }
             }
@@ -139,7 +138,31 @@ final class OutboundWriter {
         }
     }
 
+    /** Translates a stanza into the connection's protocol (the binary protocol's are its frames) and encodes it. */
     private void send(Connection c, FrameCodec codec, Node stanza) {
+        if (FRAME.equals(stanza.tag())) {
+            encode(c, codec, stanza.children().get(0));
+            return;
+        }
+        Dialect dialect = codec.dialect();
+        if (dialect == Dialect.NATIVE) {
+            encode(c, codec, stanza);
+            return;
+        }
+        java.util.List<Node> frames;
+        try {
+            frames = dialect.outbound(stanza, c.link);
+        } catch (RuntimeException e) {
+            LOG.error("Cannot translate {} for {}; closing it", stanza.tag(), c, e);
+            c.session.closeNow();
+            return;
+        }
+        for (Node frame : frames) {
+            encode(c, codec, frame);
+        }
+    }
+
+    private void encode(Connection c, FrameCodec codec, Node stanza) {
         java.util.ArrayList<Connection> batch = BATCH.get();
         IoBuffer out = c.unflushed;
         if (out == null) {

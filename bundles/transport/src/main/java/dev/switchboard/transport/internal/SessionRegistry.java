@@ -1,6 +1,5 @@
 package dev.switchboard.transport.internal;
 
-import dev.switchboard.api.protocol.FrameCodec;
 import dev.switchboard.api.session.SessionDirectory;
 import dev.switchboard.api.session.SessionInfo;
 import dev.switchboard.api.session.SessionListener;
@@ -21,7 +20,6 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,19 +49,6 @@ public final class SessionRegistry implements SessionDirectory {
     @Deactivate
     void deactivate() {
         flusher.shutdownNow();
-    }
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    void bindCodec(FrameCodec codec) {
-        writer.codec(codec);
-        flusher.execute(writer::flushHeld);
-    }
-
-    void unbindCodec(FrameCodec codec) {
-        if (writer.codec() == codec) {
-            writer.codec(null);
-        }
     }
 
     /** Whoever wants to know when devices come and go (presence). */

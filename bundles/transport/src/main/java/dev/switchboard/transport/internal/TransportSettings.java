@@ -10,7 +10,8 @@ import java.util.Map;
  * Unlike a plain typed configuration, a value that does not parse or is out of range does not fail
  * the whole component (that would close the listener and every connection): it is reported and the
  * running value, or at first the default, is kept (etc/README.md). Defaults are those of
- * {@link TransportConfiguration}, which stays the metatype description.
+ * the listener's configuration type ({@link TransportConfiguration}, {@link XmppListenerConfiguration}),
+ * which stays the metatype description.
  *
  * @param problems what was refused, one sentence each (empty when everything applied)
  */
@@ -18,18 +19,23 @@ record TransportSettings(String host, int port, int maxFrameBytes, int graceSeco
                          int idleSeconds, int maxFramesPerSecond, int maxConnections, int maxConnectionsPerAddress,
                          int loginSeconds, String encryption, List<String> problems) {
 
-    /** Reads the properties over a fallback (null: the defaults); environment overrides last. */
+    /** Reads the binary listener's properties over a fallback (null: the defaults); environment overrides last. */
     static TransportSettings read(Map<String, ?> properties, TransportSettings fallback) {
-        Reader r = new Reader(properties, fallback);
+        return read(properties, fallback, ListenerKind.BINARY);
+    }
+
+    /** Reads one listener's properties over a fallback (null: its defaults); its environment overrides last. */
+    static TransportSettings read(Map<String, ?> properties, TransportSettings fallback, ListenerKind kind) {
+        Reader r = new Reader(properties, fallback, kind.defaults());
         String host = r.text("host");
         int port = r.integer("port", 0, 65535, TransportSettings::port);
-        String envHost = System.getenv("SB_HOST");
-        String envPort = System.getenv("SB_PORT");
+        String envHost = System.getenv(kind.environmentPrefix() + "HOST");
+        String envPort = System.getenv(kind.environmentPrefix() + "PORT");
         if (envHost != null && !envHost.isBlank()) {
             host = envHost; // ARCHITECTURE.md: environment variables override configuration files
         }
         if (envPort != null && !envPort.isBlank()) {
-            port = r.integer("SB_PORT", envPort, 0, 65535, port);
+            port = r.integer(kind.environmentPrefix() + "PORT", envPort, 0, 65535, port);
         }
         return new TransportSettings(host, port,
                 r.integer("maxFrameBytes", 64, Integer.MAX_VALUE, TransportSettings::maxFrameBytes),
@@ -69,11 +75,13 @@ record TransportSettings(String host, int port, int maxFrameBytes, int graceSeco
     private static final class Reader {
         private final Map<String, ?> properties;
         private final TransportSettings fallback;
+        private final Class<?> defaults;
         final List<String> problems = new ArrayList<>();
 
-        Reader(Map<String, ?> properties, TransportSettings fallback) {
+        Reader(Map<String, ?> properties, TransportSettings fallback, Class<?> defaults) {
             this.properties = properties;
             this.fallback = fallback;
+            this.defaults = defaults;
         }
 
         /** A missing or blank value means the default (a line removed from the file). */
@@ -135,9 +143,9 @@ record TransportSettings(String host, int port, int maxFrameBytes, int graceSeco
             return (int) value;
         }
 
-        private static Object defaultOf(String key) {
+        private Object defaultOf(String key) {
             try {
-                Method m = TransportConfiguration.class.getMethod(key);
+                Method m = defaults.getMethod(key);
                 return m.getDefaultValue();
             } catch (NoSuchMethodException e) {
                 throw new IllegalStateException("no default for " + key, e);

@@ -1,0 +1,41 @@
+package dev.switchboard.api.protocol;
+
+import dev.switchboard.api.stanza.Address;
+import dev.switchboard.api.stanza.Node;
+import org.osgi.annotation.versioning.ProviderType;
+
+/** What a {@link Dialect} may do with its connection: the transport's side of the conversation. */
+@ProviderType
+public interface Link {
+
+    /** The device logged in on this connection, or null before login. */
+    Address address();
+
+    /** A value the dialect kept for this connection, or null. */
+    String state(String key);
+
+    /** Keeps a value for this connection (null removes it); it outlives a swap of the dialect's bundle. */
+    void state(String key, String value);
+
+    /** Writes a frame, already in the protocol's form, after what was written before. */
+    void reply(Node frame);
+
+    /**
+     * Hands a stanza to the transport as if the client had sent it in Switchboard's vocabulary,
+     * after what the client sent before: e.g. the confirmation of a stanza a protocol without
+     * confirmations takes as delivered once written. Safe to call from {@link Dialect#outbound}.
+     */
+    void submit(Node stanza);
+
+    /** Closes the connection once what was written has gone out (the client ended its stream). */
+    void close();
+
+    /**
+     * Closes the connection for a reason: the transport writes Switchboard's {@code error code= text=}
+     * stanza, which the dialect turns into its protocol's form, then closes.
+     */
+    void fail(String code, String text);
+
+    /** The client's address, for logs. */
+    String remote();
+}

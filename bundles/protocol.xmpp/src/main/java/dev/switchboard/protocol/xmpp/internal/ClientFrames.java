@@ -1,0 +1,219 @@
+package dev.switchboard.protocol.xmpp.internal;
+
+import static dev.switchboard.protocol.xmpp.internal.Xmpp.*;
+
+import dev.switchboard.api.protocol.Link;
+import dev.switchboard.api.stanza.Address;
+import dev.switchboard.api.stanza.Node;
+import dev.switchboard.protocol.xmpp.wire.XmppFrames;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What an XMPP client sends, as Switchboard's stanzas (docs/XMPP.md has the table): SASL becomes
+ * the SCRAM login of docs/PROTOCOL.md §7, messages, chat states and read markers become their
+ * Switchboard forms; stream negotiation, resource binding, disco and pings are answered here.
+ */
+final class ClientFrames {
+
+    private final Jids jids;
+    private final StreamFeatures features;
+
+    ClientFrames(Jids jids, StreamFeatures features) {
+        this.jids = jids;
+        this.features = features;
+    }
+
+    List<Node> inbound(Node frame, Link link) {
+        switch (frame.tag()) {
+            case XmppFrames.SPACE:
+                return List.of(); // a keep-alive: reading it already counted
+            case XmppFrames.OPEN:
+                return open(frame, link);
+            case XmppFrames.CLOSE:
+                link.reply(Node.of(XmppFrames.CLOSE));
+                link.close();
+                return List.of();
+            default:
+                break;
+        }
+        if (link.state(Streams.OPEN) == null) {
+            link.fail("not-well-formed", "the stream must open with <stream:stream> first");
+            return List.of();
+        }
+        if (link.address() == null) {
+            return beforeLogin(frame, link);
+        }
+        switch (frame.tag()) {
+            case "iq":
+                return iq(frame, link);
+            case "message":
+                return bound(link) ? message(frame, link) : notBound(link);
+            case "presence":
+                return bound(link) ? presence(frame, link) : notBound(link);
+            case "auth", "response", "starttls":
+                link.fail("policy-violation", "already authenticated");
+                return List.of();
+            default:
+                link.fail("unsupported-stanza-type", "<" + frame.tag() + "> is not a stanza this server knows");
+                return List.of();
+        }
+    }
+
+    private List<Node> open(Node frame, Link link) {
+        if (!jids.server(frame.attr("to"))) {
+            link.state(Streams.OPEN, "1"); // the error goes out on a stream of its own
+            link.reply(Streams.header(jids, link));
+            link.fail("host-unknown", "this server is " + jids.domain());
+            return List.of();
+        }
+        link.state(Streams.OPEN, "1");
+        link.reply(Streams.header(jids, link));
+        link.reply(features.offered(link));
+        return List.of();
+    }
+
+    private List<Node> beforeLogin(Node frame, Link link) {
+        switch (frame.tag()) {
+            case "auth":
+                return auth(frame, link);
+            case "response":
+                return List.of(Node.withContent("response", base64(frame)));
+            case "abort":
+                link.reply(new Node("failure", Map.of("xmlns", SASL), List.of(Node.of("aborted")), null));
+                link.close();
+                return List.of();
+            case "starttls":
+                link.reply(el("failure", TLS));
+                link.reply(Node.of(XmppFrames.CLOSE));
+                link.close();
+                return List.of();
+            default:
+                link.fail("not-authorized", "authenticate first");
+                return List.of();
+        }
+    }
+
+    /** SASL SCRAM-SHA-256 (RFC 7677) is Switchboard's own login: the client's messages pass through. */
+    private List<Node> auth(Node frame, Link link) {
+        if (!"SCRAM-SHA-256".equals(frame.attr("mechanism"))) {
+            link.reply(new Node("failure", Map.of("xmlns", SASL), List.of(Node.of("invalid-mechanism")), null));
+            return List.of();
+        }
+        byte[] clientFirst = base64(frame);
+        String text = new String(clientFirst, StandardCharsets.UTF_8);
+        String name = "";
+        int n = text.indexOf(",n=");
+        if (text.startsWith("n,,") && n >= 0) {
+            int end = text.indexOf(',', n + 3);
+            name = text.substring(n + 3, end < 0 ? text.length() : end).replace("=2C", ",").replace("=3D", "=");
+        }
+        String[] login = Jids.loginName(name);
+        return List.of(Node.withContent("auth", clientFirst, "mechanism", "SCRAM-SHA-256", "user", login[0],
+                "device", login[1], "deliveries", "later"));
+    }
+
+    private static byte[] base64(Node frame) {
+        String text = Xmpp.text(frame).strip();
+        if (text.isEmpty() || text.equals("=")) {
+            return new byte[0];
+        }
+        try {
+            return Base64.getMimeDecoder().decode(text);
+        } catch (IllegalArgumentException e) {
+            return new byte[0]; // the login then fails as malformed
+        }
+    }
+
+    private static boolean bound(Link link) {
+        return link.state(Streams.BOUND) != null;
+    }
+
+    private static List<Node> notBound(Link link) {
+        link.fail("not-authorized", "bind a resource first");
+        return List.of();
+    }
+
+    private List<Node> iq(Node iq, Link link) {
+        String type = iq.attr("type");
+        if ("result".equals(type) || "error".equals(type)) {
+            return PING_ID.equals(iq.attr("id")) ? List.of(Node.of("pong", "id", "server")) : List.of();
+        }
+        Node query = iq.children().isEmpty() ? null : iq.children().get(0);
+        String ns = query == null ? "" : String.valueOf(query.attr("xmlns"));
+        String to = iq.attr("to");
+        boolean toServer = jids.server(to) || to.equals(jids.bare(link.address().user()));
+        if (!toServer) {
+            link.reply(stanzaError(iq, to, "cancel", "service-unavailable"));
+            return List.of();
+        }
+        if (BIND.equals(ns) && "set".equals(type) && !bound(link)) {
+            link.state(Streams.BOUND, "1");
+            Node jid = text("jid", jids.full(link.address()));
+            link.reply(result(iq, el("bind", BIND, jid)));
+        } else if ((SESSION.equals(ns) && "set".equals(type)) || (PING.equals(ns) && "get".equals(type))) {
+            link.reply(result(iq));
+        } else if (DISCO_INFO.equals(ns) && "get".equals(type)) {
+            link.reply(result(iq, features.discoInfo(jids.server(to))));
+        } else if (DISCO_ITEMS.equals(ns) && "get".equals(type)) {
+            link.reply(result(iq, el("query", DISCO_ITEMS)));
+        } else if (ROSTER.equals(ns) && "get".equals(type)) {
+            link.reply(result(iq, el("query", ROSTER))); // contacts as a roster: not yet (docs/XMPP.md)
+        } else {
+            link.reply(stanzaError(iq, to == null ? jids.domain() : to, "cancel", "service-unavailable"));
+        }
+        return List.of();
+    }
+
+    private Node result(Node iq, Node... children) {
+        java.util.LinkedHashMap<String, String> a = new java.util.LinkedHashMap<>();
+        a.put("type", "result");
+        a.put("id", iq.attr("id") == null ? "" : iq.attr("id"));
+        if (iq.attr("to") != null) {
+            a.put("from", iq.attr("to"));
+        }
+        return new Node("iq", a, List.of(children), null);
+    }
+
+    private List<Node> message(Node message, Link link) {
+        String to = jids.recipient(message.attr("to"));
+        if (to == null) {
+            link.reply(stanzaError(message, message.attr("to") == null ? jids.domain() : message.attr("to"), "cancel",
+                    message.attr("to") == null ? "jid-malformed" : "item-not-found"));
+            return List.of();
+        }
+        if ("groupchat".equals(message.attr("type"))) {
+            link.reply(stanzaError(message, message.attr("to"), "cancel", "feature-not-implemented"));
+            return List.of();
+        }
+        Node body = child(message, "body", null);
+        if (body != null && body.content() != null) {
+            String id = message.attr("id");
+            if (id == null || id.isEmpty() || id.length() > 64) {
+                id = "x" + Long.toHexString(System.nanoTime()); // Switchboard's message ids are 1-64 characters
+            }
+            return List.of(Node.withContent("message", body.content(), "to", to, "id", id));
+        }
+        Node state = childIn(message, CHATSTATES);
+        if (state != null) {
+            String s = state.tag().equals("composing") ? "composing" : "paused";
+            return List.of(Node.of("chatstate", "to", Address.isUserId(to) ? to : to.substring(0, to.indexOf('/')),
+                    "state", s));
+        }
+        Node displayed = child(message, "displayed", MARKERS);
+        if (displayed != null && displayed.attr("id") != null && to.indexOf('/') > 0) {
+            return List.of(Node.of("receipt", "type", "read", "to", to, "id", displayed.attr("id")));
+        }
+        return List.of(); // a delivery receipt from the client: the server sends its own once the device confirmed
+    }
+
+    private List<Node> presence(Node presence, Link link) {
+        if (presence.attr("to") == null && presence.attr("type") == null && link.state(Streams.PRESENT) == null) {
+            link.state(Streams.PRESENT, "1");
+            return List.of(Node.of("online")); // initial presence: the device's queue may come now (RFC 6121 §4.2)
+        }
+        return List.of(); // subscriptions and directed presence: not yet (docs/XMPP.md)
+    }
+}

@@ -1,0 +1,12 @@
+package dev.switchboard.protocol.xmpp.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/** The XMPP protocol's settings (etc/dev.switchboard.protocol.xmpp.cfg); where it listens is the transport's. */
+@ObjectClassDefinition(name = "Switchboard XMPP protocol")
+public @interface XmppConfiguration {
+
+    @AttributeDefinition(description = "The XMPP domain: accounts are user@domain, devices user@domain/N")
+    String domain() default "localhost";
+}

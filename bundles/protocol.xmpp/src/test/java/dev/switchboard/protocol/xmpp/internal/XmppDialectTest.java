@@ -1,0 +1,170 @@
+package dev.switchboard.protocol.xmpp.internal;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.switchboard.api.protocol.Link;
+import dev.switchboard.api.stanza.Address;
+import dev.switchboard.api.stanza.Node;
+import dev.switchboard.protocol.xmpp.wire.XmppFrames;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The dialect against a recording link: what an XMPP client's frames become, and what it is sent. */
+class XmppDialectTest {
+
+    /** A connection as the transport would present it, recording what the dialect does. */
+    static final class FakeLink implements Link {
+        Address address;
+        final Map<String, String> state = new HashMap<>();
+        final List<Node> replies = new ArrayList<>();
+        final List<Node> submitted = new ArrayList<>();
+        String failed;
+        boolean closed;
+
+        @Override public Address address() { return address; }
+        @Override public String state(String key) { return state.get(key); }
+        @Override public void state(String key, String value) { if (value == null) state.remove(key); else state.put(key, value); }
+        @Override public void reply(Node frame) { replies.add(frame); }
+        @Override public void submit(Node stanza) { submitted.add(stanza); }
+        @Override public void close() { closed = true; }
+        @Override public void fail(String code, String text) { failed = code; }
+        @Override public String remote() { return "test"; }
+    }
+
+    private final XmppDialect dialect = new XmppDialect("localhost");
+    private final FakeLink link = new FakeLink();
+
+    private static Node sasl(String tag, String text, String... attrs) {
+        Node n = Node.withContent(tag, Base64.getEncoder().encode(text.getBytes(StandardCharsets.UTF_8)), attrs);
+        return n.with("xmlns", Xmpp.SASL);
+    }
+
+    private void loggedInAndBound() {
+        dialect.inbound(Node.of(XmppFrames.OPEN, "to", "localhost"), link);
+        link.address = new Address("15550001", 2);
+        dialect.outbound(Node.withContent("success", "v=abc".getBytes(StandardCharsets.UTF_8)), link);
+        dialect.inbound(Node.of(XmppFrames.OPEN, "to", "localhost"), link);
+        Node bind = new Node("iq", Map.of("type", "set", "id", "b1"), List.of(Xmpp.el("bind", Xmpp.BIND)), null);
+        dialect.inbound(bind, link);
+        link.replies.clear();
+    }
+
+    @Test
+    void scramPassesThroughAsSwitchboardsLogin() {
+        assertEquals(List.of(), dialect.inbound(Node.of(XmppFrames.OPEN, "to", "localhost"), link));
+        assertEquals(XmppFrames.OPEN, link.replies.get(0).tag());
+        assertEquals("stream:features", link.replies.get(1).tag());
+        List<Node> auth = dialect.inbound(sasl("auth", "n,,n=15550001.2,r=abcdefgh12345678", "mechanism", "SCRAM-SHA-256"), link);
+        assertEquals(1, auth.size());
+        assertEquals("auth", auth.get(0).tag());
+        assertEquals("15550001", auth.get(0).attr("user"));
+        assertEquals("2", auth.get(0).attr("device"));
+        assertEquals("later", auth.get(0).attr("deliveries"), "the queue waits for the initial presence");
+        assertEquals("n,,n=15550001.2,r=abcdefgh12345678", new String(auth.get(0).content(), StandardCharsets.UTF_8));
+
+        List<Node> challenge = dialect.outbound(Node.withContent("challenge", "r=x,s=y,i=4096".getBytes(StandardCharsets.UTF_8)), link);
+        assertEquals("challenge", challenge.get(0).tag());
+        assertEquals(Xmpp.SASL, challenge.get(0).attr("xmlns"));
+        List<Node> failure = dialect.outbound(Node.of("failure", "code", "not-authorized", "text", "wrong"), link);
+        assertEquals("failure", failure.get(0).tag());
+        assertEquals("not-authorized", failure.get(0).children().get(0).tag());
+        assertEquals(XmppFrames.CLOSE, failure.get(1).tag());
+    }
+
+    @Test
+    void otherMechanismsAreRefusedWithoutClosing() {
+        dialect.inbound(Node.of(XmppFrames.OPEN), link);
+        assertEquals(List.of(), dialect.inbound(sasl("auth", "\0u\0p", "mechanism", "PLAIN"), link));
+        assertEquals("invalid-mechanism", link.replies.get(link.replies.size() - 1).children().get(0).tag());
+        assertNull(link.failed);
+    }
+
+    @Test
+    void stanzasBeforeLoginOrBindEndTheStream() {
+        dialect.inbound(Node.of(XmppFrames.OPEN), link);
+        dialect.inbound(Node.of("message", "to", "15550002@localhost"), link);
+        assertEquals("not-authorized", link.failed);
+        assertEquals("not-authorized", ServerFrames.condition(link.failed));
+    }
+
+    @Test
+    void bindGivesTheDeviceAsResource() {
+        dialect.inbound(Node.of(XmppFrames.OPEN, "to", "localhost"), link);
+        link.address = new Address("15550001", 2);
+        link.replies.clear();
+        dialect.inbound(Node.of(XmppFrames.OPEN, "to", "localhost"), link);
+        Node features = link.replies.get(1);
+        assertNotNull(Xmpp.child(features, "bind", Xmpp.BIND));
+        Node bind = new Node("iq", Map.of("type", "set", "id", "b1"), List.of(new Node("bind", Map.of("xmlns", Xmpp.BIND),
+                List.of(Xmpp.text("resource", "laptop")), null)), null);
+        dialect.inbound(bind, link);
+        Node result = link.replies.get(2);
+        assertEquals("result", result.attr("type"));
+        assertEquals("15550001@localhost/2", Xmpp.text(result.children().get(0).children().get(0)));
+        assertEquals(List.of(Node.of("online")), dialect.inbound(Node.of("presence"), link));
+        assertEquals(List.of(), dialect.inbound(Node.of("presence"), link), "only the initial presence starts the queue");
+    }
+
+    @Test
+    void messagesMapBothWays() {
+        loggedInAndBound();
+        Node out = new Node("message", Map.of("to", "15550002@localhost/phone", "id", "m1", "type", "chat"),
+                List.of(Xmpp.text("body", "hi")), null);
+        List<Node> in = dialect.inbound(out, link);
+        assertEquals(List.of(Node.withContent("message", "hi".getBytes(StandardCharsets.UTF_8), "to", "15550002", "id", "m1")), in);
+        Node toDevice = out.with("to", "15550002@localhost/3");
+        assertEquals("15550002/3", dialect.inbound(toDevice, link).get(0).attr("to"));
+        Node elsewhere = out.with("to", "someone@example.org");
+        assertEquals(List.of(), dialect.inbound(elsewhere, link));
+        assertEquals("error", link.replies.get(link.replies.size() - 1).attr("type"));
+
+        long before = Long.parseLong(link.state.get(Streams.LOGIN_MS)) - 60_000;
+        List<Node> delivered = dialect.outbound(Node.withContent("message", "yo".getBytes(StandardCharsets.UTF_8),
+                "from", "15550002/3", "id", "m9", "seq", "17", "t", Long.toString(before)), link);
+        Node m = delivered.get(0);
+        assertEquals("15550002@localhost/3", m.attr("from"));
+        assertEquals("15550001@localhost/2", m.attr("to"));
+        assertEquals("yo", Xmpp.text(Xmpp.child(m, "body", null)));
+        assertNotNull(Xmpp.child(m, "delay", Xmpp.DELAY), "a message from before the login says when it was sent");
+        assertEquals(List.of(Node.of("received", "seq", "17")), link.submitted, "written counts as delivered");
+    }
+
+    @Test
+    void receiptsChatStatesAndMarkers() {
+        loggedInAndBound();
+        Node receipt = dialect.outbound(Node.of("receipt", "type", "delivered", "from", "15550002/0", "id", "m1", "seq", "5"), link).get(0);
+        assertEquals("m1", Xmpp.child(receipt, "received", Xmpp.RECEIPTS).attr("id"));
+        Node composing = new Node("message", Map.of("to", "15550002@localhost"),
+                List.of(Xmpp.el("composing", Xmpp.CHATSTATES)), null);
+        assertEquals(List.of(Node.of("chatstate", "to", "15550002", "state", "composing")), dialect.inbound(composing, link));
+        Node displayed = new Node("message", Map.of("to", "15550002@localhost/0"),
+                List.of(Node.of("displayed", "xmlns", Xmpp.MARKERS, "id", "m7")), null);
+        assertEquals(List.of(Node.of("receipt", "type", "read", "to", "15550002/0", "id", "m7")), dialect.inbound(displayed, link));
+    }
+
+    @Test
+    void closingErrorsBecomeStreamErrors() {
+        List<Node> frames = dialect.outbound(Node.of("error", "code", "conflict", "text", "logged in elsewhere"), link);
+        assertEquals(List.of(XmppFrames.OPEN, "stream:error", XmppFrames.CLOSE), frames.stream().map(Node::tag).toList(),
+                "an error before the stream opened opens one first");
+        assertEquals("conflict", frames.get(1).children().get(0).tag());
+    }
+
+    @Test
+    void pingsAndUnknownQueries() {
+        loggedInAndBound();
+        Node ping = new Node("iq", Map.of("type", "get", "id", "p1"), List.of(Xmpp.el("ping", Xmpp.PING)), null);
+        dialect.inbound(ping, link);
+        assertEquals("result", link.replies.get(0).attr("type"));
+        Node vcard = new Node("iq", Map.of("type", "get", "id", "v1"), List.of(Xmpp.el("vCard", "vcard-temp")), null);
+        dialect.inbound(vcard, link);
+        assertEquals("error", link.replies.get(1).attr("type"));
+        assertEquals(List.of(Node.of("pong", "id", "server")),
+                dialect.inbound(Node.of("iq", "type", "result", "id", Xmpp.PING_ID), link), "the answer to the server's ping");
+    }
+}
