@@ -1,6 +1,6 @@
 #!/usr/bin/python3
-"""A third-party XMPP client (Debian's python3-slixmpp) for XmppClientIT: logs in with SCRAM-SHA-256
-without TLS, sends the messages given with --send, prints every message it receives as
+"""A third-party XMPP client (Debian's python3-slixmpp) for XmppClientIT: starts TLS (trusting only the
+certificate given with --ca), logs in with SCRAM-SHA-256, sends the messages given with --send, prints every message it receives as
 'MESSAGE <from> <body>' (and 'DELAY' when it carries a XEP-0203 delay), and leaves after --seconds
 or once it has received --expect messages. Exits 2 when the login fails."""
 import argparse
@@ -56,14 +56,13 @@ def main():
     p.add_argument("--send", nargs=2, action="append", default=[], metavar=("TO", "BODY"))
     p.add_argument("--expect", type=int, default=0)
     p.add_argument("--seconds", type=float, default=5)
+    p.add_argument("--ca", required=True, help="the server's certificate (PEM): the only one trusted")
     a = p.parse_args()
-    logging.basicConfig(level=logging.ERROR)
+    logging.basicConfig(level=logging.DEBUG if __import__("os").environ.get("XDEBUG") else logging.ERROR)
     c = Client(a.jid, a.password, a.send, a.expect, a.seconds)
-    c["feature_mechanisms"].unencrypted_scram = True
-    c.enable_starttls = False
+    c.ca_certs = a.ca
     c.enable_direct_tls = False
-    c.enable_plaintext = True
-    c.connect(("127.0.0.1", a.port))
+    c.connect(("127.0.0.1", a.port), force_starttls=True, disable_starttls=False)
     c.loop.run_until_complete(c.disconnected)
     sys.exit(2 if c.failed else 0)
 

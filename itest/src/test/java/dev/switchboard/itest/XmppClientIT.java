@@ -22,7 +22,7 @@ import org.junit.Test;
 
 /**
  * A third-party XMPP client, Debian's python3-slixmpp, chats with a user of Switchboard's own SDK
- * on the exported runtime: both ways, an offline message delivered (with its XEP-0203 delay) after
+ * on the exported runtime, over STARTTLS with the server's certificate pinned: both ways, an offline message delivered (with its XEP-0203 delay) after
  * the XMPP user's login, the SDK user's delivered receipt, and bad XML closing only its own
  * connection with a stream error.
  */
@@ -97,7 +97,7 @@ public class XmppClientIT {
                 + " xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>";
         try (Socket bystander = xmpp(); Socket bad = xmpp()) {
             send(bystander, header);
-            assertTrue(readUntil(bystander, "</stream:features>").contains("SCRAM-SHA-256"));
+            assertTrue(readUntil(bystander, "</stream:features>").contains("<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'><required/>"));
             for (String input : new String[] {"<!DOCTYPE x [<!ENTITY a 'b'>]>", "<message><body>&a;</body></message>",
                     "<message to='x'>" + "y".repeat(300_000) + "</message>"}) {
                 try (Socket s = xmpp()) {
@@ -152,6 +152,7 @@ public class XmppClientIT {
         for (int i = 0; i + 1 < sendToAndBody.length; i += 2) {
             command.addAll(List.of("--send", sendToAndBody[i], sendToAndBody[i + 1]));
         }
+        command.addAll(List.of("--ca", SmackClients.certificatePem(server).toString()));
         Path log = Files.createTempFile(server.home, "slixmpp-", ".log");
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         if (!p.waitFor(seconds + 20L, TimeUnit.SECONDS)) {

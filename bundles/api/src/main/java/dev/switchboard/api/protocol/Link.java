@@ -27,6 +27,23 @@ public interface Link {
      */
     void submit(Node stanza);
 
+    /** The connection is encrypted (TLS started on it). */
+    boolean secure();
+
+    /** TLS can be started on this connection (the listener has a certificate and it is not on yet). */
+    boolean canStartTls();
+
+    /** The listener lets a client log in without encryption (configured so, on a loopback host only). */
+    boolean plainAllowed();
+
+    /**
+     * Starts TLS: what was written so far goes out as it is, then both directions are TLS, the
+     * server's side with the listener's certificate (XMPP's STARTTLS, after its {@code <proceed/>}).
+     *
+     * @return false when the connection cannot (see {@link #canStartTls})
+     */
+    boolean startTls();
+
     /** Closes the connection once what was written has gone out (the client ended its stream). */
     void close();
 

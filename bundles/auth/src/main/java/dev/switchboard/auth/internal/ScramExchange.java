@@ -30,7 +30,10 @@ final class ScramExchange {
     }
 
     /**
-     * Answers the client-first message {@code n,,n=name,r=nonce}.
+     * Answers the client-first message {@code n,,n=name,r=nonce}. A GS2 header of {@code y,,} (the
+     * client could bind to the channel but thinks the server cannot: XMPP clients under TLS say so,
+     * and this server offers no -PLUS mechanism) is as good as {@code n,,}; the client-final then
+     * echoes it as {@code c=eSws}.
      *
      * @return the state for {@link #finish}; key {@code server-first} is the reply
      */
@@ -41,8 +44,8 @@ final class ScramExchange {
     /** As {@link #start(String, StoredCredential)} with a given server nonce part (for test vectors). */
     static Map<String, String> start(String clientFirst, StoredCredential credential, String serverNonce)
             throws BadMessage {
-        if (clientFirst == null || !clientFirst.startsWith("n,,")) {
-            throw new BadMessage("client-first must start with 'n,,' (no channel binding)");
+        if (clientFirst == null || !(clientFirst.startsWith("n,,") || clientFirst.startsWith("y,,"))) {
+            throw new BadMessage("client-first must start with 'n,,' or 'y,,' (no channel binding)");
         }
         String bare = clientFirst.substring(3);
         Map<String, String> fields = fields(bare);
@@ -56,6 +59,7 @@ final class ScramExchange {
         state.put("client-first-bare", bare);
         state.put("server-first", serverFirst);
         state.put("nonce", nonce);
+        state.put("gs2", B64.encodeToString(clientFirst.substring(0, 3).getBytes(StandardCharsets.US_ASCII)));
         return state;
     }
 
@@ -74,8 +78,9 @@ final class ScramExchange {
         }
         String withoutProof = clientFinal.substring(0, proofAt);
         Map<String, String> fields = fields(withoutProof);
-        if (!"biws".equals(fields.get("c")) || !state.get("nonce").equals(fields.get("r"))) {
-            throw new BadMessage("client-final must echo c=biws and the server's nonce");
+        String gs2 = state.getOrDefault("gs2", "biws"); // a state from before "gs2" was kept: n,,
+        if (!gs2.equals(fields.get("c")) || !state.get("nonce").equals(fields.get("r"))) {
+            throw new BadMessage("client-final must echo c=" + gs2 + " and the server's nonce");
         }
         byte[] proof;
         try {

@@ -25,6 +25,23 @@ class ScramExchangeTest {
     }
 
     @Test
+    void aClientThatCouldBindToTheChannelSaysYAndEchoesIt() throws Exception {
+        byte[] salt = Base64.getDecoder().decode("W22ZaJ0SNY7soEsUEjb6gQ==");
+        byte[] salted = Scram.saltedPassword("pencil", salt, 4096);
+        StoredCredential credential = Scram.fromSaltedPassword(salted, salt, 4096);
+        Map<String, String> state = ScramExchange.start("y,,n=user,r=clientnonce123", credential, "server");
+        String withoutProof = "c=eSws,r=clientnonce123server";
+        byte[] authMessage = ("n=user,r=clientnonce123," + state.get("server-first") + "," + withoutProof)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] clientKey = Scram.hmac(salted, "Client Key".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        byte[] proof = Scram.xor(clientKey, Scram.hmac(Scram.sha256(clientKey), authMessage));
+        assertNotNull(ScramExchange.finish(state, withoutProof + ",p=" + Base64.getEncoder().encodeToString(proof), credential));
+        assertThrows(ScramExchange.BadMessage.class, () -> ScramExchange.finish(state,
+                "c=biws,r=clientnonce123server,p=" + Base64.getEncoder().encodeToString(proof), credential),
+                "the header it sent must be the one it echoes");
+    }
+
+    @Test
     void clientLibraryAndServerAgree() throws Exception {
         StoredCredential credential = Scram.credential("correct horse", 4096);
         ScramClient client = new ScramClient("15550001/0", "correct horse");
@@ -45,7 +62,8 @@ class ScramExchangeTest {
     @Test
     void malformedMessagesAreRefused() {
         StoredCredential credential = Scram.credential("x-password", 4096);
-        assertThrows(ScramExchange.BadMessage.class, () -> ScramExchange.start("y,,n=u,r=abcdefghij", credential));
+        assertThrows(ScramExchange.BadMessage.class, () -> ScramExchange.start("p=tls-unique,,n=u,r=abcdefghij", credential),
+                "channel binding asked for: no -PLUS mechanism is offered");
         assertThrows(ScramExchange.BadMessage.class, () -> ScramExchange.start("n,,n=u,r=short", credential));
         assertThrows(ScramExchange.BadMessage.class, () -> ScramExchange.start("n,,garbage", credential));
         assertThrows(ScramExchange.BadMessage.class, () -> ScramExchange.finish(

@@ -20,11 +20,13 @@ final class ConnectionHandler extends IoHandlerAdapter {
     private final ServiceSlots services;
     private final ListenerKind kind;
     private volatile boolean plainAllowed;
+    private final StartTls tls;
     private volatile int maxConnections;
     private volatile int maxPerAddress;
 
     ConnectionHandler(SessionRegistry registry, InboundDispatcher dispatcher, ServiceSlots services, ListenerKind kind,
-                      TransportSettings settings) {
+                      TransportSettings settings, StartTls tls) {
+        this.tls = tls;
         this.registry = registry;
         this.dispatcher = dispatcher;
         this.services = services;
@@ -49,11 +51,12 @@ final class ConnectionHandler extends IoHandlerAdapter {
         session.setAttribute(CONNECTION, c);
         if (!kind.noise()) {
             c.plain = true; // the protocol's own bytes from the first one: no Noise on this listener
-            c.link = new DialectLink(c, registry, dispatcher::pumpLater);
+            c.link = new DialectLink(c, registry, dispatcher::pumpLater, tls, () -> plainAllowed);
         }
         int fromThere = registry.sessions.opened(c);
-        if (!kind.noise() && !plainAllowed) {
-            registry.closeWithError(c, "encryption-required", "this listener is configured for TLS, which it does not offer yet");
+        if (!kind.noise() && !plainAllowed && (tls == null || !tls.available())) {
+            registry.closeWithError(c, "encryption-required", "this listener requires TLS and has no certificate"
+                    + " (data/tls/https.p12); see the server's log");
         } else if (registry.sessions.size() > maxConnections) {
             LOG.warn("Refusing a connection from {}: {} are open (maxConnections)", session.getRemoteAddress(), maxConnections);
             registry.closeWithError(c, "server-full", "the server holds its most connections; try again later");

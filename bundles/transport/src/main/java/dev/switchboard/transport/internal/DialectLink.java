@@ -21,6 +21,8 @@ final class DialectLink implements Link {
     private final OutboundWriter writer;
     private final java.util.function.Consumer<Connection> pumpLater;
     private final SessionRegistry registry;
+    private final StartTls tls;
+    private final java.util.function.BooleanSupplier plainAllowed;
     private final Map<String, String> state = new ConcurrentHashMap<>();
     final Queue<Node> submitted = new ConcurrentLinkedQueue<>();
     final AtomicBoolean pumpQueued = new AtomicBoolean();
@@ -35,9 +37,12 @@ final class DialectLink implements Link {
      */
     boolean onlineLater;
 
-    DialectLink(Connection c, SessionRegistry registry, java.util.function.Consumer<Connection> pumpLater) {
+    DialectLink(Connection c, SessionRegistry registry, java.util.function.Consumer<Connection> pumpLater, StartTls tls,
+                java.util.function.BooleanSupplier plainAllowed) {
         this.c = c;
         this.registry = registry;
+        this.tls = tls;
+        this.plainAllowed = plainAllowed;
         this.writer = registry.writer;
         this.pumpLater = pumpLater;
     }
@@ -72,6 +77,31 @@ final class DialectLink implements Link {
         if (pumpQueued.compareAndSet(false, true)) {
             pumpLater.accept(c);
         }
+    }
+
+    @Override
+    public boolean secure() {
+        return StartTls.active(c);
+    }
+
+    @Override
+    public boolean canStartTls() {
+        return tls != null && tls.available() && !StartTls.active(c);
+    }
+
+    @Override
+    public boolean plainAllowed() {
+        return plainAllowed.getAsBoolean();
+    }
+
+    @Override
+    public boolean startTls() {
+        if (!canStartTls()) {
+            return false;
+        }
+        writer.flushNow(c); // the answer that says "go ahead" leaves unencrypted
+        tls.start(c);
+        return true;
     }
 
     @Override

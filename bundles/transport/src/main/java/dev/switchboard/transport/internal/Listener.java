@@ -39,8 +39,12 @@ final class Listener {
     /** What is in force; replaced as a whole by {@link #modified}. */
     private volatile TransportSettings settings;
 
-    /** @param keys the server's Noise keys; null for a listener whose protocol has no Noise */
-    Listener(ListenerKind kind, SessionRegistry registry, Map<String, ?> properties, ServerKeys keys) throws IOException {
+    /**
+     * @param keys the server's Noise keys; null for a listener whose protocol has no Noise
+     * @param tls  TLS a connection may start (XMPP's STARTTLS); null for a listener without it
+     */
+    Listener(ListenerKind kind, SessionRegistry registry, Map<String, ?> properties, ServerKeys keys, StartTls tls)
+            throws IOException {
         this.kind = kind;
         this.registry = registry;
         this.settings = TransportSettings.read(properties, null, kind);
@@ -50,7 +54,7 @@ final class Listener {
         loginExecutor = Executors.newFixedThreadPool(s.loginThreads(), named(prefix + "login-"));
         housekeeping = Executors.newSingleThreadScheduledExecutor(named(prefix + "transport-"));
         dispatcher = new InboundDispatcher(services, registry, loginExecutor, housekeeping, s, keys);
-        handler = new ConnectionHandler(registry, dispatcher, services, kind, s);
+        handler = new ConnectionHandler(registry, dispatcher, services, kind, s, tls);
         registry.writer.limit(s.maxOutboundBytes(), c -> registry.closeWithError(c, "slow-consumer",
                 "you stopped reading; what you did not confirm waits for your next login"));
         ConnectionSweeper sweeper = new ConnectionSweeper(registry, services);
@@ -85,7 +89,7 @@ final class Listener {
 
     private String describe(TransportSettings s) {
         if (!kind.noise()) {
-            return s.plainAllowed() ? "without TLS: loopback only" : "refusing every connection: TLS is not offered yet";
+            return s.plainAllowed() ? "STARTTLS offered, not required: loopback only" : "STARTTLS required";
         }
         return s.plainAllowed() ? "Noise or plaintext: encryption=none" : "Noise-encrypted only";
     }
@@ -111,7 +115,7 @@ final class Listener {
                 "you stopped reading; what you did not confirm waits for your next login"));
         settings = next;
         if (!next.withoutProblems().equals(before.withoutProblems())) {
-            LOG.info("{} settings applied live (no connection dropped): {}", kind.title(), next.withoutProblems());
+            LOG.info("{} settings applied live (no connection dropped): {}", kind.settingsTitle(), next.withoutProblems());
         }
     }
 
@@ -132,7 +136,7 @@ final class Listener {
 
     private void report(TransportSettings s) {
         for (String problem : s.problems()) {
-            LOG.error("{} configuration: {}", kind.title(), problem);
+            LOG.error("{} configuration ({}): {}", kind.settingsTitle(), kind.file(), problem);
         }
     }
 

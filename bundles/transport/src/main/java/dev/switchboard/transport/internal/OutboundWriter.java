@@ -190,6 +190,13 @@ final class OutboundWriter {
         }
     }
 
+    /** Hands what gathered for a connection to MINA now, even inside a batch (before its security changes). */
+    void flushNow(Connection c) {
+        synchronized (c.writeLock) {
+            flush(c);
+        }
+    }
+
     /** Hands what gathered for a connection to MINA as one write. Holds {@code c.writeLock}. */
     private void flush(Connection c) {
         IoBuffer out = c.unflushed;

@@ -42,7 +42,7 @@ public final class TransportComponent {
         ServerKeys keys = ServerKeys.load(dataDirectory.resolve("noise"));
         LOG.info("Noise static key {} (fingerprint {}){}", KeyPair25519.hex(keys.current().publicKey()), keys.fingerprint(),
                 keys.accepted().size() > 1 ? "; the previous key is still accepted" : "");
-        listener = new Listener(ListenerKind.BINARY, registry, properties, keys);
+        listener = new Listener(ListenerKind.BINARY, registry, properties, keys, null);
     }
 
     static java.nio.file.Path dataDirectory(org.osgi.framework.BundleContext context) {

@@ -47,7 +47,7 @@ record TransportSettings(String host, int port, int maxFrameBytes, int graceSeco
                 r.integer("maxConnections", 1, Integer.MAX_VALUE, TransportSettings::maxConnections),
                 r.integer("maxConnectionsPerAddress", 1, Integer.MAX_VALUE, TransportSettings::maxConnectionsPerAddress),
                 r.integer("loginSeconds", 1, 3600, TransportSettings::loginSeconds),
-                r.encryption(host), List.copyOf(r.problems));
+                r.encryption(host, kind.secured()), List.copyOf(r.problems));
     }
 
     /** The same settings with no problems attached (for comparing and logging what is in force). */
@@ -62,7 +62,10 @@ record TransportSettings(String host, int port, int maxFrameBytes, int graceSeco
                 idleSeconds, maxFramesPerSecond, maxConnections, maxConnectionsPerAddress, loginSeconds, encryption, problems);
     }
 
-    /** Plaintext connections are accepted besides Noise ones ({@code encryption=none}, loopback only). */
+    /**
+     * Plaintext connections are accepted besides Noise ones, or XMPP logins without STARTTLS
+     * ({@code encryption=none}, loopback only).
+     */
     boolean plainAllowed() {
         return "none".equals(encryption);
     }
@@ -100,17 +103,20 @@ record TransportSettings(String host, int port, int maxFrameBytes, int graceSeco
             return integer(key, raw, min, max, keep);
         }
 
-        /** {@code noise} or {@code none}; {@code none} only where nothing off this machine can connect. */
-        String encryption(String host) {
+        /**
+         * The listener's secure mode ({@code noise}; XMPP's {@code starttls}) or {@code none}; {@code none}
+         * only where nothing off this machine can connect.
+         */
+        String encryption(String host, String secured) {
             String value = text("encryption").toLowerCase(java.util.Locale.ROOT);
-            if (!value.equals("noise") && !value.equals("none")) {
-                problems.add("encryption=" + value + " is neither noise nor none; keeping noise");
-                return "noise";
+            if (!value.equals(secured) && !value.equals("none")) {
+                problems.add("encryption=" + value + " is neither " + secured + " nor none; keeping " + secured);
+                return secured;
             }
             if (value.equals("none") && !loopback(host)) {
                 problems.add("encryption=none is allowed only on a loopback host, not host=" + host
-                        + " (plaintext would cross the network); keeping noise");
-                return "noise";
+                        + " (plaintext would cross the network); keeping " + secured);
+                return secured;
             }
             return value;
         }

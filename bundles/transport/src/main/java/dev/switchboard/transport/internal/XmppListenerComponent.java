@@ -31,8 +31,10 @@ public final class XmppListenerComponent {
     private final Listener listener;
 
     @Activate
-    public XmppListenerComponent(@Reference SessionRegistry registry, Map<String, Object> properties) throws IOException {
-        listener = new Listener(ListenerKind.XMPP, registry, properties, null);
+    public XmppListenerComponent(@Reference SessionRegistry registry, Map<String, Object> properties,
+                                 org.osgi.framework.BundleContext context) throws IOException {
+        listener = new Listener(ListenerKind.XMPP, registry, properties, null,
+                StartTls.load(TransportComponent.dataDirectory(context)));
     }
 
     /** Applies a changed configuration live (see {@link Listener#modified}). */

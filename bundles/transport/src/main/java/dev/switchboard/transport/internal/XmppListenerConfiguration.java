@@ -47,7 +47,7 @@ public @interface XmppListenerConfiguration {
     @AttributeDefinition(description = "Seconds a new connection has to log in before it is closed", min = "1")
     int loginSeconds() default 15;
 
-    @AttributeDefinition(description = "none: XMPP without TLS, allowed only when host is a loopback address (STARTTLS"
-            + " is not offered yet, docs/XMPP.md)")
-    String encryption() default "none";
+    @AttributeDefinition(description = "starttls: a client must start TLS (the HTTPS certificate) before it logs in;"
+            + " none: STARTTLS is offered but not required, allowed only when host is a loopback address")
+    String encryption() default "starttls";
 }

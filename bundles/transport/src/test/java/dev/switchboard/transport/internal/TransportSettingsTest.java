@@ -17,6 +17,21 @@ class TransportSettingsTest {
     }
 
     @Test
+    void theXmppListenerHasItsOwnDefaultsAndSecureMode() {
+        TransportSettings s = TransportSettings.read(Map.of(), null, ListenerKind.XMPP);
+        assertEquals(5222, s.port());
+        assertEquals(256 * 1024, s.maxFrameBytes());
+        assertEquals("starttls", s.encryption());
+        assertFalse(s.plainAllowed(), "STARTTLS is required unless configured otherwise");
+        TransportSettings noise = TransportSettings.read(Map.of("encryption", "noise"), null, ListenerKind.XMPP);
+        assertEquals("starttls", noise.encryption(), "XMPP has no Noise");
+        assertTrue(noise.problems().get(0).contains("neither starttls nor none"));
+        TransportSettings open = TransportSettings.read(Map.of("encryption", "none", "host", "0.0.0.0"), null, ListenerKind.XMPP);
+        assertEquals("starttls", open.encryption(), "no login without TLS from off this machine");
+        assertTrue(TransportSettings.read(Map.of("encryption", "none"), null, ListenerKind.XMPP).plainAllowed());
+    }
+
+    @Test
     void anInvalidValueIsReportedAndTheRunningOneKept() {
         TransportSettings running = TransportSettings.read(Map.of("maxFramesPerSecond", "500"), null);
         TransportSettings next = TransportSettings.read(Map.of("maxFramesPerSecond", "banana", "maxConnections", "7"), running);

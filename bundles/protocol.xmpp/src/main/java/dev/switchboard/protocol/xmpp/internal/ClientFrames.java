@@ -86,9 +86,15 @@ final class ClientFrames {
                 link.close();
                 return List.of();
             case "starttls":
-                link.reply(el("failure", TLS));
-                link.reply(Node.of(XmppFrames.CLOSE));
-                link.close();
+                if (link.canStartTls()) {
+                    link.reply(el("proceed", TLS));
+                    link.startTls();
+                    link.state(Streams.OPEN, null); // the client opens a new stream over TLS (RFC 6120 §5.4.3.3)
+                } else {
+                    link.reply(el("failure", TLS));
+                    link.reply(Node.of(XmppFrames.CLOSE));
+                    link.close();
+                }
                 return List.of();
             default:
                 link.fail("not-authorized", "authenticate first");
@@ -96,9 +102,20 @@ final class ClientFrames {
         }
     }
 
-    /** SASL SCRAM-SHA-256 (RFC 7677) is Switchboard's own login: the client's messages pass through. */
+    /**
+     * SASL SCRAM-SHA-256 (RFC 7677) is Switchboard's own login: the client's messages pass through.
+     * PLAIN, under TLS only, becomes the same login played by the server ({@link PlainLogin}).
+     */
     private List<Node> auth(Node frame, Link link) {
-        if (!"SCRAM-SHA-256".equals(frame.attr("mechanism"))) {
+        String mechanism = String.valueOf(frame.attr("mechanism"));
+        if (!link.secure() && !link.plainAllowed()) {
+            link.reply(new Node("failure", Map.of("xmlns", SASL), List.of(Node.of("encryption-required")), null));
+            return List.of();
+        }
+        if ("PLAIN".equals(mechanism) && link.secure()) {
+            return plain(frame, link);
+        }
+        if (!"SCRAM-SHA-256".equals(mechanism)) {
             link.reply(new Node("failure", Map.of("xmlns", SASL), List.of(Node.of("invalid-mechanism")), null));
             return List.of();
         }
@@ -106,13 +123,27 @@ final class ClientFrames {
         String text = new String(clientFirst, StandardCharsets.UTF_8);
         String name = "";
         int n = text.indexOf(",n=");
-        if (text.startsWith("n,,") && n >= 0) {
+        if ((text.startsWith("n,,") || text.startsWith("y,,")) && n >= 0) {
             int end = text.indexOf(',', n + 3);
             name = text.substring(n + 3, end < 0 ? text.length() : end).replace("=2C", ",").replace("=3D", "=");
         }
         String[] login = Jids.loginName(name);
         return List.of(Node.withContent("auth", clientFirst, "mechanism", "SCRAM-SHA-256", "user", login[0],
                 "device", login[1], "deliveries", "later"));
+    }
+
+    private List<Node> plain(Node frame, Link link) {
+        String[] parts = PlainLogin.parse(base64(frame));
+        if (parts == null) {
+            link.reply(new Node("failure", Map.of("xmlns", SASL), List.of(Node.of("malformed-request")), null));
+            return List.of();
+        }
+        String[] login = Jids.loginName(parts[1]);
+        String bare = PlainLogin.clientFirstBare(parts[1]);
+        link.state(PlainLogin.PASSWORD, parts[2]);
+        link.state(PlainLogin.FIRST_BARE, bare);
+        return List.of(Node.withContent("auth", ("n,," + bare).getBytes(StandardCharsets.UTF_8), "mechanism", "SCRAM-SHA-256",
+                "user", login[0], "device", login[1], "deliveries", "later"));
     }
 
     private static byte[] base64(Node frame) {

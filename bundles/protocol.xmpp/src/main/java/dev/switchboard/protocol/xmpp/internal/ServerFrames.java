@@ -29,12 +29,18 @@ final class ServerFrames {
     List<Node> outbound(Node stanza, Link link) {
         List<Node> frames = switch (stanza.tag()) {
             case "error" -> streamError(stanza, link);
-            case "challenge" -> List.of(sasl("challenge", stanza.content()));
+            case "challenge" -> challenge(stanza, link);
             case "success" -> {
                 link.state(Streams.LOGIN_MS, Long.toString(System.currentTimeMillis()));
-                yield List.of(sasl("success", stanza.content()));
+                boolean plain = link.state(PlainLogin.FIRST_BARE) != null;
+                link.state(PlainLogin.FIRST_BARE, null);
+                yield List.of(sasl("success", plain ? null : stanza.content())); // PLAIN's success carries nothing
             }
-            case "failure" -> List.of(saslFailure(stanza), Node.of(XmppFrames.CLOSE));
+            case "failure" -> {
+                link.state(PlainLogin.PASSWORD, null);
+                link.state(PlainLogin.FIRST_BARE, null);
+                yield List.of(saslFailure(stanza), Node.of(XmppFrames.CLOSE));
+            }
             case "message" -> List.of(message(stanza, link));
             case "receipt" -> receipt(stanza, link);
             case "presence" -> presence(stanza);
@@ -87,9 +93,25 @@ final class ServerFrames {
         };
     }
 
+    /** SCRAM's challenge goes to the client; for a PLAIN login the server answers it with the password. */
+    private static List<Node> challenge(Node challenge, Link link) {
+        String password = link.state(PlainLogin.PASSWORD);
+        if (password == null) {
+            return List.of(sasl("challenge", challenge.content()));
+        }
+        link.state(PlainLogin.PASSWORD, null);
+        String serverFirst = challenge.content() == null ? "" : new String(challenge.content(), java.nio.charset.StandardCharsets.UTF_8);
+        String clientFinal = PlainLogin.clientFinal(link.state(PlainLogin.FIRST_BARE), serverFirst, password);
+        link.submit(Node.withContent("response", clientFinal.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        return List.of();
+    }
+
+    /** A SASL element with its data in base64; without data it is empty (RFC 6120 §6.4.6: no "="). */
     private static Node sasl(String tag, byte[] content) {
-        String text = content == null || content.length == 0 ? "=" : Base64.getEncoder().encodeToString(content);
-        return Xmpp.text(tag, text, "xmlns", SASL);
+        if (content == null || content.length == 0) {
+            return Node.of(tag, "xmlns", SASL);
+        }
+        return Xmpp.text(tag, Base64.getEncoder().encodeToString(content), "xmlns", SASL);
     }
 
     private static Node saslFailure(Node failure) {

@@ -14,11 +14,23 @@ final class StreamFeatures {
     /** The features disco#info lists: only what is implemented (docs/XMPP.md). */
     static final List<String> SERVER_FEATURES = List.of(DISCO_INFO, DISCO_ITEMS, PING, RECEIPTS, CHATSTATES, DELAY, MARKERS);
 
-    /** Before login SCRAM-SHA-256 only: PLAIN would need TLS, which this listener does not offer yet. */
+    /**
+     * Before login: STARTTLS while it can start ({@code <required/>} when the listener takes no login
+     * without it), and the mechanisms a login may use now: SCRAM-SHA-256 once secure (or where
+     * plaintext logins are allowed), PLAIN only under TLS, since it sends the password itself.
+     */
     Node offered(Link link) {
         if (link.address() == null) {
-            Node mechanisms = el("mechanisms", SASL, text("mechanism", "SCRAM-SHA-256"));
-            return new Node("stream:features", null, List.of(mechanisms), null);
+            List<Node> features = new ArrayList<>(2);
+            if (link.canStartTls()) {
+                features.add(link.plainAllowed() ? el("starttls", TLS) : el("starttls", TLS, Node.of("required")));
+            }
+            if (link.secure()) {
+                features.add(el("mechanisms", SASL, text("mechanism", "SCRAM-SHA-256"), text("mechanism", "PLAIN")));
+            } else if (link.plainAllowed()) {
+                features.add(el("mechanisms", SASL, text("mechanism", "SCRAM-SHA-256")));
+            }
+            return new Node("stream:features", null, features, null);
         }
         Node session = el("session", SESSION, Node.of("optional"));
         return new Node("stream:features", null, List.of(el("bind", BIND), session), null);

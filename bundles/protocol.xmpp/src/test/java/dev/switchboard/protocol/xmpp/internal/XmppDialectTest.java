@@ -25,12 +25,19 @@ class XmppDialectTest {
         final List<Node> submitted = new ArrayList<>();
         String failed;
         boolean closed;
+        boolean secure;
+        boolean tlsAvailable = true;
+        boolean plainAllowed = true;
 
         @Override public Address address() { return address; }
         @Override public String state(String key) { return state.get(key); }
         @Override public void state(String key, String value) { if (value == null) state.remove(key); else state.put(key, value); }
         @Override public void reply(Node frame) { replies.add(frame); }
         @Override public void submit(Node stanza) { submitted.add(stanza); }
+        @Override public boolean secure() { return secure; }
+        @Override public boolean canStartTls() { return tlsAvailable && !secure; }
+        @Override public boolean plainAllowed() { return plainAllowed; }
+        @Override public boolean startTls() { secure = true; return true; }
         @Override public void close() { closed = true; }
         @Override public void fail(String code, String text) { failed = code; }
         @Override public String remote() { return "test"; }
@@ -74,6 +81,41 @@ class XmppDialectTest {
         assertEquals("failure", failure.get(0).tag());
         assertEquals("not-authorized", failure.get(0).children().get(0).tag());
         assertEquals(XmppFrames.CLOSE, failure.get(1).tag());
+    }
+
+    @Test
+    void tlsFirstWhereRequiredThenPlainPlaysTheScramLogin() {
+        link.plainAllowed = false;
+        dialect.inbound(Node.of(XmppFrames.OPEN), link);
+        Node features = link.replies.get(1);
+        assertNotNull(Xmpp.child(Xmpp.child(features, "starttls", Xmpp.TLS), "required", null));
+        assertNull(Xmpp.child(features, "mechanisms", Xmpp.SASL), "no mechanism before TLS where TLS is required");
+        assertEquals(List.of(), dialect.inbound(sasl("auth", "\0" + "15550001\0pw", "mechanism", "PLAIN"), link));
+        assertEquals("encryption-required", link.replies.get(2).children().get(0).tag());
+
+        dialect.inbound(Node.of("starttls", "xmlns", Xmpp.TLS), link);
+        assertEquals("proceed", link.replies.get(3).tag());
+        assertTrue(link.secure);
+        assertNull(link.state(Streams.OPEN), "the client opens a new stream over TLS");
+        link.replies.clear();
+        dialect.inbound(Node.of(XmppFrames.OPEN), link);
+        Node mechanisms = Xmpp.child(link.replies.get(1), "mechanisms", Xmpp.SASL);
+        assertEquals(2, mechanisms.children().size(), "SCRAM-SHA-256 and, under TLS, PLAIN");
+
+        List<Node> auth = dialect.inbound(sasl("auth", "\0" + "15550001.3\0secret-pw", "mechanism", "PLAIN"), link);
+        assertEquals("15550001", auth.get(0).attr("user"));
+        assertEquals("3", auth.get(0).attr("device"));
+        assertTrue(new String(auth.get(0).content(), StandardCharsets.UTF_8).startsWith("n,,n=15550001.3,r="));
+        String nonce = new String(auth.get(0).content(), StandardCharsets.UTF_8).split("r=")[1];
+        String serverFirst = "r=" + nonce + "srv,s=" + Base64.getEncoder().encodeToString(new byte[16]) + ",i=4096";
+        assertEquals(List.of(), dialect.outbound(Node.withContent("challenge", serverFirst.getBytes(StandardCharsets.UTF_8)), link),
+                "the client is not asked: the server answers with the password");
+        assertNull(link.state(PlainLogin.PASSWORD), "the password is gone once used");
+        Node response = link.submitted.get(0);
+        assertEquals("response", response.tag());
+        assertTrue(new String(response.content(), StandardCharsets.UTF_8).startsWith("c=biws,r=" + nonce + "srv,p="));
+        List<Node> success = dialect.outbound(Node.withContent("success", "v=sig".getBytes(StandardCharsets.UTF_8)), link);
+        assertNull(success.get(0).content(), "PLAIN's success carries no data: an empty element");
     }
 
     @Test

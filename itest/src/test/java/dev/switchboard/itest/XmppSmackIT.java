@@ -1,0 +1,146 @@
+package dev.switchboard.itest;
+
+import static org.junit.Assert.*;
+
+import dev.switchboard.api.stanza.Node;
+import dev.switchboard.client.SwitchboardClient;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jivesoftware.smack.packet.Message;
+import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Test;
+
+/**
+ * Smack against the exported runtime's XMPP listener: STARTTLS (the HTTPS certificate), PLAIN under
+ * TLS, a chat with an SDK user both ways, and protocol.xmpp updated ten times under XMPP traffic
+ * with no connection dropped and no message lost.
+ */
+public class XmppSmackIT {
+
+    private static final String ALICE = "15550000401";
+    private static final String BOB = "15550000402";
+    private static final String CAROL = "15550000403";
+
+    private RuntimeProcess server;
+
+    @Before
+    public void start() throws Exception {
+        server = new RuntimeProcess("XmppSmackIT");
+        server.addUsers(ALICE, "alice-password", BOB, "bob-password", CAROL, "carol-password");
+    }
+
+    @After
+    public void stop() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    public void smackOverStartTlsChatsWithAnSdkUser() throws Exception {
+        XMPPTCPConnection alice = SmackClients.login(server, ALICE, "alice-password");
+        try (SwitchboardClient bob = SwitchboardClient.connect(new InetSocketAddress("127.0.0.1", server.port), null)) {
+            assertTrue("TLS is on", alice.isSecureConnection());
+            assertEquals(ALICE + "@localhost/0", alice.getUser().toString());
+            BlockingQueue<Message> inbox = SmackClients.inbox(alice);
+            bob.login(BOB, 0, "bob-password");
+            Node ack = bob.send(ALICE, "b1", "hello smack".getBytes(StandardCharsets.UTF_8)).get(10, TimeUnit.SECONDS);
+            assertNull(ack.attr("error"));
+            Message got = inbox.poll(10, TimeUnit.SECONDS);
+            assertNotNull("Smack received the SDK user's message", got);
+            assertEquals("hello smack", got.getBody());
+            assertEquals(BOB + "@localhost/0", got.getFrom().toString());
+
+            SmackClients.send(alice, BOB + "@localhost", "hello sdk");
+            boolean message = false;
+            boolean receipt = false;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while ((!message || !receipt) && System.nanoTime() < deadline) {
+                Node n = bob.incoming().poll(500, TimeUnit.MILLISECONDS);
+                if (n != null && "message".equals(n.tag())) {
+                    assertEquals("hello sdk", new String(n.content(), StandardCharsets.UTF_8));
+                    message = true;
+                }
+                receipt |= n != null && "receipt".equals(n.tag()) && "b1".equals(n.attr("id"));
+            }
+            assertTrue("the SDK user received the Smack user's message", message);
+            assertTrue("the SDK user got the delivered receipt", receipt);
+        } finally {
+            alice.disconnect();
+        }
+    }
+
+    @Test
+    public void protocolXmppUpdatedTenTimesUnderXmppTrafficDropsAndLosesNothing() throws Exception {
+        XMPPTCPConnection alice = SmackClients.login(server, ALICE, "alice-password");
+        XMPPTCPConnection carol = SmackClients.login(server, CAROL, "carol-password");
+        BlockingQueue<Message> carolInbox = SmackClients.inbox(carol);
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger sent = new AtomicInteger();
+        List<Throwable> failures = new ArrayList<>();
+        Thread sender = new Thread(() -> {
+            try {
+                while (!stop.get() && sent.get() < 200_000) {
+                    SmackClients.send(alice, CAROL + "@localhost", "n" + (sent.get() + 1));
+                    sent.incrementAndGet();
+                    TimeUnit.MILLISECONDS.sleep(2); // a steady stream, about 400 messages a second
+                }
+            } catch (Throwable t) {
+                failures.add(t);
+            }
+        }, "smack-sender");
+        sender.start();
+        try {
+            Path jar = SwitchboardTestSupport.jar("bundles/protocol.xmpp", "protocol.xmpp");
+            for (int i = 1; i <= 10; i++) {
+                int before = sent.get();
+                SwitchboardTestSupport.await("traffic before update " + i, java.time.Duration.ofSeconds(30),
+                        () -> sent.get() >= before + 100);
+                Path staged = server.home.resolve("protocol.xmpp-" + i + ".jar");
+                Files.write(staged, SwitchboardTestSupport.withVersion(jar, "0.1.0.swap" + i));
+                String out = ManagementShell.run(server.socket(), "sb:update dev.switchboard.protocol.xmpp " + staged);
+                assertTrue(out, out.contains("updated dev.switchboard.protocol.xmpp"));
+            }
+            int before = sent.get();
+            SwitchboardTestSupport.await("traffic after the last update", java.time.Duration.ofSeconds(30),
+                    () -> sent.get() >= before + 100);
+        } finally {
+            stop.set(true);
+            sender.join(30_000);
+        }
+        assertEquals("the sender never failed", List.of(), failures);
+        List<Message> got = new ArrayList<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (got.size() < sent.get() && System.nanoTime() < deadline) {
+            Message m = carolInbox.poll(500, TimeUnit.MILLISECONDS);
+            if (m != null) {
+                got.add(m);
+            }
+        }
+        List<String> bodies = SmackClients.bodies(got);
+        for (int i = 0; i < bodies.size(); i++) {
+            if (!bodies.get(i).equals("n" + (i + 1))) {
+                fail("message " + (i + 1) + " exactly once and in order; around it: "
+                        + bodies.subList(Math.max(0, i - 3), Math.min(bodies.size(), i + 4)));
+            }
+        }
+        assertEquals("every message sent arrived", sent.get(), bodies.size());
+        System.out.println("XmppSmackIT: " + sent.get() + " messages, in order and once each, through ten updates of protocol.xmpp");
+        assertTrue("alice stayed connected", alice.isConnected());
+        assertTrue("carol stayed connected", carol.isConnected());
+        String status = ManagementShell.run(server.socket(), "sb:status");
+        assertTrue(status, status.contains("0.1.0.swap10"));
+        alice.disconnect();
+        carol.disconnect();
+    }
+}
