@@ -3,6 +3,9 @@
 # same machine, runs alternated: for each run, each figure is measured on a fresh Switchboard
 # and then on a fresh ejabberd, both warmed by WARMUP (default 30) seconds of flat-out traffic.
 # Usage: loadgen/compare.sh [RUNS [FIGURE...]]   figures: saturation rate-2k rate-20k (default all)
+# PROTOCOL=xmpp drives Switchboard's XMPP listener instead of its binary protocol, so both servers
+# get the very same XMPP driver (loadgen's XmppWorker; Switchboard with encryption=none on loopback
+# and in-band registration, as ejabberd's configuration has).
 # Installs ejabberd with apt-get when missing. Loopback only. Prints one line per measurement and
 # leaves results.json files under the scratch directory it names.
 set -euo pipefail
@@ -11,6 +14,7 @@ runs="${1:-3}"
 shift || true
 figures="${*:-saturation rate-2k rate-20k}"
 warmup="${WARMUP:-30}"
+protocol="${PROTOCOL:-binary}"
 root="$(pwd)"
 scratch="$(mktemp -d /tmp/sb-compare.XXXXXX)"
 loadgen=(java -jar "$root/loadgen/target/loadgen.jar")
@@ -42,6 +46,10 @@ trap stop EXIT
 start_switchboard() {
   rm -rf "$scratch/home" && mkdir -p "$scratch/home/etc"
   cp "$root/etc/dev.switchboard.shell.socket.cfg" "$scratch/home/etc/"
+  if [ "$protocol" = xmpp ]; then
+    printf 'host=127.0.0.1\nport=5223\nencryption=none\nmaxConnectionsPerAddress=20000\n' >"$scratch/home/etc/dev.switchboard.transport.xmpp.cfg"
+    printf 'registration=true\n' >"$scratch/home/etc/dev.switchboard.protocol.xmpp.cfg"
+  fi
   (cd "$scratch/home" && exec java "${jvm_options[@]}" -jar "$root/run/target/switchboard.jar" >server.log 2>&1 </dev/null) &
   server_pid=$!
   for _ in $(seq 1 60); do [ -S "$scratch/home/data/ctl/shell.sock" ] && break; sleep 1; done
@@ -61,6 +69,7 @@ start_ejabberd() {
 measure() { # server(switchboard|ejabberd) figure run
   local server=$1 figure=$2 i=$3 extra=() pid
   if [ "$server" = switchboard ]; then start_switchboard; pid=$server_pid; cd "$scratch/home"
+    [ "$protocol" = xmpp ] && extra=(--protocol xmpp --port 5223)
   else start_ejabberd; pid=$(pgrep -f "beam.smp.*$scratch" | head -1); extra=(--protocol xmpp --port 5222); cd "$scratch"; fi
   if [ "$warmup" -gt 0 ]; then
     "${loadgen[@]}" "${extra[@]}" --server-pid "$pid" --out "$scratch/warmup" --scenario pairs -n 2000 -w 2 --window 16 \
@@ -71,7 +80,7 @@ measure() { # server(switchboard|ejabberd) figure run
     >"$scratch/$server-$figure-$i.log" 2>&1 || echo "$server $figure run $i failed: see $scratch/$server-$figure-$i.log"
   cd "$root"
   stop
-  printf '%-11s %-10s run %d: %s\n' "$server" "$figure" "$i" "$(summary "$scratch/$server-$figure-$i")"
+  printf '%-11s %-10s run %d (%s): %s\n' "$server" "$figure" "$i" "$protocol" "$(summary "$scratch/$server-$figure-$i")"
 }
 for i in $(seq 1 "$runs"); do
   for figure in $figures; do

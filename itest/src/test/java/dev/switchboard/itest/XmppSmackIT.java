@@ -22,7 +22,7 @@ import org.junit.Test;
 
 /**
  * Smack against the exported runtime's XMPP listener: STARTTLS (the HTTPS certificate), PLAIN under
- * TLS, a chat with an SDK user both ways, and protocol.xmpp updated ten times under XMPP traffic
+ * TLS, stream management, a chat with an SDK user both ways, and protocol.xmpp updated ten times under XMPP traffic
  * with no connection dropped and no message lost.
  */
 public class XmppSmackIT {
@@ -52,6 +52,7 @@ public class XmppSmackIT {
         try (SwitchboardClient bob = SwitchboardClient.connect(new InetSocketAddress("127.0.0.1", server.port), null)) {
             assertTrue("TLS is on", alice.isSecureConnection());
             assertEquals(ALICE + "@localhost/0", alice.getUser().toString());
+            assertTrue("stream management (XEP-0198) is on: Smack's acknowledgements confirm what it got", alice.isSmEnabled());
             BlockingQueue<Message> inbox = SmackClients.inbox(alice);
             bob.login(BOB, 0, "bob-password");
             Node ack = bob.send(ALICE, "b1", "hello smack".getBytes(StandardCharsets.UTF_8)).get(10, TimeUnit.SECONDS);

@@ -15,9 +15,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A worker that speaks XMPP (RFC 6120) instead of Switchboard's binary protocol, to measure a peer
- * server (ejabberd) with the same driver: the pairs scenario only. Each account registers in band
- * (XEP-0077), logs in with SASL PLAIN, binds a resource and sends initial presence; then partners
+ * A worker that speaks XMPP (RFC 6120) instead of Switchboard's binary protocol, to measure
+ * Switchboard's XMPP listener and a peer server (ejabberd) with one and the same driver: the pairs
+ * scenario only. Each account registers in band (XEP-0077), logs in with SASL SCRAM-SHA-256 (both
+ * servers offer it without TLS on loopback; PLAIN where a server offers nothing else), binds a
+ * resource and sends initial presence; then partners
  * exchange chat messages whose body carries the send time. An XMPP server has no per-message ack,
  * so a message counts as acknowledged when its partner has it, and the window closes on arrival,
  * as it does on the receipt for Switchboard. The parser knows only what this exchange needs.
@@ -40,6 +42,7 @@ public final class XmppWorker {
         int scanned;
         ByteBuffer pending;
         boolean restarted;
+        dev.switchboard.client.scram.ScramClient scram;
         int undelivered;
         long nextSeq;
         long loginStartedNanos;
@@ -56,6 +59,10 @@ public final class XmppWorker {
     private final Interval stats = new Interval();
     private final ByteBuffer readBuf = ByteBuffer.allocateDirect(64 * 1024);
     private final String runTag = Long.toString(System.currentTimeMillis(), 36) + "-";
+    /** Salted passwords by salt: every account has the same password, and a server may reuse a salt. */
+    private final Map<String, byte[]> saltedCache = new HashMap<>();
+    /** Whether the server's first features offered SCRAM-SHA-256 (else PLAIN is used). */
+    private boolean scram;
     private int ready;
     /** Connections that failed (each counted as an error): the run starts once the rest are ready. */
     private int lost;
@@ -250,6 +257,7 @@ public final class XmppWorker {
             }
         } else if (e.startsWith("<stream:features")) {
             if (!c.restarted) {
+                scram = e.contains(">SCRAM-SHA-256<");
                 c.phase = Phase.REGISTERING;
                 write(c, "<iq type='set' id='reg'><query xmlns='jabber:iq:register'><username>" + c.user
                         + "</username><password>" + spec.password() + "</password></query></iq>");
@@ -260,8 +268,15 @@ public final class XmppWorker {
         } else if (e.startsWith("<iq")) {
             if (e.contains("id='reg'") || e.contains("id=\"reg\"")) {
                 c.phase = Phase.AUTHENTICATING; // registered now, or already (a conflict): log in either way
-                String plain = Base64.getEncoder().encodeToString(("\0" + c.user + "\0" + spec.password()).getBytes(StandardCharsets.UTF_8));
-                write(c, "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>" + plain + "</auth>");
+                if (scram) {
+                    c.scram = new dev.switchboard.client.scram.ScramClient(c.user, spec.password(),
+                            dev.switchboard.client.scram.ScramClient.nonce(), saltedCache);
+                    write(c, "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='SCRAM-SHA-256'>"
+                            + b64(c.scram.clientFirst()) + "</auth>");
+                } else {
+                    write(c, "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>"
+                            + b64("\0" + c.user + "\0" + spec.password()) + "</auth>");
+                }
             } else if (e.contains("id='bind'") || e.contains("id=\"bind\"")) {
                 if (e.contains("type='error'") || e.contains("type=\"error\"")) {
                     lost(c, "bind failed: " + e);
@@ -276,12 +291,21 @@ public final class XmppWorker {
                 String quoted = id < 0 ? "''" : e.substring(id + 3, e.indexOf(e.charAt(id + 3), id + 4) + 1);
                 write(c, "<iq type='result' id=" + quoted + "/>"); // a ping or disco from the server
             }
+        } else if (e.startsWith("<challenge") && c.scram != null) {
+            String data = e.substring(e.indexOf('>') + 1, e.lastIndexOf("</challenge>"));
+            String serverFirst = new String(Base64.getDecoder().decode(data.strip()), StandardCharsets.UTF_8);
+            write(c, "<response xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>" + b64(c.scram.clientFinal(serverFirst)) + "</response>");
         } else if (e.startsWith("<success")) {
+            c.scram = null;
             c.restarted = true;
             write(c, STREAM);
         } else if (e.startsWith("<failure") || e.startsWith("<stream:error")) {
             lost(c, e);
         }
+    }
+
+    private static String b64(String text) {
+        return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
     }
 
     private void send(long now) {

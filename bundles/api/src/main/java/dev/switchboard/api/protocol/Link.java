@@ -17,6 +17,15 @@ public interface Link {
     /** Keeps a value for this connection (null removes it); it outlives a swap of the dialect's bundle. */
     void state(String key, String value);
 
+    /**
+     * Replaces a value atomically: {@code change} gets the current value (or null) and returns the
+     * new one (null removes it). For state both sides of the conversation change (what was sent and
+     * what the client confirmed). May run {@code change} more than once; it must not have side effects.
+     *
+     * @return the new value
+     */
+    String update(String key, java.util.function.UnaryOperator<String> change);
+
     /** Writes a frame, already in the protocol's form, after what was written before. */
     void reply(Node frame);
 

@@ -67,6 +67,11 @@ final class DialectLink implements Link {
     }
 
     @Override
+    public String update(String key, java.util.function.UnaryOperator<String> change) {
+        return state.compute(key, (k, v) -> change.apply(v));
+    }
+
+    @Override
     public void reply(Node frame) {
         writer.writeFrame(c, frame);
     }

@@ -20,10 +20,13 @@ final class ClientFrames {
 
     private final Jids jids;
     private final StreamFeatures features;
+    /** XEP-0077, or null where registration is off (the default). */
+    private final InBandRegistration registration;
 
-    ClientFrames(Jids jids, StreamFeatures features) {
+    ClientFrames(Jids jids, StreamFeatures features, InBandRegistration registration) {
         this.jids = jids;
         this.features = features;
+        this.registration = registration;
     }
 
     List<Node> inbound(Node frame, Link link) {
@@ -48,11 +51,16 @@ final class ClientFrames {
         }
         switch (frame.tag()) {
             case "iq":
+                StreamManagement.handled(link);
                 return iq(frame, link);
             case "message":
+                StreamManagement.handled(link);
                 return bound(link) ? message(frame, link) : notBound(link);
             case "presence":
+                StreamManagement.handled(link);
                 return bound(link) ? presence(frame, link) : notBound(link);
+            case "enable", "r", "a", "resume":
+                return streamManagement(frame, link);
             case "auth", "response", "starttls":
                 link.fail("policy-violation", "already authenticated");
                 return List.of();
@@ -60,6 +68,42 @@ final class ClientFrames {
                 link.fail("unsupported-stanza-type", "<" + frame.tag() + "> is not a stanza this server knows");
                 return List.of();
         }
+    }
+
+    /** XEP-0198's nonzas: enabling, requests and acknowledgements (resumption is not offered). */
+    private static List<Node> streamManagement(Node frame, Link link) {
+        if (!StreamManagement.NS.equals(frame.attr("xmlns"))) {
+            link.fail("unsupported-stanza-type", "<" + frame.tag() + "> is not a stanza this server knows");
+            return List.of();
+        }
+        switch (frame.tag()) {
+            case "enable":
+                if (bound(link)) {
+                    StreamManagement.enable(link);
+                } else {
+                    link.reply(StreamManagement.failed("unexpected-request"));
+                }
+                return List.of();
+            case "r":
+                StreamManagement.request(link);
+                return List.of();
+            case "a":
+                if (!StreamManagement.on(link)) {
+                    return List.of();
+                }
+                String upto = StreamManagement.acknowledged(link, frame.attr("h"),
+                        () -> link.fail("policy-violation", "acknowledged more stanzas than were sent"));
+                return upto == null ? List.of() : List.of(Node.of("received", "upto", upto));
+            default:
+                link.reply(StreamManagement.failed("item-not-found")); // no resumption: log in and bind anew
+                return List.of();
+        }
+    }
+
+    /** A stanza the server answers with itself: counted for stream management like any it sends. */
+    private static void reply(Link link, Node stanza) {
+        link.reply(stanza);
+        StreamManagement.sent(link, List.of(stanza), null);
     }
 
     private List<Node> open(Node frame, Link link) {
@@ -84,6 +128,13 @@ final class ClientFrames {
             case "abort":
                 link.reply(new Node("failure", Map.of("xmlns", SASL), List.of(Node.of("aborted")), null));
                 link.close();
+                return List.of();
+            case "iq":
+                Node query = Xmpp.child(frame, "query", InBandRegistration.NS);
+                if (registration != null && query != null && (link.secure() || link.plainAllowed())) {
+                    return registration.handle(frame, query, link);
+                }
+                link.fail("not-authorized", "authenticate first");
                 return List.of();
             case "starttls":
                 if (link.canStartTls()) {
@@ -177,23 +228,23 @@ final class ClientFrames {
         String to = iq.attr("to");
         boolean toServer = jids.server(to) || to.equals(jids.bare(link.address().user()));
         if (!toServer) {
-            link.reply(stanzaError(iq, to, "cancel", "service-unavailable"));
+            reply(link, stanzaError(iq, to, "cancel", "service-unavailable"));
             return List.of();
         }
         if (BIND.equals(ns) && "set".equals(type) && !bound(link)) {
             link.state(Streams.BOUND, "1");
             Node jid = text("jid", jids.full(link.address()));
-            link.reply(result(iq, el("bind", BIND, jid)));
+            reply(link, result(iq, el("bind", BIND, jid)));
         } else if ((SESSION.equals(ns) && "set".equals(type)) || (PING.equals(ns) && "get".equals(type))) {
-            link.reply(result(iq));
+            reply(link, result(iq));
         } else if (DISCO_INFO.equals(ns) && "get".equals(type)) {
-            link.reply(result(iq, features.discoInfo(jids.server(to))));
+            reply(link, result(iq, features.discoInfo(jids.server(to))));
         } else if (DISCO_ITEMS.equals(ns) && "get".equals(type)) {
-            link.reply(result(iq, el("query", DISCO_ITEMS)));
+            reply(link, result(iq, el("query", DISCO_ITEMS)));
         } else if (ROSTER.equals(ns) && "get".equals(type)) {
-            link.reply(result(iq, el("query", ROSTER))); // contacts as a roster: not yet (docs/XMPP.md)
+            reply(link, result(iq, el("query", ROSTER))); // contacts as a roster: not yet (docs/XMPP.md)
         } else {
-            link.reply(stanzaError(iq, to == null ? jids.domain() : to, "cancel", "service-unavailable"));
+            reply(link, stanzaError(iq, to == null ? jids.domain() : to, "cancel", "service-unavailable"));
         }
         return List.of();
     }
@@ -211,12 +262,12 @@ final class ClientFrames {
     private List<Node> message(Node message, Link link) {
         String to = jids.recipient(message.attr("to"));
         if (to == null) {
-            link.reply(stanzaError(message, message.attr("to") == null ? jids.domain() : message.attr("to"), "cancel",
+            reply(link, stanzaError(message, message.attr("to") == null ? jids.domain() : message.attr("to"), "cancel",
                     message.attr("to") == null ? "jid-malformed" : "item-not-found"));
             return List.of();
         }
         if ("groupchat".equals(message.attr("type"))) {
-            link.reply(stanzaError(message, message.attr("to"), "cancel", "feature-not-implemented"));
+            reply(link, stanzaError(message, message.attr("to"), "cancel", "feature-not-implemented"));
             return List.of();
         }
         Node body = child(message, "body", null);

@@ -21,9 +21,11 @@ import java.util.Map;
 final class ServerFrames {
 
     private final Jids jids;
+    private final InBandRegistration registration;
 
-    ServerFrames(Jids jids) {
+    ServerFrames(Jids jids, InBandRegistration registration) {
         this.jids = jids;
+        this.registration = registration;
     }
 
     List<Node> outbound(Node stanza, Link link) {
@@ -48,11 +50,21 @@ final class ServerFrames {
             case "ping" -> List.of(new Node("iq", attrs("type", "get", "id", PING_ID, "from", jids.domain()),
                     List.of(el("ping", PING)), null));
             case "ack" -> ackError(stanza);
+            case "result" -> {
+                Node answer = registration == null ? null : registration.answer(stanza, link);
+                yield answer == null ? List.of() : List.of(answer);
+            }
             default -> List.of(); // results and notifications have no XMPP form here yet
         };
         String seq = stanza.attr("seq");
+        if (StreamManagement.on(link) && !frames.isEmpty()) {
+            List<Node> counted = StreamManagement.sent(link, frames, seq);
+            if (counted != frames || seq == null) {
+                return counted; // the client's acknowledgement confirms it
+            }
+        }
         if (seq != null) {
-            link.submit(Node.of("received", "seq", seq));
+            link.submit(Node.of("received", "seq", seq)); // nothing will confirm it: written counts as delivered
         }
         return frames;
     }

@@ -11,6 +11,12 @@ import java.util.Map;
 /** What the server offers: stream features before and after login, and its disco#info (XEP-0030). */
 final class StreamFeatures {
 
+    private final boolean registration;
+
+    StreamFeatures(boolean registration) {
+        this.registration = registration;
+    }
+
     /** The features disco#info lists: only what is implemented (docs/XMPP.md). */
     static final List<String> SERVER_FEATURES = List.of(DISCO_INFO, DISCO_ITEMS, PING, RECEIPTS, CHATSTATES, DELAY, MARKERS);
 
@@ -30,10 +36,13 @@ final class StreamFeatures {
             } else if (link.plainAllowed()) {
                 features.add(el("mechanisms", SASL, text("mechanism", "SCRAM-SHA-256")));
             }
+            if (registration && (link.secure() || link.plainAllowed())) {
+                features.add(el("register", InBandRegistration.FEATURE));
+            }
             return new Node("stream:features", null, features, null);
         }
         Node session = el("session", SESSION, Node.of("optional"));
-        return new Node("stream:features", null, List.of(el("bind", BIND), session), null);
+        return new Node("stream:features", null, List.of(el("bind", BIND), session, el("sm", StreamManagement.NS)), null);
     }
 
     Node discoInfo(boolean server) {

@@ -28,8 +28,8 @@ public final class XmppCodecComponent extends XmppWire {
     @Modified
     void configure(XmppConfiguration config) {
         String domain = config.domain() == null || config.domain().isBlank() ? "localhost" : config.domain().trim().toLowerCase(java.util.Locale.ROOT);
-        dialect = new XmppDialect(domain);
-        LOG.info("XMPP domain {}", domain);
+        dialect = new XmppDialect(domain, config.registration());
+        LOG.info("XMPP domain {}{}", domain, config.registration() ? ", in-band registration offered" : "");
     }
 
     @Override

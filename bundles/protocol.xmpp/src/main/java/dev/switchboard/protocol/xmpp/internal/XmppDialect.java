@@ -11,10 +11,12 @@ final class XmppDialect implements Dialect {
     private final ClientFrames in;
     private final ServerFrames out;
 
-    XmppDialect(String domain) {
+    /** @param registration XEP-0077 in-band registration is offered */
+    XmppDialect(String domain, boolean registration) {
         Jids jids = new Jids(domain);
-        this.in = new ClientFrames(jids, new StreamFeatures());
-        this.out = new ServerFrames(jids);
+        InBandRegistration register = registration ? new InBandRegistration(domain) : null;
+        this.in = new ClientFrames(jids, new StreamFeatures(registration), register);
+        this.out = new ServerFrames(jids, register);
     }
 
     @Override

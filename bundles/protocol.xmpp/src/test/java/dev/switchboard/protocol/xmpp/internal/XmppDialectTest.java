@@ -32,6 +32,11 @@ class XmppDialectTest {
         @Override public Address address() { return address; }
         @Override public String state(String key) { return state.get(key); }
         @Override public void state(String key, String value) { if (value == null) state.remove(key); else state.put(key, value); }
+        @Override public String update(String key, java.util.function.UnaryOperator<String> change) {
+            String v = change.apply(state.get(key));
+            state(key, v);
+            return v;
+        }
         @Override public void reply(Node frame) { replies.add(frame); }
         @Override public void submit(Node stanza) { submitted.add(stanza); }
         @Override public boolean secure() { return secure; }
@@ -43,7 +48,7 @@ class XmppDialectTest {
         @Override public String remote() { return "test"; }
     }
 
-    private final XmppDialect dialect = new XmppDialect("localhost");
+    private final XmppDialect dialect = new XmppDialect("localhost", true);
     private final FakeLink link = new FakeLink();
 
     private static Node sasl(String tag, String text, String... attrs) {
@@ -119,6 +124,30 @@ class XmppDialectTest {
     }
 
     @Test
+    void inBandRegistrationDerivesTheCredentialAndAnswersAsTheIq() {
+        link.secure = true;
+        dialect.inbound(Node.of(XmppFrames.OPEN), link);
+        assertNotNull(Xmpp.child(link.replies.get(1), "register", InBandRegistration.FEATURE));
+        Node query = new Node("query", Map.of("xmlns", InBandRegistration.NS),
+                List.of(Xmpp.text("username", "15550009"), Xmpp.text("password", "long enough pw")), null);
+        List<Node> register = dialect.inbound(new Node("iq", Map.of("type", "set", "id", "r1"), List.of(query), null), link);
+        Node r = register.get(0);
+        assertEquals("register", r.tag());
+        assertEquals("15550009", r.attr("user"));
+        assertEquals("SCRAM-SHA-256", r.attr("mechanism"));
+        assertNotNull(r.attr("stored-key"));
+        assertNull(r.attr("password"), "the password itself goes nowhere");
+        Node ok = dialect.outbound(Node.of("result", "id", "r1"), link).get(0);
+        assertEquals("result", ok.attr("type"));
+        dialect.inbound(new Node("iq", Map.of("type", "set", "id", "r2"), List.of(query), null), link);
+        Node taken = dialect.outbound(Node.of("result", "id", "r2", "error", "duplicate"), link).get(0);
+        assertEquals("conflict", taken.children().get(0).children().get(0).tag());
+        Node weak = new Node("query", Map.of("xmlns", InBandRegistration.NS),
+                List.of(Xmpp.text("username", "15550009"), Xmpp.text("password", "short")), null);
+        assertEquals(List.of(), dialect.inbound(new Node("iq", Map.of("type", "set", "id", "r3"), List.of(weak), null), link));
+    }
+
+    @Test
     void otherMechanismsAreRefusedWithoutClosing() {
         dialect.inbound(Node.of(XmppFrames.OPEN), link);
         assertEquals(List.of(), dialect.inbound(sasl("auth", "\0u\0p", "mechanism", "PLAIN"), link));
@@ -174,6 +203,33 @@ class XmppDialectTest {
         assertEquals("yo", Xmpp.text(Xmpp.child(m, "body", null)));
         assertNotNull(Xmpp.child(m, "delay", Xmpp.DELAY), "a message from before the login says when it was sent");
         assertEquals(List.of(Node.of("received", "seq", "17")), link.submitted, "written counts as delivered");
+    }
+
+    @Test
+    void streamManagementConfirmsOnlyWhatTheClientAcknowledged() {
+        loggedInAndBound();
+        dialect.inbound(Node.of("enable", "xmlns", StreamManagement.NS), link);
+        assertEquals("enabled", link.replies.get(0).tag());
+        List<Node> first = dialect.outbound(Node.withContent("message", "1".getBytes(StandardCharsets.UTF_8),
+                "from", "15550002/0", "id", "a", "seq", "10", "t", "0"), link);
+        assertEquals(List.of("message", "r"), first.stream().map(Node::tag).toList(), "a request for an ack follows");
+        dialect.outbound(Node.of("presence", "from", "15550003"), link); // counted, nothing to confirm
+        dialect.outbound(Node.withContent("message", "2".getBytes(StandardCharsets.UTF_8),
+                "from", "15550002/0", "id", "b", "seq", "11", "t", "0"), link);
+        assertEquals(List.of(), link.submitted, "nothing is confirmed on write");
+        assertEquals(List.of(Node.of("received", "upto", "10")), dialect.inbound(Node.of("a", "xmlns", StreamManagement.NS, "h", "2"), link));
+        assertEquals(List.of(), dialect.inbound(Node.of("a", "xmlns", StreamManagement.NS, "h", "2"), link), "an ack repeated confirms nothing new");
+        assertEquals(List.of(Node.of("received", "upto", "11")), dialect.inbound(Node.of("a", "xmlns", StreamManagement.NS, "h", "3"), link));
+        dialect.inbound(Node.of("a", "xmlns", StreamManagement.NS, "h", "9"), link);
+        assertEquals("policy-violation", link.failed, "acknowledging more than was sent ends the stream");
+
+        dialect.inbound(Node.of("iq", "type", "get", "id", "p"), link); // counted as handled
+        link.replies.clear();
+        dialect.inbound(Node.of("r", "xmlns", StreamManagement.NS), link);
+        assertEquals("1", link.replies.get(0).attr("h"));
+        List<Node> dropped = dialect.outbound(Node.of("notification", "type", "group-add", "seq", "12"), link);
+        assertEquals(List.of(), dropped);
+        assertEquals(List.of(Node.of("received", "seq", "12")), link.submitted, "a stanza XMPP has no form for is confirmed at once");
     }
 
     @Test
