@@ -2,7 +2,9 @@
 # Switchboard (Noise-encrypted, its default) against ejabberd (plaintext c2s) (Debian's package, config loadgen/peer/ejabberd.yml), same driver,
 # same machine, runs alternated: for each run, each figure is measured on a fresh Switchboard
 # and then on a fresh ejabberd, both warmed by WARMUP (default 30) seconds of flat-out traffic.
-# Usage: loadgen/compare.sh [RUNS [FIGURE...]]   figures: saturation rate-2k rate-20k (default all)
+# Usage: loadgen/compare.sh [RUNS [FIGURE...]]   figures: saturation rate-2k rate-20k (default all),
+# idle-N (N logged-in connections sending one message a second in all; the server's peak RSS is
+# printed: the slope between two N is the RSS per idle connection; no warm-up)
 # PROTOCOL=xmpp drives Switchboard's XMPP listener instead of its binary protocol, so both servers
 # get the very same XMPP driver (loadgen's XmppWorker; Switchboard with encryption=none on loopback
 # and in-band registration, as ejabberd's configuration has).
@@ -27,6 +29,7 @@ args_of() { # figure -> loadgen arguments
     saturation) echo "--scenario pairs -n 2000 -w 2 --window 16 --seconds 20" ;;
     rate-2k) echo "--scenario pairs -n 2000 -w 2 --rate 2000 --seconds 20" ;;
     rate-20k) echo "--scenario pairs -n 2000 -w 2 --rate 20000 --seconds 20" ;;
+    idle-*) echo "--scenario pairs -n ${1#idle-} -w 4 --rate 1 --seconds 10" ;; # logged in, all but silent
     *) echo "unknown figure $1" >&2; exit 2 ;;
   esac
 }
@@ -70,14 +73,25 @@ measure() { # server(switchboard|ejabberd) figure run
   local server=$1 figure=$2 i=$3 extra=() pid
   if [ "$server" = switchboard ]; then start_switchboard; pid=$server_pid; cd "$scratch/home"
     [ "$protocol" = xmpp ] && extra=(--protocol xmpp --port 5223)
-  else start_ejabberd; pid=$(pgrep -f "beam.smp.*$scratch" | head -1); extra=(--protocol xmpp --port 5222); cd "$scratch"; fi
-  if [ "$warmup" -gt 0 ]; then
+  else start_ejabberd; pid=$(ss -ltnpH 'sport = :5222' | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2) # the process that serves
+    extra=(--protocol xmpp --port 5222); cd "$scratch"; fi
+  echo "$server pid $pid" >>"$scratch/pids.log"
+  if [ "$warmup" -gt 0 ] && [[ "$figure" != idle-* ]]; then
     "${loadgen[@]}" "${extra[@]}" --server-pid "$pid" --out "$scratch/warmup" --scenario pairs -n 2000 -w 2 --window 16 \
       --seconds "$warmup" >"$scratch/$server-$figure-$i-warmup.log" 2>&1 || echo "$server $figure run $i: warm-up failed"
+  fi
+  local sampler=""
+  if [[ "$figure" == idle-* ]]; then # the server's resident memory, once a second, while the connections are held
+    (while kill -0 "$pid" 2>/dev/null; do awk '/VmRSS/ {print $2}' "/proc/$pid/status"; sleep 1; done) >"$scratch/$server-$figure-$i.rss" &
+    sampler=$!
   fi
   # shellcheck disable=SC2046
   "${loadgen[@]}" "${extra[@]}" --server-pid "$pid" --out "$scratch/$server-$figure-$i" $(args_of "$figure") \
     >"$scratch/$server-$figure-$i.log" 2>&1 || echo "$server $figure run $i failed: see $scratch/$server-$figure-$i.log"
+  if [ -n "$sampler" ]; then
+    kill "$sampler" 2>/dev/null || true
+    echo "$server $figure run $i: peak RSS $(sort -n "$scratch/$server-$figure-$i.rss" | tail -1) kB"
+  fi
   cd "$root"
   stop
   printf '%-11s %-10s run %d (%s): %s\n' "$server" "$figure" "$i" "$protocol" "$(summary "$scratch/$server-$figure-$i")"
