@@ -29,7 +29,7 @@ args_of() { # figure -> loadgen arguments
     saturation) echo "--scenario pairs -n 2000 -w 2 --window 16 --seconds 20" ;;
     rate-2k) echo "--scenario pairs -n 2000 -w 2 --rate 2000 --seconds 20" ;;
     rate-20k) echo "--scenario pairs -n 2000 -w 2 --rate 20000 --seconds 20" ;;
-    idle-*) echo "--scenario pairs -n ${1#idle-} -w 4 --rate 1 --seconds 10" ;; # logged in, all but silent
+    idle-*) echo "--scenario pairs -n ${1#idle-} -w 4 --rate 40 --seconds 10" ;; # logged in, 40 messages a second in all (the rate is split over the workers)
     *) echo "unknown figure $1" >&2; exit 2 ;;
   esac
 }

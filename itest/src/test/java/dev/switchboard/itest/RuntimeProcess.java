@@ -34,6 +34,11 @@ final class RuntimeProcess implements AutoCloseable {
      *                     rather than in SB_PORT (which overrides the file)
      */
     RuntimeProcess(String name, boolean portInConfig) throws Exception {
+        this(name, portInConfig, 0);
+    }
+
+    /** @param xmppPort where the XMPP listener listens; 0 for a free port */
+    RuntimeProcess(String name, boolean portInConfig, int xmppPort) throws Exception {
         this.portInConfig = portInConfig;
         Path homes = Path.of(System.getProperty("sb.itest.dir", "target/itest-homes"));
         Files.createDirectories(homes);
@@ -41,7 +46,7 @@ final class RuntimeProcess implements AutoCloseable {
         try (ServerSocket s = new ServerSocket(0); ServerSocket h = new ServerSocket(0); ServerSocket x = new ServerSocket(0)) {
             port = s.getLocalPort();
             httpPort = h.getLocalPort();
-            xmppPort = x.getLocalPort();
+            this.xmppPort = xmppPort != 0 ? xmppPort : x.getLocalPort();
         }
         // a new home is a new server key: a pin an earlier test's server left on this port is not for it
         dev.switchboard.client.KnownServers.inMemory().forget("127.0.0.1:" + port);

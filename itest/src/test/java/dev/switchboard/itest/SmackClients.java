@@ -53,6 +53,22 @@ final class SmackClients {
         return file;
     }
 
+    /** A PKCS12 trust store (password {@code switchboard}) holding only the server's certificate. */
+    static Path trustStore(RuntimeProcess server) throws Exception {
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(server.home.resolve("data/tls/https.p12"))) {
+            ks.load(in, "switchboard".toCharArray());
+        }
+        KeyStore trusted = KeyStore.getInstance("PKCS12");
+        trusted.load(null, null);
+        trusted.setCertificateEntry("server", ks.getCertificate("https"));
+        Path file = server.home.resolve("trust.p12");
+        try (java.io.OutputStream out = Files.newOutputStream(file)) {
+            trusted.store(out, "switchboard".toCharArray());
+        }
+        return file;
+    }
+
     /** Trusts exactly the certificate the server serves (its development certificate is self-signed). */
     private static X509TrustManager pinned(Path keystore) throws Exception {
         KeyStore ks = KeyStore.getInstance("PKCS12");
