@@ -5,18 +5,12 @@ import static dev.switchboard.protocol.xmpp.internal.Xmpp.*;
 import dev.switchboard.api.protocol.Link;
 import dev.switchboard.api.stanza.Address;
 import dev.switchboard.api.stanza.Node;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import javax.crypto.Mac;
-import javax.crypto.SecretKeyFactory;
-import javax.crypto.spec.PBEKeySpec;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * XEP-0077 in-band registration, off unless {@code registration=true}: the form asks for a user
@@ -104,27 +98,17 @@ final class InBandRegistration {
     static Map<String, String> credential(String password) {
         byte[] salt = new byte[16];
         RANDOM.nextBytes(salt);
-        PBEKeySpec spec = new PBEKeySpec(password.toCharArray(), salt, ITERATIONS, 256);
         try {
-            byte[] salted = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
+            byte[] salted = ScramMath.saltedPassword(password, salt, ITERATIONS);
             Map<String, String> out = new LinkedHashMap<>();
             out.put("mechanism", "SCRAM-SHA-256");
             out.put("iterations", String.valueOf(ITERATIONS));
             out.put("salt", Base64.getEncoder().encodeToString(salt));
-            out.put("stored-key", Base64.getEncoder().encodeToString(
-                    MessageDigest.getInstance("SHA-256").digest(hmac(salted, "Client Key"))));
-            out.put("server-key", Base64.getEncoder().encodeToString(hmac(salted, "Server Key")));
+            out.put("stored-key", Base64.getEncoder().encodeToString(ScramMath.sha256(ScramMath.hmac(salted, "Client Key"))));
+            out.put("server-key", Base64.getEncoder().encodeToString(ScramMath.hmac(salted, "Server Key")));
             return out;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("the JDK has no PBKDF2WithHmacSHA256", e);
-        } finally {
-            spec.clearPassword();
         }
-    }
-
-    private static byte[] hmac(byte[] key, String data) throws GeneralSecurityException {
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(key, "HmacSHA256"));
-        return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
     }
 }

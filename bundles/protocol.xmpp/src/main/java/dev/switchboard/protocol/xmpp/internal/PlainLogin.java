@@ -2,15 +2,10 @@ package dev.switchboard.protocol.xmpp.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
-import javax.crypto.Mac;
-import javax.crypto.SecretKeyFactory;
-import javax.crypto.spec.PBEKeySpec;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * SASL PLAIN (RFC 4616) over TLS, for clients that have no SCRAM-SHA-256 (Smack): the server plays
@@ -53,11 +48,11 @@ final class PlainLogin {
             byte[] salt = Base64.getDecoder().decode(fields.getOrDefault("s", ""));
             int iterations = Integer.parseInt(fields.getOrDefault("i", "0"));
             String withoutProof = "c=biws,r=" + fields.getOrDefault("r", "");
-            byte[] salted = saltedPassword(password, salt, iterations);
-            byte[] clientKey = hmac(salted, "Client Key".getBytes(StandardCharsets.UTF_8));
-            byte[] storedKey = MessageDigest.getInstance("SHA-256").digest(clientKey);
+            byte[] salted = ScramMath.saltedPassword(password, salt, iterations);
+            byte[] clientKey = ScramMath.hmac(salted, "Client Key");
+            byte[] storedKey = ScramMath.sha256(clientKey);
             String authMessage = clientFirstBare + "," + serverFirst + "," + withoutProof;
-            byte[] signature = hmac(storedKey, authMessage.getBytes(StandardCharsets.UTF_8));
+            byte[] signature = ScramMath.hmac(storedKey, authMessage);
             for (int i = 0; i < clientKey.length; i++) {
                 clientKey[i] ^= signature[i];
             }
@@ -65,20 +60,5 @@ final class PlainLogin {
         } catch (IllegalArgumentException | GeneralSecurityException e) {
             return "c=biws,r=,p="; // refused by the authenticator as malformed
         }
-    }
-
-    private static byte[] saltedPassword(String password, byte[] salt, int iterations) throws GeneralSecurityException {
-        PBEKeySpec spec = new PBEKeySpec(password.toCharArray(), salt, iterations, 256);
-        try {
-            return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
-        } finally {
-            spec.clearPassword();
-        }
-    }
-
-    private static byte[] hmac(byte[] key, byte[] data) throws GeneralSecurityException {
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(key, "HmacSHA256"));
-        return mac.doFinal(data);
     }
 }
