@@ -36,7 +36,9 @@ public class CliIT {
 
     @AfterClass
     public static void stopServer() throws Exception {
-        server.close();
+        if (server != null) { // null when it did not start; its own failure says why
+            server.close();
+        }
     }
 
     @Test

@@ -44,7 +44,9 @@ public class EncryptionIT {
 
     @AfterClass
     public static void stop() throws Exception {
-        server.close();
+        if (server != null) { // null when it did not start; its own failure says why
+            server.close();
+        }
     }
 
     private InetSocketAddress address() {

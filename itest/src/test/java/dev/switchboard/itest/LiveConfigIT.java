@@ -37,7 +37,9 @@ public class LiveConfigIT {
 
     @After
     public void stop() throws Exception {
-        server.close();
+        if (server != null) { // null when it did not start; its own failure says why
+            server.close();
+        }
     }
 
     /** Replaces the file in one step, as an editor that saves by rename does (FileInstall sees it whole). */

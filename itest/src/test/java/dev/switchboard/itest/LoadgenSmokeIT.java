@@ -27,7 +27,9 @@ public class LoadgenSmokeIT {
 
     @AfterClass
     public static void stopServer() throws Exception {
-        server.close();
+        if (server != null) { // null when it did not start; its own failure says why
+            server.close();
+        }
     }
 
     private static void loadgen(String scenario, String... extra) throws Exception {

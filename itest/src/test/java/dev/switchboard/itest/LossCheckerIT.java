@@ -108,7 +108,7 @@ public class LossCheckerIT {
         }
 
         List<String> call() throws Exception {
-            // a short home name: the management socket's path must stay under the 107 bytes Unix allows
+            // a short home name: the management socket's path must stay within the 106 bytes the JDK binds
             server = new RuntimeProcess("Checker");
             try (TcpProxy relay = new TcpProxy(new InetSocketAddress("127.0.0.1", server.port))) {
                 proxy = relay;

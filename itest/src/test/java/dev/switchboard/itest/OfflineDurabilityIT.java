@@ -37,7 +37,9 @@ public class OfflineDurabilityIT {
 
     @After
     public void stop() throws Exception {
-        server.close();
+        if (server != null) { // null when it did not start; its own failure says why
+            server.close();
+        }
     }
 
     private SwitchboardClient connect() throws Exception {

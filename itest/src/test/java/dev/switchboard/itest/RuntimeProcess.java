@@ -42,7 +42,9 @@ final class RuntimeProcess implements AutoCloseable {
         this.portInConfig = portInConfig;
         Path homes = Path.of(System.getProperty("sb.itest.dir", "target/itest-homes"));
         Files.createDirectories(homes);
-        home = Files.createTempDirectory(homes, name + "-");
+        // short: data/ctl/shell.sock under it must fit the 106 bytes the JDK binds of a Unix domain socket path,
+        // wherever the checkout is (CI's is deeper than a laptop's, and the random part varies in length)
+        home = Files.createTempDirectory(homes, name.substring(0, Math.min(name.length(), 16)) + "-");
         try (ServerSocket s = new ServerSocket(0); ServerSocket h = new ServerSocket(0); ServerSocket x = new ServerSocket(0)) {
             port = s.getLocalPort();
             httpPort = h.getLocalPort();
@@ -94,7 +96,17 @@ final class RuntimeProcess implements AutoCloseable {
         } catch (AssertionError | RuntimeException e) {
             process.destroyForcibly(); // a server that did not come up must not outlive the test
             process.waitFor(30, TimeUnit.SECONDS);
-            throw e;
+            throw new AssertionError(e.getMessage() + "; the server's log ends:\n" + logTail(40), e);
+        }
+    }
+
+    /** The last lines of the server's log, for a failure message. */
+    String logTail(int lines) {
+        try {
+            java.util.List<String> all = Files.readAllLines(home.resolve("server.log"));
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return "(no log: " + e + ")";
         }
     }
 

@@ -39,8 +39,8 @@ import org.slf4j.LoggerFactory;
 public final class ManagementSocket {
 
     private static final Logger LOG = LoggerFactory.getLogger(ManagementSocket.class);
-    /** sun_path is 108 bytes on Linux, the last one a terminating zero. */
-    private static final int MAX_PATH_BYTES = 107;
+    /** sun_path is 108 bytes on Linux; the JDK binds at most 106 of them (ManagementSocketPathTest checks). */
+    static final int MAX_PATH_BYTES = 106;
 
     private final CommandProcessor processor;
     private final Path path;
