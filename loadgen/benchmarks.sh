@@ -23,6 +23,10 @@ scratch="$(mktemp -d /tmp/sb-bench.XXXXXX)"
 [ -f "$server_jar" ] && [ -f "$root/loadgen/target/loadgen.jar" ] || mvn -B -q -DskipTests install
 
 start_server() {
+  # a server left over on the port would be measured instead of this one, silently
+  if (exec 3<>/dev/tcp/127.0.0.1/5200) 2>/dev/null; then
+    echo "something already listens on 127.0.0.1:5200 (a server left running?); stop it first" >&2; exit 1
+  fi
   rm -rf "$scratch/home" && mkdir -p "$scratch/home/etc"
   cp "$root/etc/dev.switchboard.shell.socket.cfg" "$scratch/home/etc/"   # loadgen reads the server's counters there
   cp "$root/etc/org.apache.felix.http.cfg" "$scratch/home/etc/"            # media over HTTPS, as shipped

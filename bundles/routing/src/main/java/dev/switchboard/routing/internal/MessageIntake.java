@@ -228,9 +228,10 @@ final class MessageIntake {
     private CompletionStage<List<QueuedMessage>> enqueue(OfflineStore store, List<QueuedMessage> copies, Address from, String id) {
         inFlight.incrementAndGet();
         var stage = store.enqueue(copies);
-        // Hand the copies out now: the sender's ack may wait for the devices' confirmations.
+        // Hand the copies out now (here, when the recipient's lane is idle): the sender's ack may
+        // wait for the devices' confirmations.
         for (QueuedMessage m : copies) {
-            lanes.submit(m.to().user(), () -> pump.pump(m.to()));
+            lanes.run(m.to().user(), () -> pump.pump(m.to()));
         }
         return stage.whenComplete((queued, failure) -> {
             try {
@@ -281,9 +282,9 @@ final class MessageIntake {
             return true;
         }
         if (upTo != null) {
-            return lanes.submit(device.user(), () -> receivedUpTo(device, seq));
+            return lanes.run(device.user(), () -> receivedUpTo(device, seq));
         }
-        return lanes.submit(device.user(), () -> {
+        return lanes.run(device.user(), () -> {
             // If the store went away since, the confirmation is dropped: the message stays queued
             // and comes again at the next login, where the client drops the repeated seq.
             offline.with(store -> store.acknowledge(device, seq, m -> deliveredReceipt(store, device, m)), null);
@@ -315,7 +316,7 @@ final class MessageIntake {
             return false;
         }
         // on the reader's lane, behind its 'received' of the same message, which records the delivery
-        return lanes.submit(reader.user(), () -> offline.with(store -> readReceipt(store, reader, stanza), false));
+        return lanes.run(reader.user(), () -> offline.with(store -> readReceipt(store, reader, stanza), false));
     }
 
     private boolean readReceipt(OfflineStore store, Address reader, Node stanza) {

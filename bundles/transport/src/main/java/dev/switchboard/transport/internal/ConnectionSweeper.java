@@ -9,11 +9,14 @@ import org.slf4j.LoggerFactory;
  * using it: never logging in (closed after {@code loginSeconds}), and falling silent. Silence is
  * counted in complete frames, not bytes, so dribbling one byte a second does not keep a
  * connection alive: after {@code idleSeconds} without a frame the client is pinged, after as long
- * again it is closed (docs/PROTOCOL.md §9).
+ * again it is closed (docs/PROTOCOL.md §9). A connection quiet for {@value #COOL_MS} ms lets its
+ * Noise ciphers go, so an idle connection costs only its keys.
  */
 final class ConnectionSweeper {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionSweeper.class);
+    /** Silence after which a connection's Noise ciphers are let go (a chatting client writes more often). */
+    static final long COOL_MS = 2000;
 
     private final SessionRegistry registry;
     /** The listener whose connections this sweeper looks at (each listener has its own settings). */
@@ -37,6 +40,10 @@ final class ConnectionSweeper {
                     registry.closeWithError(c, "login-timeout", "log in within " + settings.loginSeconds() + " s of connecting");
                 }
                 continue;
+            }
+            NoiseLink noise = c.noise;
+            if (noise != null && nowMs - c.lastFrameMs > COOL_MS) {
+                noise.cool();
             }
             if (idleMs > 0) {
                 idle(c, idleMs, nowMs);
