@@ -108,6 +108,15 @@ final class Lanes {
                 return false;
             }
         }
+        // a submit that passed the flag just as its lane was found empty: run it here, not never
+        for (Lane lane : lanes) {
+            while (!lane.idleAndEmpty()) {
+                if (System.nanoTime() > deadline) {
+                    return false;
+                }
+                lane.runLeftOver();
+            }
+        }
         return true;
     }
 
@@ -180,6 +189,15 @@ final class Lanes {
 
         boolean idleAndEmpty() {
             return !claimed.get() && tasks.isEmpty();
+        }
+
+        /** After the lane's thread has stopped: runs what is left on the calling thread, when no caller runs it. */
+        void runLeftOver() {
+            if (!tasks.isEmpty() && claimed.compareAndSet(false, true)) {
+                turn();
+            } else {
+                Thread.onSpinWait();
+            }
         }
 
         void wakeWorker() {
