@@ -91,14 +91,9 @@ final class Lanes {
     boolean drain(long timeout, TimeUnit unit) throws InterruptedException {
         accepting = false;
         long deadline = System.nanoTime() + unit.toNanos(timeout);
-        // a submit that saw the lanes still accepting may add after the flag: wait for the queues to empty
         for (Lane lane : lanes) {
-            while (!lane.idleAndEmpty()) {
-                if (System.nanoTime() > deadline) {
-                    return false;
-                }
-                lane.wakeWorker();
-                Thread.sleep(1);
+            if (!lane.finish(deadline)) {
+                return false;
             }
         }
         for (Lane lane : lanes) {
@@ -110,11 +105,8 @@ final class Lanes {
         }
         // a submit that passed the flag just as its lane was found empty: run it here, not never
         for (Lane lane : lanes) {
-            while (!lane.idleAndEmpty()) {
-                if (System.nanoTime() > deadline) {
-                    return false;
-                }
-                lane.runLeftOver();
+            if (!lane.finish(deadline)) {
+                return false;
             }
         }
         return true;
@@ -129,6 +121,8 @@ final class Lanes {
         volatile Thread runner;
         private final Consumer<Runnable> batch;
         private volatile boolean stopped;
+        /** Set by {@link #finish}: a releasing runner then wakes it (one volatile read per turn otherwise). */
+        private volatile boolean draining;
 
         Lane(String name, Consumer<Runnable> batch) {
             this.batch = batch;
@@ -184,24 +178,38 @@ final class Lanes {
             } finally {
                 runner = null;
                 claimed.set(false);
+                if (draining) {
+                    synchronized (this) {
+                        notifyAll();
+                    }
+                }
             }
         }
 
-        boolean idleAndEmpty() {
+        private boolean idleAndEmpty() {
             return !claimed.get() && tasks.isEmpty();
         }
 
-        /** After the lane's thread has stopped: runs what is left on the calling thread, when no caller runs it. */
-        void runLeftOver() {
-            if (!tasks.isEmpty() && claimed.compareAndSet(false, true)) {
-                turn();
-            } else {
-                Thread.onSpinWait();
+        /**
+         * Runs what the lane holds on the calling thread, or waits for the runner holding it to let
+         * go, until the lane is idle and empty. @return false when the deadline passed first
+         */
+        boolean finish(long deadline) throws InterruptedException {
+            draining = true;
+            synchronized (this) {
+                while (!idleAndEmpty()) {
+                    if (!tasks.isEmpty() && claimed.compareAndSet(false, true)) {
+                        turn();
+                        continue;
+                    }
+                    long leftMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                    if (leftMs <= 0) {
+                        return false;
+                    }
+                    wait(leftMs); // a runner's release notifies
+                }
             }
-        }
-
-        void wakeWorker() {
-            LockSupport.unpark(thread);
+            return true;
         }
 
         void stop() {
