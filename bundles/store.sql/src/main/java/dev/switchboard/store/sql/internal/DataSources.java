@@ -21,10 +21,13 @@ final class DataSources {
     /**
      * The URL of the embedded H2 file database under {@code home/data}. DB_CLOSE_DELAY=-1: only
      * {@link Database}'s SHUTDOWN closes it, never H2 on its own when a pool happens to hold no
-     * connection, which could race with a new revision opening the same file.
+     * connection, which could race with a new revision opening the same file. WRITE_DELAY=0: a
+     * commit is written to the file before it returns; by default H2 writes commits up to half a
+     * second later, so a kill -9 lost what the server had already acknowledged (an account, a
+     * roster change).
      */
     static String embeddedUrl(Path data) {
-        return "jdbc:h2:file:" + data.resolve("switchboard") + ";DB_CLOSE_ON_EXIT=FALSE;DB_CLOSE_DELAY=-1";
+        return "jdbc:h2:file:" + data.resolve("switchboard") + ";DB_CLOSE_ON_EXIT=FALSE;DB_CLOSE_DELAY=-1;WRITE_DELAY=0";
     }
 
     /** {@code home/data}, created owner-only (0700) when missing. */
