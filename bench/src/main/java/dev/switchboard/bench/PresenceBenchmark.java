@@ -151,6 +151,36 @@ public class PresenceBenchmark {
         }
 
         @Override
+        public java.util.List<dev.switchboard.api.store.RosterItem> roster(String owner) {
+            return java.util.List.of();
+        }
+
+        @Override
+        public java.util.Optional<dev.switchboard.api.store.RosterItem> rosterItem(String owner, String contact) {
+            return java.util.Optional.empty();
+        }
+
+        @Override
+        public void putRosterItem(String owner, dev.switchboard.api.store.RosterItem item) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public java.util.List<String> subscriptionRequests(String owner) {
+            return java.util.List.of();
+        }
+
+        @Override
+        public void addSubscriptionRequest(String owner, String requester, long atMs) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public boolean removeSubscriptionRequest(String owner, String requester) {
+            return false;
+        }
+
+        @Override
         public long lastSeen(String user) {
             return lastSeen.getOrDefault(user, 0L);
         }

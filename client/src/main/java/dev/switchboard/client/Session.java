@@ -223,6 +223,10 @@ public final class Session implements AutoCloseable {
     private void deliver(SwitchboardClient from, Node n) {
         String seq = n.attr("seq");
         if (seq == null) {
+            if (n.tag().equals("iq")) {
+                refuse(from, n);
+                return;
+            }
             dispatch(n);
             return;
         }
@@ -236,6 +240,22 @@ public final class Session implements AutoCloseable {
             }
         }
         from.confirmNow(seq);
+    }
+
+    /** A request from another device (an XMPP client's ping, say): this SDK offers none, and says so. */
+    private static void refuse(SwitchboardClient from, Node iq) {
+        String type = iq.attr("type");
+        if (iq.attr("from") == null || iq.attr("id") == null || !("get".equals(type) || "set".equals(type))) {
+            return;
+        }
+        Node condition = Node.of("service-unavailable", "xmlns", "urn:ietf:params:xml:ns:xmpp-stanzas");
+        Node error = new Node("error", java.util.Map.of("type", "cancel"), List.of(condition), null);
+        try {
+            from.write(new Node("iq", java.util.Map.of("to", iq.attr("from"), "id", iq.attr("id"), "type", "error"),
+                    List.of(error), null));
+        } catch (java.io.IOException e) {
+            // the connection is going: the asker's own timeout ends its wait
+        }
     }
 
     private void dispatch(Node n) {

@@ -16,6 +16,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jivesoftware.smack.packet.Message;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+import org.jivesoftware.smack.packet.Presence;
+import org.jivesoftware.smack.roster.Roster;
+import org.jivesoftware.smack.roster.RosterEntry;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
@@ -43,6 +46,70 @@ public class XmppSmackIT {
     public void stop() throws Exception {
         if (server != null) {
             server.close();
+        }
+    }
+
+    /**
+     * RFC 6121 across a kill -9: a subscription request to an offline account waits in the store,
+     * reaches the account at its next login after the restart, and its approval puts each into the
+     * other's roster with the name and group alice gave, and shows carol's status to alice.
+     */
+    @Test
+    public void aSubscriptionRequestWaitsForItsAccountAcrossAKill() throws Exception {
+        org.jxmpp.jid.BareJid carolJid = org.jxmpp.jid.impl.JidCreate.bareFrom(CAROL + "@localhost");
+        org.jxmpp.jid.BareJid aliceJid = org.jxmpp.jid.impl.JidCreate.bareFrom(ALICE + "@localhost");
+        XMPPTCPConnection alice = SmackClients.login(server, ALICE, "alice-password");
+        Roster aliceRoster = Roster.getInstanceFor(alice);
+        aliceRoster.createItemAndRequestSubscription(carolJid, "Carol", new String[] {"Work"});
+        waitFor("alice's roster shows the request pending", () -> {
+            RosterEntry e = aliceRoster.getEntry(carolJid);
+            return e != null && e.isSubscriptionPending();
+        });
+        alice.disconnect();
+
+        server.kill();
+        server.start();
+        Roster.SubscriptionMode before = Roster.getDefaultSubscriptionMode();
+        Roster.setDefaultSubscriptionMode(Roster.SubscriptionMode.accept_all); // carol approves what waited for her
+        XMPPTCPConnection carol;
+        try {
+            carol = SmackClients.login(server, CAROL, "carol-password");
+        } finally {
+            Roster.setDefaultSubscriptionMode(before);
+        }
+        try {
+            Roster carolRoster = Roster.getInstanceFor(carol);
+            waitFor("carol's roster has alice, who may see her", () -> {
+                RosterEntry e = carolRoster.getEntry(aliceJid);
+                return e != null && e.canSeeMyPresence();
+            });
+            carol.sendStanza(carol.getStanzaFactory().buildPresenceStanza().setStatus("in a meeting").build());
+
+            XMPPTCPConnection again = SmackClients.login(server, ALICE, "alice-password");
+            try {
+                Roster roster = Roster.getInstanceFor(again);
+                waitFor("alice sees carol's status", () -> {
+                    Presence p = roster.getPresence(carolJid);
+                    return p.isAvailable() && "in a meeting".equals(p.getStatus());
+                });
+                RosterEntry entry = roster.getEntry(carolJid);
+                assertEquals("Carol", entry.getName());
+                assertEquals("to", entry.getType().name());
+                assertFalse(entry.isSubscriptionPending());
+                assertEquals(List.of("Work"), entry.getGroups().stream().map(g -> g.getName()).toList());
+            } finally {
+                again.disconnect();
+            }
+        } finally {
+            carol.disconnect();
+        }
+    }
+
+    private static void waitFor(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (!condition.getAsBoolean()) {
+            assertTrue(what + " within 15 s", System.nanoTime() < deadline);
+            Thread.sleep(50);
         }
     }
 

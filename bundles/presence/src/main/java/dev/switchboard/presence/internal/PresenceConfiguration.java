@@ -13,6 +13,6 @@ public @interface PresenceConfiguration {
     @AttributeDefinition(description = "Accounts whose visibility, contacts and last-seen time are kept in memory", min = "1")
     int cacheEntries() default 100_000;
 
-    @AttributeDefinition(description = "Contacts one account may have", min = "1")
+    @AttributeDefinition(description = "Contacts one account may have, and unanswered subscription requests it may hold", min = "1")
     int maxContacts() default 10_000;
 }

@@ -14,7 +14,8 @@ import java.util.function.Function;
 final class HandlerTable {
 
     /** Tags whose stanzas wait while their feature bundle is being replaced, instead of being refused. */
-    static final Set<String> FEATURE_TAGS = Set.of("group", "presence", "chatstate", "contacts", "privacy", "media");
+    static final Set<String> FEATURE_TAGS = Set.of("group", "presence", "chatstate", "contacts", "privacy", "media",
+            "roster", "subscription");
 
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final Map<String, StanzaHandler> byTag = new HashMap<>();

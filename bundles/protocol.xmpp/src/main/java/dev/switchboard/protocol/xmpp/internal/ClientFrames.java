@@ -22,11 +22,13 @@ final class ClientFrames {
     private final StreamFeatures features;
     /** XEP-0077, or null where registration is off (the default). */
     private final InBandRegistration registration;
+    private final RosterFrames roster;
 
-    ClientFrames(Jids jids, StreamFeatures features, InBandRegistration registration) {
+    ClientFrames(Jids jids, StreamFeatures features, InBandRegistration registration, RosterFrames roster) {
         this.jids = jids;
         this.features = features;
         this.registration = registration;
+        this.roster = roster;
     }
 
     List<Node> inbound(Node frame, Link link) {
@@ -220,6 +222,10 @@ final class ClientFrames {
 
     private List<Node> iq(Node iq, Link link) {
         String type = iq.attr("type");
+        String device = jids.recipient(iq.attr("to"));
+        if (device != null && device.indexOf('/') > 0 && bound(link) && !device.equals(link.address().toString())) {
+            return between(iq, device, link);
+        }
         if ("result".equals(type) || "error".equals(type)) {
             return PING_ID.equals(iq.attr("id")) ? List.of(Node.of("pong", "id", "server")) : List.of();
         }
@@ -241,12 +247,26 @@ final class ClientFrames {
             reply(link, result(iq, features.discoInfo(jids.server(to))));
         } else if (DISCO_ITEMS.equals(ns) && "get".equals(type)) {
             reply(link, result(iq, el("query", DISCO_ITEMS)));
-        } else if (ROSTER.equals(ns) && "get".equals(type)) {
-            reply(link, result(iq, el("query", ROSTER))); // contacts as a roster: not yet (docs/XMPP.md)
+        } else if (ROSTER.equals(ns)) {
+            return roster.rosterIq(iq, query, link);
         } else {
             reply(link, stanzaError(iq, to == null ? jids.domain() : to, "cancel", "service-unavailable"));
         }
         return List.of();
+    }
+
+    /** An iq to another device's full JID: relayed to it by the server, the sender stamped (RFC 6120 §10.5.4). */
+    private List<Node> between(Node iq, String device, Link link) {
+        String type = iq.attr("type");
+        if (iq.attr("id") == null || iq.attr("id").isEmpty() || !java.util.Set.of("get", "set", "result", "error").contains(type)) {
+            reply(link, stanzaError(iq, iq.attr("to"), "modify", "bad-request"));
+            return List.of();
+        }
+        java.util.LinkedHashMap<String, String> a = new java.util.LinkedHashMap<>();
+        a.put("to", device);
+        a.put("id", iq.attr("id"));
+        a.put("type", type);
+        return List.of(new Node("iq", a, iq.children(), null));
     }
 
     private Node result(Node iq, Node... children) {
@@ -292,10 +312,6 @@ final class ClientFrames {
     }
 
     private List<Node> presence(Node presence, Link link) {
-        if (presence.attr("to") == null && presence.attr("type") == null && link.state(Streams.PRESENT) == null) {
-            link.state(Streams.PRESENT, "1");
-            return List.of(Node.of("online")); // initial presence: the device's queue may come now (RFC 6121 §4.2)
-        }
-        return List.of(); // subscriptions and directed presence: not yet (docs/XMPP.md)
+        return roster.presence(presence, link);
     }
 }

@@ -22,10 +22,12 @@ final class ServerFrames {
 
     private final Jids jids;
     private final InBandRegistration registration;
+    private final RosterFrames roster;
 
-    ServerFrames(Jids jids, InBandRegistration registration) {
+    ServerFrames(Jids jids, InBandRegistration registration, RosterFrames roster) {
         this.jids = jids;
         this.registration = registration;
+        this.roster = roster;
     }
 
     List<Node> outbound(Node stanza, Link link) {
@@ -45,12 +47,23 @@ final class ServerFrames {
             }
             case "message" -> List.of(message(stanza, link));
             case "receipt" -> receipt(stanza, link);
-            case "presence" -> presence(stanza);
+            case "presence" -> roster.presence(stanza);
+            case "subscription" -> roster.subscription(stanza);
+            case "iq" -> List.of(new Node("iq", attrs("from", from(stanza.attr("from")), "to", jids.full(link.address()),
+                    "id", String.valueOf(stanza.attr("id")), "type", String.valueOf(stanza.attr("type"))), stanza.children(), null));
+            case "roster" -> {
+                List<Node> answered = "push".equals(stanza.attr("op")) ? roster.push(stanza, link) : roster.answer(stanza, link);
+                yield answered == null ? List.of() : answered;
+            }
             case "chatstate" -> chatState(stanza, link);
             case "ping" -> List.of(new Node("iq", attrs("type", "get", "id", PING_ID, "from", jids.domain()),
                     List.of(el("ping", PING)), null));
             case "ack" -> ackError(stanza);
             case "result" -> {
+                List<Node> answered = roster.answer(stanza, link);
+                if (answered != null) {
+                    yield answered;
+                }
                 Node answer = registration == null ? null : registration.answer(stanza, link);
                 yield answer == null ? List.of() : List.of(answer);
             }
@@ -192,18 +205,6 @@ final class ServerFrames {
         Map<String, String> a = attrs("from", from(r.attr("from")), "to", jids.full(link.address()), "id",
                 "r" + (r.attr("seq") == null ? Long.toHexString(System.nanoTime()) : r.attr("seq")));
         return List.of(new Node("message", a, List.of(marker), null));
-    }
-
-    private List<Node> presence(Node p) {
-        String from = p.attr("from");
-        if (from == null || !Address.isUserId(from)) {
-            return List.of();
-        }
-        Map<String, String> a = attrs("from", jids.bare(from));
-        if ("unavailable".equals(p.attr("type"))) {
-            a.put("type", "unavailable");
-        }
-        return List.of(new Node("presence", a, List.of(), null));
     }
 
     private List<Node> chatState(Node c, Link link) {

@@ -15,8 +15,9 @@ final class XmppDialect implements Dialect {
     XmppDialect(String domain, boolean registration) {
         Jids jids = new Jids(domain);
         InBandRegistration register = registration ? new InBandRegistration(domain) : null;
-        this.in = new ClientFrames(jids, new StreamFeatures(registration), register);
-        this.out = new ServerFrames(jids, register);
+        RosterFrames roster = new RosterFrames(jids);
+        this.in = new ClientFrames(jids, new StreamFeatures(registration), register, roster);
+        this.out = new ServerFrames(jids, register, roster);
     }
 
     @Override

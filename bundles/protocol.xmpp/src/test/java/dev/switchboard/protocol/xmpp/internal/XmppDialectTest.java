@@ -177,8 +177,74 @@ class XmppDialectTest {
         Node result = link.replies.get(2);
         assertEquals("result", result.attr("type"));
         assertEquals("15550001@localhost/2", Xmpp.text(result.children().get(0).children().get(0)));
-        assertEquals(List.of(Node.of("online")), dialect.inbound(Node.of("presence"), link));
-        assertEquals(List.of(), dialect.inbound(Node.of("presence"), link), "only the initial presence starts the queue");
+        List<Node> initial = dialect.inbound(Node.of("presence"), link);
+        assertEquals(List.of("online", "presence"), initial.stream().map(Node::tag).toList());
+        assertEquals("available", initial.get(1).attr("type"));
+        List<Node> again = dialect.inbound(Node.of("presence"), link);
+        assertEquals(List.of("presence"), again.stream().map(Node::tag).toList(), "only the initial presence starts the queue");
+    }
+
+    @Test
+    void iqsBetweenDevicesAreRelayedAndComeBackAddressed() {
+        loggedInAndBound();
+        Node ping = Xmpp.el("ping", Xmpp.PING);
+        Node toBob = new Node("iq", Map.of("type", "get", "id", "p1", "to", "15550002@localhost/3"), List.of(ping), null);
+        assertEquals(List.of(new Node("iq", Map.of("to", "15550002/3", "id", "p1", "type", "get"), List.of(ping), null)),
+                dialect.inbound(toBob, link));
+        Node fromBob = new Node("iq", Map.of("from", "15550002/3", "id", "p1", "type", "result"), List.of(), null);
+        Node out = dialect.outbound(fromBob, link).get(0);
+        assertEquals(List.of("15550002@localhost/3", "15550001@localhost/2", "result"),
+                List.of(out.attr("from"), out.attr("to"), out.attr("type")));
+        Node toServer = new Node("iq", Map.of("type", "get", "id", "p2", "to", "localhost"), List.of(ping), null);
+        assertEquals(List.of(), dialect.inbound(toServer, link), "the server answers its own pings");
+        Node noId = new Node("iq", Map.of("type", "get", "to", "15550002@localhost/3"), List.of(ping), null);
+        assertEquals(List.of(), dialect.inbound(noId, link));
+        assertEquals("error", link.replies.get(link.replies.size() - 1).attr("type"));
+    }
+
+    @Test
+    void rosterAndSubscriptionsMapBothWays() {
+        loggedInAndBound();
+        Node get = new Node("iq", Map.of("type", "get", "id", "r1"), List.of(Xmpp.el("query", Xmpp.ROSTER)), null);
+        Node asked = dialect.inbound(get, link).get(0);
+        assertEquals("get", asked.attr("op"));
+        Node answer = new Node("roster", Map.of("op", "result", "id", asked.attr("id")), List.of(new Node("item",
+                Node.of("item", "user", "15550002", "name", "Bob", "subscription", "none", "ask", "subscribe").attributes(),
+                List.of(Node.of("group", "name", "Friends")), null)), null);
+        Node iq = dialect.outbound(answer, link).get(0);
+        assertEquals("result", iq.attr("type"));
+        assertEquals("r1", iq.attr("id"));
+        Node item = iq.children().get(0).children().get(0);
+        assertEquals("15550002@localhost", item.attr("jid"));
+        assertEquals("subscribe", item.attr("ask"));
+        assertEquals("Friends", Xmpp.text(item.children().get(0)));
+        assertEquals(List.of(), dialect.outbound(answer, link), "an answer is taken once");
+
+        Node set = new Node("iq", Map.of("type", "set", "id", "r2"), List.of(new Node("query", Map.of("xmlns", Xmpp.ROSTER),
+                List.of(new Node("item", Map.of("jid", "15550003@localhost", "name", "Carol"),
+                        List.of(Xmpp.text("group", "Work")), null)), null)), null);
+        Node setting = dialect.inbound(set, link).get(0);
+        assertEquals("set", setting.attr("op"));
+        assertEquals("15550003", setting.children().get(0).attr("user"));
+        assertEquals("Work", setting.children().get(0).children().get(0).attr("name"));
+        Node refused = dialect.outbound(Node.of("result", "id", setting.attr("id"), "error", "limit"), link).get(0);
+        assertEquals("error", refused.attr("type"));
+        assertEquals("r2", refused.attr("id"));
+
+        Node subscribe = Node.of("presence", "type", "subscribe", "to", "15550002@localhost/7");
+        Node request = dialect.inbound(subscribe, link).get(0);
+        assertEquals(List.of("subscription", "subscribe", "15550002"), List.of(request.tag(), request.attr("type"), request.attr("to")),
+                "a subscription is between accounts: the resource goes");
+        assertEquals(List.of(), dialect.outbound(Node.of("result", "id", request.attr("id")), link));
+        Node subscribed = dialect.outbound(Node.of("subscription", "type", "subscribed", "from", "15550002"), link).get(0);
+        assertEquals(List.of("presence", "subscribed", "15550002@localhost"),
+                List.of(subscribed.tag(), subscribed.attr("type"), subscribed.attr("from")));
+        Node status = dialect.outbound(Node.of("presence", "from", "15550002", "type", "available", "status", "Look"), link).get(0);
+        assertEquals("Look", Xmpp.text(Xmpp.child(status, "status", null)));
+        Node push = dialect.outbound(new Node("roster", Map.of("op", "push"), List.of(Node.of("item", "user", "15550002",
+                "subscription", "to")), null), link).get(0);
+        assertEquals(List.of("iq", "set", "to"), List.of(push.tag(), push.attr("type"),
+                push.children().get(0).children().get(0).attr("subscription")));
     }
 
     @Test

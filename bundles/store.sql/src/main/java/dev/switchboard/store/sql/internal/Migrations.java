@@ -21,7 +21,8 @@ final class Migrations {
 
     /** Append-only: a released script is never edited, a change is a new version. */
     static final List<String> SCRIPTS = List.of("V1__accounts.sql", "V2__scram_and_tokens.sql",
-            "V3__offline_messages.sql", "V4__groups.sql", "V5__presence.sql", "V6__media.sql");
+            "V3__offline_messages.sql", "V4__groups.sql", "V5__presence.sql", "V6__media.sql",
+            "V7__roster.sql");
 
     private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
 
@@ -76,7 +77,7 @@ final class Migrations {
         }
     }
 
-    private static String load(String name) throws SQLException {
+    static String load(String name) throws SQLException {
         try (InputStream in = Migrations.class.getResourceAsStream("/dev/switchboard/store/sql/migration/" + name)) {
             if (in == null) {
                 throw new SQLException("migration script missing from the bundle: " + name);

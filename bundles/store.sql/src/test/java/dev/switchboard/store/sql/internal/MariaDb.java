@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
 import org.mariadb.jdbc.MariaDbDataSource;
 
@@ -34,11 +38,25 @@ final class MariaDb {
         return ds;
     }
 
+    /** Every table the migrations create, newest first (so a later table goes before what it refers to). */
+    static List<String> switchboardTables() throws SQLException {
+        List<String> tables = new ArrayList<>();
+        Matcher m = Pattern.compile("CREATE TABLE (?:IF NOT EXISTS )?(\\w+)", Pattern.CASE_INSENSITIVE).matcher("");
+        for (String script : Migrations.SCRIPTS) {
+            m.reset(Migrations.load(script));
+            while (m.find()) {
+                tables.add(0, m.group(1));
+            }
+        }
+        tables.add("schema_version");
+        return tables;
+    }
+
     /** A data source over the test database with switchboard's tables dropped, or a skip/failure. */
     static MariaDbDataSource emptied() throws SQLException {
         MariaDbDataSource ds = dataSource();
         try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
-            s.execute("DROP TABLE IF EXISTS media_blobs, contacts, presence_settings, group_members, chat_groups, group_sequence, offline_messages, offline_sequence, resume_tokens, devices, accounts, schema_version");
+            s.execute("DROP TABLE IF EXISTS " + String.join(", ", switchboardTables()));
         } catch (SQLException e) {
             String message = "MariaDB at " + URL + " is unreachable (" + e.getMessage() + ")";
             if ("true".equalsIgnoreCase(System.getenv("CI"))) {
