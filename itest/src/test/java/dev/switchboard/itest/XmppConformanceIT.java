@@ -30,7 +30,7 @@ public class XmppConformanceIT {
             "RosterIntegrationTest.subscribeRequestListenerTest", "RosterIntegrationTest.testRosterPushAfterSubscriptionRequest",
             "RosterIntegrationTest.testPresenceDeliveredToRecipient", "RosterIntegrationTest.testPresenceApprovalStampedAndDelivered",
             "RosterIntegrationTest.testPresenceApprovalYieldsRosterPush", "RosterIntegrationTest.testPresenceApprovalYieldsRosterPush2",
-            "RosterIntegrationTest.testCurrentPresenceSentAfterSubscriptionApproval");
+            "RosterIntegrationTest.testCurrentPresenceSentAfterSubscriptionApproval", "HttpFileUploadIntegrationTest.httpFileUploadTest");
 
     private RuntimeProcess server;
 

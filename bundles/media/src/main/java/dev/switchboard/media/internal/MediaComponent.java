@@ -59,6 +59,7 @@ public final class MediaComponent implements MediaRegistry, StanzaHandler {
     /** Read once: the tls bundle writes it before the HTTP server starts, and only at a start. */
     private volatile String certificate;
     private final ScheduledExecutorService collector;
+    private final UploadSlots slots;
 
     @Activate
     public MediaComponent(@Reference MediaStore store, @Reference SessionDirectory directory, @Reference StateVault vault,
@@ -82,7 +83,8 @@ public final class MediaComponent implements MediaRegistry, StanzaHandler {
         String port = context.getProperty("org.osgi.service.http.port");
         this.publicUrl = config.publicUrl().isBlank() ? null : config.publicUrl().replaceAll("/+$", "");
         this.endpoint = "http://127.0.0.1:" + (port == null ? "8080" : port) + "/"; // until the HTTP runtime says
-        this.servlet = new MediaServlet(files, tokens, store, config, this::baseUrl);
+        this.slots = new UploadSlots(dir.toAbsolutePath().normalize());
+        this.servlet = new MediaServlet(files, slots, tokens, store, config, this::baseUrl);
         Dictionary<String, Object> props = new Hashtable<>();
         props.put("osgi.http.whiteboard.servlet.pattern", new String[] {"/media", "/media/*"});
         props.put("osgi.http.whiteboard.servlet.name", "switchboard-media");
@@ -210,7 +212,7 @@ public final class MediaComponent implements MediaRegistry, StanzaHandler {
         }
     }
 
-    /** Deletes blobs nothing refers to any more, and files a crash left without an index entry. */
+    /** Deletes blobs nothing refers to any more, files a crash left without an index entry, and slots of collected blobs. */
     void collect() {
         try {
             MediaCollector.Result r = new MediaCollector(files, store, config.unreferencedHours(), config.retentionDays())
@@ -218,6 +220,10 @@ public final class MediaComponent implements MediaRegistry, StanzaHandler {
             if (r.collected() > 0 || r.orphans() > 0) {
                 LOG.info("Collected {} media blobs no message refers to any more and {} files without an index entry",
                         r.collected(), r.orphans());
+            }
+            int stale = slots.sweep(hash -> java.nio.file.Files.exists(files.path(hash)));
+            if (stale > 0) {
+                LOG.info("Dropped {} upload slots whose media was collected", stale);
             }
         } catch (StoreException | IOException e) {
             LOG.warn("Media collection failed; retrying in an hour: {}", e.getMessage());

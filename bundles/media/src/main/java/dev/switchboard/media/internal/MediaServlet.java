@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * The HTTP side of media. {@code POST /media} with {@code Authorization: Bearer <token>} stores the
  * body (optionally checked against {@code X-Content-SHA256}) and answers
  * {@code {"sha256":..., "size":..., "url":...}}; {@code GET} or {@code HEAD /media/<sha256>}
- * streams a blob, honouring a single {@code Range}. Every refusal has a status and a one-line
+ * streams a blob, honouring a single {@code Range}. {@code PUT /media/slot/<slot>/<file name>}
+ * with a token stores the body under an upload slot, which {@code GET} then serves without one
+ * ({@link UploadSlots}). Every refusal has a status and a one-line
  * plain-text reason. While the bundle is being replaced, new transfers get 503 with Retry-After.
  */
 final class MediaServlet extends HttpServlet {
@@ -35,14 +37,16 @@ final class MediaServlet extends HttpServlet {
     private final transient MediaTokens tokens;
     private final transient MediaStore store;
     private final transient MediaConfiguration config;
+    private final transient UploadSlots slots;
     /** Where clients reach media: follows the HTTP server's actual endpoint (MediaComponent). */
     private final java.util.function.Supplier<String> baseUrl;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicBoolean draining = new AtomicBoolean();
 
-    MediaServlet(BlobFiles files, MediaTokens tokens, MediaStore store, MediaConfiguration config,
+    MediaServlet(BlobFiles files, UploadSlots slots, MediaTokens tokens, MediaStore store, MediaConfiguration config,
                  java.util.function.Supplier<String> baseUrl) {
         this.files = files;
+        this.slots = slots;
         this.tokens = tokens;
         this.store = store;
         this.config = config;
@@ -74,6 +78,11 @@ final class MediaServlet extends HttpServlet {
             if (req.getQueryString() != null && req.getQueryString().contains("token=")) {
                 // a token in the URL ends up in access logs, proxies and browser history
                 refuse(resp, 400, "send the media token in the Authorization header (Bearer), not in the URL");
+                return;
+            }
+            String slot = slotName(req.getPathInfo());
+            if (slot != null && (req.getMethod().equals("GET") || req.getMethod().equals("HEAD"))) {
+                slotDownload(slot, req, resp, req.getMethod().equals("GET")); // the slot's URL is the capability
                 return;
             }
             String user = tokens.verify(token(req), System.currentTimeMillis());
@@ -109,8 +118,9 @@ final class MediaServlet extends HttpServlet {
     }
 
     private void upload(String user, HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        if (req.getPathInfo() != null && !req.getPathInfo().equals("/")) {
-            refuse(resp, 400, "upload to /media itself; a blob's name is its hash");
+        String slot = slotName(req.getPathInfo());
+        if (req.getPathInfo() != null && !req.getPathInfo().equals("/") && slot == null) {
+            refuse(resp, 400, "upload to /media itself (a blob's name is its hash) or to /media/slot/<slot>/<file name>");
             return;
         }
         long declared = req.getContentLengthLong();
@@ -160,6 +170,9 @@ final class MediaServlet extends HttpServlet {
             refuse(resp, 503, "the media index is unavailable; upload again");
             return;
         }
+        if (slot != null && !bind(slot, stored, req, resp)) {
+            return;
+        }
         resp.setStatus(201);
         resp.setContentType("application/json");
         resp.setHeader("Location", baseUrl.get() + "/" + stored.sha256());
@@ -169,6 +182,42 @@ final class MediaServlet extends HttpServlet {
         resp.getOutputStream().write(body);
     }
 
+    /** {@code /slot/<name>[/<file name>]}: the slot's name, or null when the path is not a slot's. */
+    static String slotName(String path) {
+        if (path == null || !path.startsWith("/slot/")) {
+            return null;
+        }
+        int end = path.indexOf('/', 6);
+        String name = path.substring(6, end < 0 ? path.length() : end);
+        return UploadSlots.isName(name) ? name : null;
+    }
+
+    /** Binds an upload to its slot; refuses (and answers) when the slot holds one already. */
+    private boolean bind(String slot, BlobFiles.Stored stored, HttpServletRequest req, HttpServletResponse resp)
+            throws IOException {
+        if (!slots.bind(slot, stored.sha256(), req.getContentType())) {
+            refuse(resp, 409, "this slot holds an upload already; ask for a new slot");
+            return false;
+        }
+        try {
+            store.touch(stored.sha256(), System.currentTimeMillis()); // a shared URL refers to it: kept for retentionDays
+        } catch (StoreException e) {
+            LOG.warn("Cannot mark {} as referred to by slot {}; it may be collected early: {}", stored.sha256(), slot, e.getMessage());
+        }
+        return true;
+    }
+
+    private void slotDownload(String slot, HttpServletRequest req, HttpServletResponse resp, boolean withBody) throws IOException {
+        java.util.Optional<UploadSlots.Link> link = slots.resolve(slot);
+        if (link.isEmpty()) {
+            refuse(resp, 404, "nothing was uploaded to this slot, or it was collected");
+            return;
+        }
+        resp.setHeader("X-Content-Type-Options", "nosniff");
+        resp.setHeader("Content-Security-Policy", "default-src 'none'; sandbox");
+        stream(link.get().sha256(), link.get().mime(), req, resp, withBody);
+    }
+
     private void download(HttpServletRequest req, HttpServletResponse resp, boolean withBody) throws IOException {
         String path = req.getPathInfo();
         String hash = path == null ? "" : path.substring(1);
@@ -176,6 +225,11 @@ final class MediaServlet extends HttpServlet {
             refuse(resp, 400, "download /media/<sha256>, 64 lowercase hex digits");
             return;
         }
+        stream(hash, "application/octet-stream", req, resp, withBody);
+    }
+
+    private void stream(String hash, String type, HttpServletRequest req, HttpServletResponse resp, boolean withBody)
+            throws IOException {
         Path file = files.path(hash);
         long size;
         try {
@@ -204,7 +258,7 @@ final class MediaServlet extends HttpServlet {
         resp.setHeader("Accept-Ranges", "bytes");
         resp.setHeader("ETag", "\"" + hash + "\"");
         resp.setHeader("Cache-Control", "private, max-age=31536000, immutable");
-        resp.setContentType("application/octet-stream");
+        resp.setContentType(type);
         resp.setContentLengthLong(to - from + 1);
         if (!withBody) {
             return;

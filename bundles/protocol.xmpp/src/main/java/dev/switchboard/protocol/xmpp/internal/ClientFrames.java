@@ -23,12 +23,14 @@ final class ClientFrames {
     /** XEP-0077, or null where registration is off (the default). */
     private final InBandRegistration registration;
     private final RosterFrames roster;
+    private final UploadFrames upload;
 
-    ClientFrames(Jids jids, StreamFeatures features, InBandRegistration registration, RosterFrames roster) {
+    ClientFrames(Jids jids, StreamFeatures features, InBandRegistration registration, RosterFrames roster, UploadFrames upload) {
         this.jids = jids;
         this.features = features;
         this.registration = registration;
         this.roster = roster;
+        this.upload = upload;
     }
 
     List<Node> inbound(Node frame, Link link) {
@@ -249,6 +251,8 @@ final class ClientFrames {
             reply(link, result(iq, el("query", DISCO_ITEMS)));
         } else if (ROSTER.equals(ns)) {
             return roster.rosterIq(iq, query, link);
+        } else if (UploadFrames.NS.equals(ns) && jids.server(to)) {
+            return upload.request(iq, query, link);
         } else {
             reply(link, stanzaError(iq, to == null ? jids.domain() : to, "cancel", "service-unavailable"));
         }

@@ -14,15 +14,12 @@ import java.util.Set;
  * RFC 6121 over Switchboard's presence bundle (docs/XMPP.md, "Roster and presence"): roster iqs
  * become {@code roster op=get|set|remove}, subscription presence becomes {@code subscription
  * type=}, broadcast presence becomes {@code presence type=available show= status=}, and the
- * answers and pushes come back as iqs and presence. A request sent on carries an id of its own;
- * what it answers (the client's iq id, or the JID a presence went to) waits in the connection's
- * state under that id until the answer comes.
+ * answers and pushes come back as iqs and presence ({@link Pending} keeps what an answer needs).
  */
 final class RosterFrames {
 
     private static final Set<String> SUBSCRIPTION_TYPES = Set.of("subscribe", "subscribed", "unsubscribe", "unsubscribed");
     private static final Set<String> SHOWS = Set.of("away", "chat", "dnd", "xa");
-    private static final String PENDING = "q.";
 
     private final Jids jids;
 
@@ -44,7 +41,7 @@ final class RosterFrames {
             Node show = child(p, "show", null);
             Node status = child(p, "status", null);
             String s = show == null ? null : text(show).strip();
-            out.add(Node.of("presence", "type", "available", "id", pending(link, "presence:" + jids.domain()),
+            out.add(Node.of("presence", "type", "available", "id", Pending.put(link, "presence:" + jids.domain()),
                     "show", s != null && SHOWS.contains(s) ? s : null,
                     "status", status == null ? null : text(status)));
             return out;
@@ -56,7 +53,7 @@ final class RosterFrames {
                 return List.of();
             }
             String user = to.indexOf('/') < 0 ? to : to.substring(0, to.indexOf('/')); // subscriptions are between accounts
-            return List.of(Node.of("subscription", "type", type, "to", user, "id", pending(link, "presence:" + jids.bare(user))));
+            return List.of(Node.of("subscription", "type", type, "to", user, "id", Pending.put(link, "presence:" + jids.bare(user))));
         }
         return List.of(); // unavailable (the session's end says it), probes (servers only) and directed presence
     }
@@ -66,7 +63,7 @@ final class RosterFrames {
         String type = iq.attr("type");
         String id = iq.attr("id") == null ? "" : iq.attr("id");
         if ("get".equals(type)) {
-            return List.of(Node.of("roster", "op", "get", "id", pending(link, "iq:" + id)));
+            return List.of(Node.of("roster", "op", "get", "id", Pending.put(link, "iq:" + id)));
         }
         List<Node> items = new ArrayList<>();
         for (Node c : query.children()) {
@@ -81,7 +78,7 @@ final class RosterFrames {
         }
         Node item = items.get(0);
         if ("remove".equals(item.attr("subscription"))) {
-            return List.of(Node.of("roster", "op", "remove", "user", user, "id", pending(link, "iq:" + id)));
+            return List.of(Node.of("roster", "op", "remove", "user", user, "id", Pending.put(link, "iq:" + id)));
         }
         List<Node> groups = new ArrayList<>();
         for (Node g : item.children()) {
@@ -90,25 +87,13 @@ final class RosterFrames {
             }
         }
         Node sbItem = new Node("item", Node.of("item", "user", user, "name", item.attr("name")).attributes(), groups, null);
-        return List.of(new Node("roster", Map.of("op", "set", "id", pending(link, "iq:" + id)), List.of(sbItem), null));
-    }
-
-    private static String pending(Link link, String what) {
-        String id = "x" + Long.toHexString(System.nanoTime());
-        link.state(PENDING + id, what);
-        return id;
+        return List.of(new Node("roster", Map.of("op", "set", "id", Pending.put(link, "iq:" + id)), List.of(sbItem), null));
     }
 
     // --- server to client
 
-    /** The presence bundle's answer to a request sent on above; null when the id is not one of those. */
-    List<Node> answer(Node result, Link link) {
-        String id = result.attr("id");
-        String what = id == null ? null : link.state(PENDING + id);
-        if (what == null) {
-            return null;
-        }
-        link.state(PENDING + id, null);
+    /** The presence bundle's answer to a request sent on above ({@code what}: its {@link Pending} entry). */
+    List<Node> answer(Node result, String what, Link link) {
         String error = result.attr("error");
         if (what.startsWith("iq:")) {
             Map<String, String> a = attrs("type", error == null ? "result" : "error", "id", what.substring(3),
@@ -185,7 +170,7 @@ final class RosterFrames {
     }
 
     /** Switchboard's error codes (docs/PROTOCOL.md) as stanza errors (RFC 6120 §8.3.3). */
-    private static Node error(String code) {
+    static Node error(String code) {
         String[] typeAndCondition = switch (code) {
             case "bad-request" -> new String[] {"modify", "bad-request"};
             case "no-such-user" -> new String[] {"cancel", "item-not-found"};

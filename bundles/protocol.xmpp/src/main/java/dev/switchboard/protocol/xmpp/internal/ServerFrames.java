@@ -23,11 +23,13 @@ final class ServerFrames {
     private final Jids jids;
     private final InBandRegistration registration;
     private final RosterFrames roster;
+    private final UploadFrames upload;
 
-    ServerFrames(Jids jids, InBandRegistration registration, RosterFrames roster) {
+    ServerFrames(Jids jids, InBandRegistration registration, RosterFrames roster, UploadFrames upload) {
         this.jids = jids;
         this.registration = registration;
         this.roster = roster;
+        this.upload = upload;
     }
 
     List<Node> outbound(Node stanza, Link link) {
@@ -52,7 +54,7 @@ final class ServerFrames {
             case "iq" -> List.of(new Node("iq", attrs("from", from(stanza.attr("from")), "to", jids.full(link.address()),
                     "id", String.valueOf(stanza.attr("id")), "type", String.valueOf(stanza.attr("type"))), stanza.children(), null));
             case "roster" -> {
-                List<Node> answered = "push".equals(stanza.attr("op")) ? roster.push(stanza, link) : roster.answer(stanza, link);
+                List<Node> answered = "push".equals(stanza.attr("op")) ? roster.push(stanza, link) : answer(stanza, link);
                 yield answered == null ? List.of() : answered;
             }
             case "chatstate" -> chatState(stanza, link);
@@ -60,7 +62,7 @@ final class ServerFrames {
                     List.of(el("ping", PING)), null));
             case "ack" -> ackError(stanza);
             case "result" -> {
-                List<Node> answered = roster.answer(stanza, link);
+                List<Node> answered = answer(stanza, link);
                 if (answered != null) {
                     yield answered;
                 }
@@ -80,6 +82,15 @@ final class ServerFrames {
             link.submit(Node.of("received", "seq", seq)); // nothing will confirm it: written counts as delivered
         }
         return frames;
+    }
+
+    /** The answer to a request the dialect sent on ({@link Pending}); null when the id is none of those. */
+    private List<Node> answer(Node result, Link link) {
+        String what = Pending.take(link, result.attr("id"));
+        if (what == null) {
+            return null;
+        }
+        return UploadFrames.answers(what) ? upload.answer(result, what, link) : roster.answer(result, what, link);
     }
 
     private List<Node> streamError(Node error, Link link) {

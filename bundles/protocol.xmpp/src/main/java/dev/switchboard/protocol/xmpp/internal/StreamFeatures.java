@@ -52,6 +52,9 @@ final class StreamFeatures {
         for (String feature : SERVER_FEATURES) {
             children.add(Node.of("feature", "var", feature));
         }
+        if (server) {
+            children.add(Node.of("feature", "var", UploadFrames.NS)); // XEP-0363 through the media endpoint
+        }
         return new Node("query", Map.of("xmlns", DISCO_INFO), children, null);
     }
 }

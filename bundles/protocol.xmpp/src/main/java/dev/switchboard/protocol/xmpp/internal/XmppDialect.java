@@ -16,8 +16,9 @@ final class XmppDialect implements Dialect {
         Jids jids = new Jids(domain);
         InBandRegistration register = registration ? new InBandRegistration(domain) : null;
         RosterFrames roster = new RosterFrames(jids);
-        this.in = new ClientFrames(jids, new StreamFeatures(registration), register, roster);
-        this.out = new ServerFrames(jids, register, roster);
+        UploadFrames upload = new UploadFrames(jids);
+        this.in = new ClientFrames(jids, new StreamFeatures(registration), register, roster, upload);
+        this.out = new ServerFrames(jids, register, roster, upload);
     }
 
     @Override

@@ -185,6 +185,32 @@ class XmppDialectTest {
     }
 
     @Test
+    void anUploadSlotRequestBecomesAMediaTokenAndASlot() {
+        loggedInAndBound();
+        Node request = new Node("iq", Map.of("type", "get", "id", "u1", "to", "localhost"), List.of(Node.of("request",
+                "xmlns", UploadFrames.NS, "filename", "my photo.jpg", "size", "2048", "content-type", "image/jpeg")), null);
+        Node asked = dialect.inbound(request, link).get(0);
+        assertEquals(List.of("media", "token"), List.of(asked.tag(), asked.attr("op")));
+        Node token = Node.of("result", "id", asked.attr("id"), "token", "T0K", "url", "https://127.0.0.1:5443/media",
+                "max", "104857600");
+        Node slot = dialect.outbound(token, link).get(0).children().get(0);
+        Node put = Xmpp.child(slot, "put", null);
+        String url = put.attr("url");
+        assertTrue(url.matches("https://127\\.0\\.0\\.1:5443/media/slot/[A-Za-z0-9_-]{24}/my%20photo\\.jpg"), url);
+        assertEquals(url, Xmpp.child(slot, "get", null).attr("url"), "the file is fetched where it was put");
+        assertEquals("Bearer T0K", Xmpp.text(put.children().get(0)));
+
+        Node big = new Node("iq", Map.of("type", "get", "id", "u2", "to", "localhost"), List.of(Node.of("request",
+                "xmlns", UploadFrames.NS, "filename", "big.bin", "size", "999999999")), null);
+        Node refused = dialect.outbound(token.with("id", dialect.inbound(big, link).get(0).attr("id")), link).get(0);
+        assertEquals("error", refused.attr("type"));
+        assertNotNull(Xmpp.child(refused.children().get(0), "file-too-large", UploadFrames.NS));
+        Node nameless = new Node("iq", Map.of("type", "get", "id", "u3", "to", "localhost"), List.of(Node.of("request",
+                "xmlns", UploadFrames.NS, "filename", "../etc", "size", "1")), null);
+        assertEquals(List.of(), dialect.inbound(nameless, link));
+    }
+
+    @Test
     void iqsBetweenDevicesAreRelayedAndComeBackAddressed() {
         loggedInAndBound();
         Node ping = Xmpp.el("ping", Xmpp.PING);
