@@ -138,9 +138,13 @@ final class Availability {
             throw new IllegalArgumentException("a status is at most " + MAX_STATUS_CHARS + " characters");
         }
         Status status = show == null && (text == null || text.isEmpty()) ? null : new Status(show, text);
-        Status before = status == null ? statuses.remove(device.user()) : statuses.put(device.user(), status);
-        if (!java.util.Objects.equals(before, status) && online.contains(device.user())) {
-            announce(device.user());
+        if (status == null) {
+            statuses.remove(device.user());
+        } else {
+            statuses.put(device.user(), status);
+        }
+        if (online.contains(device.user())) {
+            announce(device.user()); // even unchanged: a client's presence may carry more than show and status (XEP-0115's caps)
         }
         return present.add(device);
     }

@@ -47,7 +47,7 @@ public final class PresenceComponent implements StanzaHandler, SessionListener {
     private static final Logger LOG = LoggerFactory.getLogger(PresenceComponent.class);
     private static final String VAULT_KEY = "dev.switchboard.presence";
     private static final int STATE_SHAPE = 1;
-    private static final Set<String> CHAT_STATES = Set.of("composing", "recording", "paused");
+    private static final Set<String> CHAT_STATES = Set.of("composing", "recording", "paused", "active", "inactive", "gone");
 
     private final SessionDirectory directory;
     private final StateVault vault;
@@ -169,7 +169,7 @@ public final class PresenceComponent implements StanzaHandler, SessionListener {
         String to = r.attr("to");
         String state = r.attr("state");
         if (!Address.isUserId(to) || state == null || !CHAT_STATES.contains(state)) { // Set.of refuses null
-            throw new IllegalArgumentException("chatstate needs to=<user id> and state=composing|recording|paused");
+            throw new IllegalArgumentException("chatstate needs to=<user id> and state=composing|recording|paused|active|inactive|gone");
         }
         replies.toDevicesOf(to, Node.of("chatstate", "from", from.toString(), "state", state));
     }

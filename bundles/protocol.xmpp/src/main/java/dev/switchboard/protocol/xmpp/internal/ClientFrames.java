@@ -18,6 +18,9 @@ import java.util.Map;
  */
 final class ClientFrames {
 
+    /** XEP-0085's chat states, which Switchboard's {@code chatstate} carries as they are. */
+    static final java.util.Set<String> XEP_0085_STATES = java.util.Set.of("active", "composing", "paused", "inactive", "gone");
+
     private final Jids jids;
     private final StreamFeatures features;
     /** XEP-0077, or null where registration is off (the default). */
@@ -304,7 +307,7 @@ final class ClientFrames {
         }
         Node state = childIn(message, CHATSTATES);
         if (state != null) {
-            String s = state.tag().equals("composing") ? "composing" : "paused";
+            String s = XEP_0085_STATES.contains(state.tag()) ? state.tag() : "active";
             return List.of(Node.of("chatstate", "to", Address.isUserId(to) ? to : to.substring(0, to.indexOf('/')),
                     "state", s));
         }

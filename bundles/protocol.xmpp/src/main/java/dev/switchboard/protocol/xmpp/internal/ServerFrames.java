@@ -176,6 +176,7 @@ final class ServerFrames {
                     + m.attr("size") + " bytes]"; // XEP-0363 links: not yet (docs/XMPP.md)
         }
         children.add(Xmpp.text("body", body));
+        children.add(el("active", CHATSTATES)); // XEP-0085 §5.1: a message comes from a sender active in the chat
         if (m.attr("group") != null) {
             children.add(Node.of("group", "xmlns", SWITCHBOARD_GROUP, "id", m.attr("group")));
         }
@@ -219,7 +220,8 @@ final class ServerFrames {
     }
 
     private List<Node> chatState(Node c, Link link) {
-        String state = "composing".equals(c.attr("state")) || "recording".equals(c.attr("state")) ? "composing" : "paused";
+        String given = String.valueOf(c.attr("state"));
+        String state = given.equals("recording") ? "composing" : ClientFrames.XEP_0085_STATES.contains(given) ? given : "active";
         Map<String, String> a = attrs("from", from(c.attr("from")), "to", jids.full(link.address()), "type", "chat");
         return List.of(new Node("message", a, List.of(el(state, CHATSTATES)), null));
     }
