@@ -91,6 +91,33 @@ public class XmppClientIT {
         }
     }
 
+    /** XEP-0280: what the account's SDK device sends shows up, as a carbon, on its XMPP device that asked for them. */
+    @Test
+    public void slixmppSeesWhatItsAccountsOtherDeviceSent() throws Exception {
+        try (SwitchboardClient primary = SwitchboardClient.connect(new InetSocketAddress("127.0.0.1", server.port), null)) {
+            primary.login(XMPP_USER, 0, "xmpp-password");
+            primary.linkDevice(1, "xmpp-password");
+        }
+        java.util.concurrent.CompletableFuture<List<String>> xmpp = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return slixmpp(List.of("--carbons"), XMPP_USER + "@localhost", "xmpp-password", 1, 15);
+            } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
+        try (SwitchboardClient laptop = SwitchboardClient.connect(new InetSocketAddress("127.0.0.1", server.port), null)) {
+            laptop.login(XMPP_USER, 1, "xmpp-password");
+            for (int i = 0; i < 30 && !xmpp.isDone(); i++) { // until slixmpp has carbons on and saw one
+                laptop.send(SDK_USER, "from-laptop-" + i, "sent from the laptop".getBytes(StandardCharsets.UTF_8))
+                        .get(10, TimeUnit.SECONDS);
+                Thread.sleep(500);
+            }
+        }
+        List<String> out = xmpp.get(40, TimeUnit.SECONDS);
+        assertTrue(out.toString(), out.contains("CARBON-SENT " + XMPP_USER + "@localhost/1 " + SDK_USER
+                + "@localhost sent from the laptop"));
+    }
+
     @Test
     public void badXmlClosesOnlyItsOwnConnectionWithAStreamError() throws Exception {
         String header = "<?xml version='1.0'?><stream:stream to='localhost' xmlns='jabber:client'"
@@ -146,6 +173,11 @@ public class XmppClientIT {
     /** Runs the slixmpp client to its end; its printed lines. */
     private List<String> slixmpp(String jid, String password, int expect, int seconds, String... sendToAndBody)
             throws Exception {
+        return slixmpp(List.of(), jid, password, expect, seconds, sendToAndBody);
+    }
+
+    private List<String> slixmpp(List<String> flags, String jid, String password, int expect, int seconds,
+                                 String... sendToAndBody) throws Exception {
         List<String> command = new ArrayList<>(List.of("/usr/bin/python3", CLIENT.toString(), "--jid", jid, "--password",
                 password, "--port", String.valueOf(server.xmppPort), "--expect", String.valueOf(expect),
                 "--seconds", String.valueOf(seconds)));
@@ -153,6 +185,7 @@ public class XmppClientIT {
             command.addAll(List.of("--send", sendToAndBody[i], sendToAndBody[i + 1]));
         }
         command.addAll(List.of("--ca", SmackClients.certificatePem(server).toString()));
+        command.addAll(flags);
         Path log = Files.createTempFile(server.home, "slixmpp-", ".log");
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         if (!p.waitFor(seconds + 20L, TimeUnit.SECONDS)) {

@@ -44,6 +44,8 @@ final class MessageIntake {
     /** What each device confirmed: read receipts are relayed only for those. */
     final DeliveredIds delivered = new DeliveredIds(200_000);
 
+    private final Carbons carbons;
+
     MessageIntake(SessionDirectory directory, Lanes lanes, DeliveryPump pump, ServiceGate<OfflineStore> offline,
                   ServiceGate<AccountService> accounts, ServiceGate<GroupDirectory> groups, ServiceGate<MediaRegistry> media,
                   AtomicLong routed) {
@@ -55,6 +57,7 @@ final class MessageIntake {
         this.groups = groups;
         this.media = media;
         this.routed = routed;
+        this.carbons = new Carbons(directory);
     }
 
     /** @return false when a service it needs is missing: the transport keeps the stanza and waits */
@@ -130,7 +133,7 @@ final class MessageIntake {
         for (Address target : targets) {
             copies.add(new QueuedMessage(0, target, from, id, kind, now, body, group));
         }
-        enqueue(store, copies, from, id);
+        enqueue(store, copies, from, id, group == null ? () -> carbons.copy(from, stanza) : null);
         return true;
     }
 
@@ -226,6 +229,12 @@ final class MessageIntake {
     }
 
     private CompletionStage<List<QueuedMessage>> enqueue(OfflineStore store, List<QueuedMessage> copies, Address from, String id) {
+        return enqueue(store, copies, from, id, null);
+    }
+
+    /** @param accepted run once the copies are durable, before the sender's ack (null: nothing) */
+    private CompletionStage<List<QueuedMessage>> enqueue(OfflineStore store, List<QueuedMessage> copies, Address from, String id,
+                                                         Runnable accepted) {
         inFlight.incrementAndGet();
         var stage = store.enqueue(copies);
         // Hand the copies out now (here, when the recipient's lane is idle): the sender's ack may
@@ -243,6 +252,9 @@ final class MessageIntake {
                                 : ack(id, "unavailable", "could not store the message; retry"));
                     }
                     return;
+                }
+                if (accepted != null) {
+                    accepted.run();
                 }
                 if (from != null) {
                     answer(from, ack(id, null, null));

@@ -2,14 +2,10 @@ package dev.switchboard.routing.internal;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import dev.switchboard.api.session.SessionDirectory;
-import dev.switchboard.api.session.SessionInfo;
 import dev.switchboard.api.stanza.Address;
 import dev.switchboard.api.stanza.Node;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class IqRelayTest {
@@ -17,43 +13,9 @@ class IqRelayTest {
     private static final Address ALICE = new Address("1001", 0);
     private static final Address BOB = new Address("2002", 3);
 
-    private final Set<Address> online = Set.of(ALICE, BOB);
-    private final List<Object[]> sent = new ArrayList<>();
-    private final IqRelay relay = new IqRelay(new SessionDirectory() {
-        @Override
-        public boolean deliver(Address to, Node stanza) {
-            if (!online.contains(to)) {
-                return false;
-            }
-            sent.add(new Object[] {to, stanza});
-            return true;
-        }
-
-        @Override
-        public List<Address> devicesOf(String user) {
-            return online.stream().filter(a -> a.user().equals(user)).toList();
-        }
-
-        @Override
-        public List<SessionInfo> sessions(String userPrefix) {
-            return List.of();
-        }
-
-        @Override
-        public int connectionCount() {
-            return online.size();
-        }
-
-        @Override
-        public Map<String, Long> counters() {
-            return Map.of();
-        }
-
-        @Override
-        public boolean close(Address device, String reason) {
-            return false;
-        }
-    });
+    private final OnlineDirectory directory = new OnlineDirectory(ALICE, BOB);
+    private final List<Object[]> sent = directory.sent;
+    private final IqRelay relay = new IqRelay(directory);
 
     @Test
     void aRequestGoesToTheOneDeviceStampedWithItsSender() {

@@ -27,13 +27,16 @@ final class ClientFrames {
     private final InBandRegistration registration;
     private final RosterFrames roster;
     private final UploadFrames upload;
+    private final CarbonFrames carbons;
 
-    ClientFrames(Jids jids, StreamFeatures features, InBandRegistration registration, RosterFrames roster, UploadFrames upload) {
+    ClientFrames(Jids jids, StreamFeatures features, InBandRegistration registration, RosterFrames roster, UploadFrames upload,
+                 CarbonFrames carbons) {
         this.jids = jids;
         this.features = features;
         this.registration = registration;
         this.roster = roster;
         this.upload = upload;
+        this.carbons = carbons;
     }
 
     List<Node> inbound(Node frame, Link link) {
@@ -254,6 +257,8 @@ final class ClientFrames {
             reply(link, result(iq, el("query", DISCO_ITEMS)));
         } else if (ROSTER.equals(ns)) {
             return roster.rosterIq(iq, query, link);
+        } else if (CarbonFrames.NS.equals(ns)) {
+            reply(link, carbons.toggle(iq, query, link));
         } else if (UploadFrames.NS.equals(ns) && jids.server(to)) {
             return upload.request(iq, query, link);
         } else {
@@ -303,7 +308,8 @@ final class ClientFrames {
             if (id == null || id.isEmpty() || id.length() > 64) {
                 id = "x" + Long.toHexString(System.nanoTime()); // Switchboard's message ids are 1-64 characters
             }
-            return List.of(Node.withContent("message", body.content(), "to", to, "id", id));
+            return List.of(Node.withContent("message", body.content(), "to", to, "id", id,
+                    "private", CarbonFrames.isPrivate(message) ? "1" : null));
         }
         Node state = childIn(message, CHATSTATES);
         if (state != null) {

@@ -24,12 +24,14 @@ final class ServerFrames {
     private final InBandRegistration registration;
     private final RosterFrames roster;
     private final UploadFrames upload;
+    private final CarbonFrames carbons;
 
-    ServerFrames(Jids jids, InBandRegistration registration, RosterFrames roster, UploadFrames upload) {
+    ServerFrames(Jids jids, InBandRegistration registration, RosterFrames roster, UploadFrames upload, CarbonFrames carbons) {
         this.jids = jids;
         this.registration = registration;
         this.roster = roster;
         this.upload = upload;
+        this.carbons = carbons;
     }
 
     List<Node> outbound(Node stanza, Link link) {
@@ -51,6 +53,7 @@ final class ServerFrames {
             case "receipt" -> receipt(stanza, link);
             case "presence" -> roster.presence(stanza);
             case "subscription" -> roster.subscription(stanza);
+            case "carbon" -> carbons.outbound(stanza, link);
             case "iq" -> List.of(new Node("iq", attrs("from", from(stanza.attr("from")), "to", jids.full(link.address()),
                     "id", String.valueOf(stanza.attr("id")), "type", String.valueOf(stanza.attr("type"))), stanza.children(), null));
             case "roster" -> {

@@ -18,7 +18,8 @@ final class StreamFeatures {
     }
 
     /** The features disco#info lists: only what is implemented (docs/XMPP.md). */
-    static final List<String> SERVER_FEATURES = List.of(DISCO_INFO, DISCO_ITEMS, PING, RECEIPTS, CHATSTATES, DELAY, MARKERS);
+    static final List<String> SERVER_FEATURES = List.of(DISCO_INFO, DISCO_ITEMS, PING, RECEIPTS, CHATSTATES, DELAY, MARKERS,
+            CarbonFrames.NS);
 
     /**
      * Before login: STARTTLS while it can start ({@code <required/>} when the listener takes no login

@@ -17,8 +17,9 @@ final class XmppDialect implements Dialect {
         InBandRegistration register = registration ? new InBandRegistration(domain) : null;
         RosterFrames roster = new RosterFrames(jids);
         UploadFrames upload = new UploadFrames(jids);
-        this.in = new ClientFrames(jids, new StreamFeatures(registration), register, roster, upload);
-        this.out = new ServerFrames(jids, register, roster, upload);
+        CarbonFrames carbons = new CarbonFrames(jids);
+        this.in = new ClientFrames(jids, new StreamFeatures(registration), register, roster, upload, carbons);
+        this.out = new ServerFrames(jids, register, roster, upload, carbons);
     }
 
     @Override

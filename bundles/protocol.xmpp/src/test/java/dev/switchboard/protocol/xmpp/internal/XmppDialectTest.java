@@ -211,6 +211,30 @@ class XmppDialectTest {
     }
 
     @Test
+    void carbonsComeOnlyOnceEnabledAndWrappedAsXep0280Says() {
+        loggedInAndBound();
+        Node carbon = Node.withContent("carbon", "hi".getBytes(StandardCharsets.UTF_8), "direction", "sent", "from", "15550001/0",
+                "to", "15550002", "id", "m1");
+        assertEquals(List.of(), dialect.outbound(carbon, link), "not enabled: no copies");
+        Node enable = new Node("iq", Map.of("type", "set", "id", "c1"), List.of(Xmpp.el("enable", CarbonFrames.NS)), null);
+        assertEquals(List.of(), dialect.inbound(enable, link));
+        assertEquals("result", link.replies.get(link.replies.size() - 1).attr("type"));
+        Node wrapped = dialect.outbound(carbon, link).get(0);
+        assertEquals("15550001@localhost", wrapped.attr("from"));
+        Node sent = Xmpp.child(wrapped, "sent", CarbonFrames.NS);
+        Node inner = Xmpp.child(Xmpp.child(sent, "forwarded", CarbonFrames.FORWARD), "message", null);
+        assertEquals(List.of("15550001@localhost/0", "15550002@localhost", "hi"),
+                List.of(inner.attr("from"), inner.attr("to"), Xmpp.text(inner.children().get(0))));
+
+        Node secret = new Node("message", Map.of("to", "15550002@localhost", "id", "m2", "type", "chat"),
+                List.of(Xmpp.text("body", "psst"), Xmpp.el("private", CarbonFrames.NS)), null);
+        assertEquals("1", dialect.inbound(secret, link).get(0).attr("private"));
+        Node disable = new Node("iq", Map.of("type", "set", "id", "c2"), List.of(Xmpp.el("disable", CarbonFrames.NS)), null);
+        dialect.inbound(disable, link);
+        assertEquals(List.of(), dialect.outbound(carbon, link));
+    }
+
+    @Test
     void iqsBetweenDevicesAreRelayedAndComeBackAddressed() {
         loggedInAndBound();
         Node ping = Xmpp.el("ping", Xmpp.PING);
