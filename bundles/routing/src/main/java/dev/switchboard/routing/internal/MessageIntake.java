@@ -95,7 +95,7 @@ final class MessageIntake {
         if (registry != null) {
             Map<String, String> reference;
             try {
-                reference = mediaReference(registry, stanza);
+                reference = MediaReferences.checked(registry, stanza);
             } catch (IllegalArgumentException e) {
                 directory.deliver(from, ack(id, "bad-media", e.getMessage()));
                 return true;
@@ -113,11 +113,11 @@ final class MessageIntake {
         String group = groupDirectory == null ? null : to;
         List<Address> targets;
         try {
-            targets = group == null ? targets(accountService, to) : groupTargets(accountService, groupDirectory, group, from);
+            targets = group == null ? Recipients.of(accountService, to) : Recipients.ofGroup(accountService, groupDirectory, group, from);
         } catch (IllegalArgumentException e) {
             directory.deliver(from, ack(id, "bad-recipient", e.getMessage()));
             return true;
-        } catch (NotAMember e) {
+        } catch (Recipients.NotAMember e) {
             directory.deliver(from, ack(id, "not-a-member", "you are not a member of " + group));
             return true;
         } catch (AccountException | StoreException e) {
@@ -135,97 +135,6 @@ final class MessageIntake {
         }
         enqueue(store, copies, from, id, group == null ? () -> carbons.copy(from, stanza) : null);
         return true;
-    }
-
-    /** A media message's reference, checked; null when no such blob is stored. */
-    private static Map<String, String> mediaReference(MediaRegistry registry, Node stanza) throws StoreException {
-        String hash = stanza.attr("media");
-        if (!MediaRegistry.isHash(hash)) {
-            throw new IllegalArgumentException("media= must be a SHA-256 in lowercase hex");
-        }
-        String size = stanza.attr("size");
-        String mime = stanza.attr("mime");
-        try {
-            if (size == null || Long.parseLong(size) < 0) {
-                throw new IllegalArgumentException("a media message needs size=");
-            }
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("size= must be a number of bytes");
-        }
-        if (mime == null || mime.isBlank() || mime.length() > 100) {
-            throw new IllegalArgumentException("a media message needs mime= (1-100 characters)");
-        }
-        String key = stanza.attr("key");
-        if (key != null && key.length() > 512) {
-            throw new IllegalArgumentException("key= is at most 512 characters");
-        }
-        String name = stanza.attr("name");
-        if (name != null && (name.isBlank() || name.length() > 255 || name.contains("/") || name.contains("\\"))) {
-            throw new IllegalArgumentException("name= is a file name of 1-255 characters without / or \\");
-        }
-        if (!registry.exists(hash)) {
-            return null;
-        }
-        registry.referenced(hash, System.currentTimeMillis());
-        Map<String, String> reference = new java.util.LinkedHashMap<>();
-        reference.put("media", hash);
-        reference.put("size", size);
-        reference.put("mime", mime);
-        if (key != null) {
-            reference.put("key", key);
-        }
-        if (name != null) {
-            reference.put("name", name);
-        }
-        return reference;
-    }
-
-    /** The sender is not in the group it wrote to. */
-    private static final class NotAMember extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        NotAMember() {
-            super(null, null, false, false);
-        }
-    }
-
-    /** Every device of every member, except the sending device itself. */
-    private static List<Address> groupTargets(AccountService accounts, GroupDirectory groups, String group, Address from)
-            throws AccountException, StoreException, NotAMember {
-        List<String> members = groups.members(group).orElseThrow(() -> new IllegalArgumentException("no such group: " + group));
-        if (!members.contains(from.user())) {
-            throw new NotAMember();
-        }
-        List<Address> devices = new ArrayList<>(members.size() * 2);
-        for (String member : members) {
-            for (DeviceRecord d : accounts.devices(member)) {
-                if (!d.address().equals(from)) {
-                    devices.add(d.address());
-                }
-            }
-        }
-        return devices;
-    }
-
-    private static List<Address> targets(AccountService accounts, String to) throws AccountException {
-        if (to == null) {
-            throw new IllegalArgumentException("'to' is missing");
-        }
-        Address addressed = to.indexOf('/') < 0 ? null : Address.parse(to);
-        String user = addressed == null ? to : addressed.user();
-        if (!Address.isUserId(user)) {
-            throw new IllegalArgumentException("'to' must be a user id or user/device");
-        }
-        List<Address> devices = new ArrayList<>();
-        for (DeviceRecord d : accounts.devices(user)) {
-            if (addressed == null || d.address().equals(addressed)) {
-                devices.add(d.address());
-            }
-        }
-        if (devices.isEmpty()) {
-            throw new IllegalArgumentException("no such user or device: " + to);
-        }
-        return devices;
     }
 
     private CompletionStage<List<QueuedMessage>> enqueue(OfflineStore store, List<QueuedMessage> copies, Address from, String id) {
