@@ -32,14 +32,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Presence: who is online and who is told ({@link Availability}), the roster and its durable
- * subscriptions ({@link Rosters}), visibility, and typing indicators, relayed to the recipient's
- * online devices and never stored. Everything runs on one presence thread, in the order it
+ * subscriptions ({@link Rosters}), visibility, typing indicators (relayed to the recipient's
+ * online devices and never stored), and requests between devices ({@link IqRelay}), which would
+ * otherwise tell who is online past visibility. Everything runs on one presence thread, in the order it
  * arrived; watches and who was online are handed to the next revision through the state vault,
  * and a revision starting up catches up with logins and logouts it did not see.
  */
 @Component(service = {StanzaHandler.class, SessionListener.class}, immediate = true,
         property = {StanzaHandler.TAGS + "=presence", StanzaHandler.TAGS + "=chatstate", StanzaHandler.TAGS + "=privacy",
-                StanzaHandler.TAGS + "=contacts", StanzaHandler.TAGS + "=roster", StanzaHandler.TAGS + "=subscription"},
+                StanzaHandler.TAGS + "=contacts", StanzaHandler.TAGS + "=roster", StanzaHandler.TAGS + "=subscription",
+                StanzaHandler.TAGS + "=iq"},
         configurationPid = "dev.switchboard.presence")
 @Designate(ocd = PresenceConfiguration.class)
 public final class PresenceComponent implements StanzaHandler, SessionListener {
@@ -57,6 +59,7 @@ public final class PresenceComponent implements StanzaHandler, SessionListener {
     private final Replies replies;
     private final Availability availability;
     private final Rosters rosters;
+    private final IqRelay iqs;
     private final ExecutorService thread;
     private volatile AccountService accounts;
 
@@ -71,6 +74,7 @@ public final class PresenceComponent implements StanzaHandler, SessionListener {
         this.replies = new Replies(directory);
         this.availability = new Availability(directory, cache, new Subscriptions(), replies);
         this.rosters = new Rosters(store, cache, directory, availability, replies, config, () -> accounts);
+        this.iqs = new IqRelay(directory, cache);
         this.thread = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "sb-presence");
             t.setDaemon(true);
@@ -154,6 +158,7 @@ public final class PresenceComponent implements StanzaHandler, SessionListener {
                 case "contacts" -> rosters.contacts(from, r);
                 case "roster" -> rosters.roster(from, r);
                 case "subscription" -> rosters.subscription(from, r);
+                case "iq" -> iqs.relay(from, r);
                 default -> replies.answer(from, r, "bad-request", "presence does not handle '" + r.tag() + "'");
             }
         } catch (IllegalArgumentException e) {

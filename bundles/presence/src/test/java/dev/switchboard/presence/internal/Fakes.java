@@ -51,6 +51,9 @@ final class Fakes {
 
         @Override
         public boolean deliver(Address to, Node stanza) {
+            if (!online.getOrDefault(to.user(), List.of()).contains(to)) {
+                return false; // as the transport: only to a device that is logged in
+            }
             sent.computeIfAbsent(to, a -> new ArrayList<>()).add(stanza);
             return true;
         }

@@ -15,7 +15,7 @@ final class HandlerTable {
 
     /** Tags whose stanzas wait while their feature bundle is being replaced, instead of being refused. */
     static final Set<String> FEATURE_TAGS = Set.of("group", "presence", "chatstate", "contacts", "privacy", "media",
-            "roster", "subscription");
+            "roster", "subscription", "iq");
 
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final Map<String, StanzaHandler> byTag = new HashMap<>();

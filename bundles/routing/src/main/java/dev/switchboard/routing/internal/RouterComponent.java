@@ -51,7 +51,6 @@ public final class RouterComponent implements Router, Outbox {
     private final AtomicLong routed = new AtomicLong();
     private final DeliveryPump pump;
     private final MessageIntake intake;
-    private final IqRelay iqs;
     private volatile boolean closed;
     /** Identity of the offline store the handed-over cursors were kept against; 0 when unknown. */
     private volatile int cursorsStore;
@@ -75,7 +74,6 @@ public final class RouterComponent implements Router, Outbox {
                 directory::batch);
         this.pump = new DeliveryPump(directory, offline);
         this.intake = new MessageIntake(directory, lanes, pump, offline, accounts, groups, media, routed);
-        this.iqs = new IqRelay(directory);
 
         vault.take(VAULT_KEY).ifPresent(s -> upgrade(s.shapeVersion(), s.data()));
         // Devices that logged in while no router ran, or whose queue grew during a swap.
@@ -217,8 +215,6 @@ public final class RouterComponent implements Router, Outbox {
                 return intake.received(from, stanza);
             case "receipt":
                 return intake.readReceipt(from, stanza);
-            case "iq":
-                return iqs.relay(from, stanza);
             default:
                 Boolean handled = handlers.with(stanza.tag(), h -> h.handle(from, stanza), null);
                 if (handled != null) {
