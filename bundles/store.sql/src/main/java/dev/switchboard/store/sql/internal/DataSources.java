@@ -24,10 +24,13 @@ final class DataSources {
      * connection, which could race with a new revision opening the same file. WRITE_DELAY=0: a
      * commit is written to the file before it returns; by default H2 writes commits up to half a
      * second later, so a kill -9 lost what the server had already acknowledged (an account, a
-     * roster change).
+     * roster change). Since the committing thread then writes the file itself, the file is opened
+     * with {@code async:} (an AsynchronousFileChannel): a plain FileChannel is closed when the thread
+     * writing to it is interrupted, as a bundle's executor is when a swap stops it, which closed the
+     * database for every bundle.
      */
     static String embeddedUrl(Path data) {
-        return "jdbc:h2:file:" + data.resolve("switchboard") + ";DB_CLOSE_ON_EXIT=FALSE;DB_CLOSE_DELAY=-1;WRITE_DELAY=0";
+        return "jdbc:h2:async:" + data.resolve("switchboard") + ";DB_CLOSE_ON_EXIT=FALSE;DB_CLOSE_DELAY=-1;WRITE_DELAY=0";
     }
 
     /** {@code home/data}, created owner-only (0700) when missing. */
