@@ -175,8 +175,9 @@ final class Rosters {
         put(user, mine.withTo(true));
         replies.toDevicesOf(user, Node.of("subscription", "type", "subscribed", "from", contact));
         for (Address device : directory.devicesOf(user)) {
-            availability.watch(device, contact, Integer.MAX_VALUE);
-            availability.show(device, contact);
+            if (availability.watch(device, contact, config.maxSubscriptionsPerDevice())) {
+                availability.show(device, contact);
+            }
         }
     }
 

@@ -16,7 +16,7 @@ final class Pending {
 
     /** @return the id to send the request with */
     static String put(Link link, String what) {
-        String id = "x" + Long.toHexString(System.nanoTime());
+        String id = "x" + link.update(KEY + "n", n -> n == null ? "1" : Long.toString(Long.parseLong(n) + 1));
         link.state(KEY + id, what);
         return id;
     }
