@@ -26,7 +26,33 @@ final class XmlWriter {
         return out.toString().getBytes(StandardCharsets.UTF_8);
     }
 
+    /**
+     * A name XML can carry as an element or attribute name. Nodes from elsewhere (an iq relayed from a
+     * binary-protocol device) may hold any string there, and written raw one would inject markup
+     * into the client's stream: an element with such a name is left out, with what it holds, and so
+     * is such an attribute.
+     */
+    static boolean isName(String name) {
+        if (name == null || name.isEmpty() || name.length() > 256) {
+            return false;
+        }
+        char first = name.charAt(0);
+        if (!(Character.isLetter(first) || first == '_')) {
+            return false;
+        }
+        for (int i = 1; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (!(Character.isLetterOrDigit(c) || c == '_' || c == '-' || c == '.' || c == ':')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static void element(StringBuilder out, Node node) {
+        if (!isName(node.tag())) {
+            return;
+        }
         out.append('<').append(node.tag());
         attributes(out, node.attributes());
         if (node.children().isEmpty() && node.content() == null) {
@@ -45,6 +71,9 @@ final class XmlWriter {
 
     private static void attributes(StringBuilder out, Map<String, String> attributes) {
         for (Map.Entry<String, String> a : attributes.entrySet()) {
+            if (!isName(a.getKey())) {
+                continue;
+            }
             out.append(' ').append(a.getKey()).append("='");
             escape(out, a.getValue(), true);
             out.append('\'');
