@@ -110,7 +110,11 @@ public class XmppClientIT {
             for (int i = 0; i < 30 && !xmpp.isDone(); i++) { // until slixmpp has carbons on and saw one
                 laptop.send(SDK_USER, "from-laptop-" + i, "sent from the laptop".getBytes(StandardCharsets.UTF_8))
                         .get(10, TimeUnit.SECONDS);
-                Thread.sleep(500);
+                try {
+                    xmpp.get(500, TimeUnit.MILLISECONDS); // slixmpp leaves once it has its copy
+                } catch (java.util.concurrent.TimeoutException notYet) {
+                    // not on yet when this one went: send another
+                }
             }
         }
         List<String> out = xmpp.get(40, TimeUnit.SECONDS);

@@ -61,7 +61,7 @@ public class XmppSmackIT {
         XMPPTCPConnection alice = SmackClients.login(server, ALICE, "alice-password");
         Roster aliceRoster = Roster.getInstanceFor(alice);
         aliceRoster.createItemAndRequestSubscription(carolJid, "Carol", new String[] {"Work"});
-        waitFor("alice's roster shows the request pending", () -> {
+        waitFor(aliceRoster, "alice's roster shows the request pending", () -> {
             RosterEntry e = aliceRoster.getEntry(carolJid);
             return e != null && e.isSubscriptionPending();
         });
@@ -79,7 +79,7 @@ public class XmppSmackIT {
         }
         try {
             Roster carolRoster = Roster.getInstanceFor(carol);
-            waitFor("carol's roster has alice, who may see her", () -> {
+            waitFor(carolRoster, "carol's roster has alice, who may see her", () -> {
                 RosterEntry e = carolRoster.getEntry(aliceJid);
                 return e != null && e.canSeeMyPresence();
             });
@@ -88,7 +88,7 @@ public class XmppSmackIT {
             XMPPTCPConnection again = SmackClients.login(server, ALICE, "alice-password");
             try {
                 Roster roster = Roster.getInstanceFor(again);
-                waitFor("alice sees carol's status", () -> {
+                waitFor(roster, "alice sees carol's status", () -> {
                     Presence p = roster.getPresence(carolJid);
                     return p.isAvailable() && "in a meeting".equals(p.getStatus());
                 });
@@ -105,11 +105,49 @@ public class XmppSmackIT {
         }
     }
 
-    private static void waitFor(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (!condition.getAsBoolean()) {
-            assertTrue(what + " within 15 s", System.nanoTime() < deadline);
-            Thread.sleep(50);
+    /** Waits, up to 15 s, for a condition on a roster, checked again at each of its roster and presence events. */
+    private static void waitFor(Roster roster, String what, java.util.function.BooleanSupplier condition)
+            throws InterruptedException {
+        Object changed = new Object();
+        org.jivesoftware.smack.roster.RosterListener wake = new org.jivesoftware.smack.roster.RosterListener() {
+            private void wake() {
+                synchronized (changed) {
+                    changed.notifyAll();
+                }
+            }
+
+            @Override
+            public void entriesAdded(java.util.Collection<org.jxmpp.jid.Jid> addresses) {
+                wake();
+            }
+
+            @Override
+            public void entriesUpdated(java.util.Collection<org.jxmpp.jid.Jid> addresses) {
+                wake();
+            }
+
+            @Override
+            public void entriesDeleted(java.util.Collection<org.jxmpp.jid.Jid> addresses) {
+                wake();
+            }
+
+            @Override
+            public void presenceChanged(Presence presence) {
+                wake();
+            }
+        };
+        roster.addRosterListener(wake);
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            synchronized (changed) {
+                while (!condition.getAsBoolean()) {
+                    long left = deadline - System.nanoTime();
+                    assertTrue(what + " within 15 s", left > 0);
+                    TimeUnit.NANOSECONDS.timedWait(changed, left);
+                }
+            }
+        } finally {
+            roster.removeRosterListener(wake);
         }
     }
 

@@ -51,7 +51,6 @@ public final class PresenceComponent implements StanzaHandler, SessionListener {
     private static final int STATE_SHAPE = 1;
     private static final Set<String> CHAT_STATES = Set.of("composing", "recording", "paused", "active", "inactive", "gone");
 
-    private final SessionDirectory directory;
     private final StateVault vault;
     private final PresenceStore store;
     private final PresenceConfiguration config;
@@ -66,7 +65,6 @@ public final class PresenceComponent implements StanzaHandler, SessionListener {
     @Activate
     public PresenceComponent(@Reference SessionDirectory directory, @Reference StateVault vault,
                              @Reference PresenceStore store, PresenceConfiguration config) {
-        this.directory = directory;
         this.vault = vault;
         this.store = store;
         this.config = config;

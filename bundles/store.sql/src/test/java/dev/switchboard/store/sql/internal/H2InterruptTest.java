@@ -26,10 +26,12 @@ class H2InterruptTest {
         SqlPresenceStore store = new SqlPresenceStore(new Jdbc(ds, new Migrator(ds, "H2InterruptTest")));
         store.addContacts("1001", List.of("2002"));
         AtomicReference<Throwable> interrupted = new AtomicReference<>();
+        java.util.concurrent.CountDownLatch underWay = new java.util.concurrent.CountDownLatch(50);
         Thread writer = new Thread(() -> {
             for (int i = 0; i < 3_000; i++) { // goes on interrupted, as a task does when its executor is shut down
                 try {
                     store.addContacts("1001", List.of(Integer.toString(10_000 + i)));
+                    underWay.countDown();
                 } catch (Throwable e) {
                     interrupted.set(e); // failing the interrupted write is fine; losing the database is not
                     return;
@@ -37,9 +39,7 @@ class H2InterruptTest {
             }
         });
         writer.start();
-        for (int i = 0; i < 200 && writer.isAlive(); i++) { // interrupt it somewhere inside its commits
-            Thread.sleep(1);
-        }
+        assertTrue(underWay.await(30, java.util.concurrent.TimeUnit.SECONDS), "the writer got going");
         writer.interrupt();
         writer.join(30_000);
         assertFalse(writer.isAlive());
