@@ -186,6 +186,54 @@ public class XmppSmackIT {
         }
     }
 
+    /**
+     * XEP-0198 resumption: Smack's connection drops without a word in the middle of a stream of
+     * messages, more arrive for it while it is away, and it resumes: every message exactly once and
+     * in order, those it had handled before the drop not again, without binding anew.
+     */
+    @Test
+    public void aDroppedSmackStreamResumesWithEveryMessageExactlyOnce() throws Exception {
+        XMPPTCPConnection alice = SmackClients.login(server, ALICE, "alice-password");
+        try (SwitchboardClient bob = SwitchboardClient.connect(new InetSocketAddress("127.0.0.1", server.port), null)) {
+            assertTrue("the server offered resumption", alice.isSmResumptionPossible());
+            BlockingQueue<Message> inbox = SmackClients.inbox(alice);
+            bob.login(BOB, 0, "bob-password");
+            List<Message> got = new ArrayList<>();
+            int total = 300;
+            for (int i = 1; i <= total; i++) {
+                Node ack = bob.send(ALICE, "r" + i, ("r" + i).getBytes(StandardCharsets.UTF_8)).get(10, TimeUnit.SECONDS);
+                assertNull(ack.attr("error"));
+                if (i == 100) {
+                    SwitchboardTestSupport.await("Smack has some of the messages", java.time.Duration.ofSeconds(10),
+                            () -> inbox.size() >= 50);
+                    alice.instantShutdown(); // the socket closes, no </stream>: as when a phone loses its network
+                }
+            }
+            inbox.drainTo(got);
+            alice.connect().login();
+            assertTrue("the stream was resumed, not started anew", alice.streamWasResumed());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (got.size() < total && System.nanoTime() < deadline) {
+                Message m = inbox.poll(500, TimeUnit.MILLISECONDS);
+                if (m != null) {
+                    got.add(m);
+                }
+            }
+            Message extra = inbox.poll(1, TimeUnit.SECONDS);
+            if (extra != null) {
+                got.add(extra);
+            }
+            assertExactlyOnceInOrder("r", SmackClients.bodies(got), total);
+            SmackClients.send(alice, BOB + "@localhost", "after resuming");
+            SwitchboardTestSupport.await("the resumed stream carries alice's messages", java.time.Duration.ofSeconds(10), () -> {
+                Node n = bob.incoming().poll();
+                return n != null && "message".equals(n.tag()) && "after resuming".equals(new String(n.content(), StandardCharsets.UTF_8));
+            });
+        } finally {
+            alice.disconnect();
+        }
+    }
+
     @Test
     public void protocolXmppUpdatedTenTimesUnderXmppTrafficDropsAndLosesNothing() throws Exception {
         XMPPTCPConnection alice = SmackClients.login(server, ALICE, "alice-password");
@@ -233,14 +281,7 @@ public class XmppSmackIT {
                 got.add(m);
             }
         }
-        List<String> bodies = SmackClients.bodies(got);
-        for (int i = 0; i < bodies.size(); i++) {
-            if (!bodies.get(i).equals("n" + (i + 1))) {
-                fail("message " + (i + 1) + " exactly once and in order; around it: "
-                        + bodies.subList(Math.max(0, i - 3), Math.min(bodies.size(), i + 4)));
-            }
-        }
-        assertEquals("every message sent arrived", sent.get(), bodies.size());
+        assertExactlyOnceInOrder("n", SmackClients.bodies(got), sent.get());
         System.out.println("XmppSmackIT: " + sent.get() + " messages, in order and once each, through ten updates of protocol.xmpp");
         assertTrue("alice stayed connected", alice.isConnected());
         assertTrue("carol stayed connected", carol.isConnected());
@@ -248,5 +289,16 @@ public class XmppSmackIT {
         assertTrue(status, status.contains("0.1.0.swap10"));
         alice.disconnect();
         carol.disconnect();
+    }
+
+    /** Bodies {@code prefix1} to {@code prefix<total>}, each exactly once and in order. */
+    private static void assertExactlyOnceInOrder(String prefix, List<String> bodies, int total) {
+        for (int i = 0; i < bodies.size(); i++) {
+            if (!bodies.get(i).equals(prefix + (i + 1))) {
+                fail("message " + (i + 1) + " exactly once and in order; around it: "
+                        + bodies.subList(Math.max(0, i - 3), Math.min(bodies.size(), i + 4)));
+            }
+        }
+        assertEquals("every message sent arrived once", total, bodies.size());
     }
 }

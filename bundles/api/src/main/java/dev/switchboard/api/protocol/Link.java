@@ -64,4 +64,22 @@ public interface Link {
 
     /** The client's address, for logs. */
     String remote();
+
+    /**
+     * The state key that makes a connection resumable: when a connection whose state holds it
+     * closes, or another connection logs in as its device, the transport keeps that state for
+     * {@link #RESUMABLE_SECONDS} under the key's value (a token the dialect chose and told its
+     * client), for a later connection of the same device to {@link #takeOver}.
+     */
+    String RESUMABLE = "resumable";
+
+    /** How long the state of a resumable connection is kept after it ended. */
+    int RESUMABLE_SECONDS = 300;
+
+    /**
+     * The state an earlier connection of this connection's device left under {@code token} (see
+     * {@link #RESUMABLE}), taken: it can be taken over once. Null before login, when none is kept
+     * (unknown, expired, already taken) or when it was another device's.
+     */
+    java.util.Map<String, String> takeOver(String token);
 }

@@ -1,6 +1,6 @@
 /** Switchboard contracts: protocol. */
 @Export
-@Version("2.0.0")
+@Version("2.1.0")
 package dev.switchboard.api.protocol;
 
 import org.osgi.annotation.bundle.Export;

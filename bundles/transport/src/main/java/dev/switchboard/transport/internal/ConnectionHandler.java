@@ -88,6 +88,7 @@ final class ConnectionHandler extends IoHandlerAdapter {
         Connection c = connection(session);
         if (c != null) {
             c.closing = true;
+            registry.resumable.park(c);
             if (registry.sessions.closed(c)) {
                 registry.offline(c.address);
             }

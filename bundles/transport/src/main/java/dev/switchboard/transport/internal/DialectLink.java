@@ -36,6 +36,8 @@ final class DialectLink implements Link {
      * client's initial presence); cleared once it flows. Guarded by the connection.
      */
     boolean onlineLater;
+    /** Its state was handed to {@link ResumableStates} (once, when the connection ended or was replaced). */
+    private final AtomicBoolean parked = new AtomicBoolean();
 
     DialectLink(Connection c, SessionRegistry registry, java.util.function.Consumer<Connection> pumpLater, StartTls tls,
                 java.util.function.BooleanSupplier plainAllowed) {
@@ -122,5 +124,20 @@ final class DialectLink implements Link {
     @Override
     public String remote() {
         return c.remote();
+    }
+
+    @Override
+    public Map<String, String> takeOver(String token) {
+        return registry.resumable.take(token, c.address);
+    }
+
+    /** @return true the first time only */
+    boolean markParked() {
+        return parked.compareAndSet(false, true);
+    }
+
+    /** The live state, for {@link ResumableStates} to keep once the connection has ended. */
+    Map<String, String> stateView() {
+        return state;
     }
 }

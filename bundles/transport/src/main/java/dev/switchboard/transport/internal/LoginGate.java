@@ -113,6 +113,7 @@ final class LoginGate {
                     Connection previous = sessions.loggedIn(c);
                     writer.write(c, success);
                     if (previous != null) {
+                        registry.resumable.park(previous); // before this connection's client can ask to resume it
                         registry.closeWithError(previous, "conflict", "logged in from another connection");
                     } else {
                         registry.online(c.address);

@@ -35,6 +35,8 @@ public final class SessionRegistry implements SessionDirectory {
     final LongAdder logins = new LongAdder();
     final LongAdder framesIn = new LongAdder();
     final OutboundWriter writer = new OutboundWriter();
+    final ResumableStates resumable = new ResumableStates(
+            dev.switchboard.api.protocol.Link.RESUMABLE_SECONDS * 1000L, ResumableStates.MAX_KEPT);
     private static final Logger LOG = LoggerFactory.getLogger(SessionRegistry.class);
     private final List<SessionListener> listeners = new CopyOnWriteArrayList<>();
     /** How long a connection closed for an error keeps reading (and discarding) after the error is sent. */

@@ -27,6 +27,11 @@ final class CarbonFrames {
         this.jids = jids;
     }
 
+    /** A resumed stream keeps the earlier one's setting. */
+    void resumed(Map<String, String> earlier, Link link) {
+        link.state(ON, earlier.get(ON));
+    }
+
     /** {@code <enable/>} or {@code <disable/>} (§4, §6), answered here. */
     Node toggle(Node iq, Node request, Link link) {
         if (!"set".equals(iq.attr("type"))) {

@@ -80,8 +80,8 @@ final class ClientFrames {
         }
     }
 
-    /** XEP-0198's nonzas: enabling, requests and acknowledgements (resumption is not offered). */
-    private static List<Node> streamManagement(Node frame, Link link) {
+    /** XEP-0198's nonzas: enabling (resumable on request), resumption, requests and acknowledgements. */
+    private List<Node> streamManagement(Node frame, Link link) {
         if (!StreamManagement.NS.equals(frame.attr("xmlns"))) {
             link.fail("unsupported-stanza-type", "<" + frame.tag() + "> is not a stanza this server knows");
             return List.of();
@@ -89,25 +89,51 @@ final class ClientFrames {
         switch (frame.tag()) {
             case "enable":
                 if (bound(link)) {
-                    StreamManagement.enable(link);
+                    StreamManagement.enable(link, "true".equals(frame.attr("resume")) || "1".equals(frame.attr("resume")));
                 } else {
                     link.reply(StreamManagement.failed("unexpected-request"));
                 }
                 return List.of();
+            case "resume":
+                return bound(link) ? failedResume(link) : resume(frame, link);
             case "r":
                 StreamManagement.request(link);
                 return List.of();
-            case "a":
+            default: // "a"
                 if (!StreamManagement.on(link)) {
                     return List.of();
                 }
                 String upto = StreamManagement.acknowledged(link, frame.attr("h"),
                         () -> link.fail("policy-violation", "acknowledged more stanzas than were sent"));
                 return upto == null ? List.of() : List.of(Node.of("received", "upto", upto));
-            default:
-                link.reply(StreamManagement.failed("item-not-found")); // no resumption: log in and bind anew
-                return List.of();
         }
+    }
+
+    private static List<Node> failedResume(Link link) {
+        link.reply(StreamManagement.failed("unexpected-request")); // a bound stream is a new one: resume before binding
+        return List.of();
+    }
+
+    /**
+     * XEP-0198 §5: this connection continues an earlier one of its device. The client was told what
+     * the server handled; what it handled is confirmed; its queue then flows again from the first
+     * stanza it did not handle, and its presence is what it was.
+     */
+    private List<Node> resume(Node frame, Link link) {
+        StreamManagement.Resumed resumed = StreamManagement.resume(link, frame.attr("previd"), frame.attr("h"),
+                () -> link.fail("undefined-condition", "handled more stanzas than the stream sent"));
+        if (resumed == null) {
+            return List.of();
+        }
+        link.state(Streams.BOUND, "1");
+        carbons.resumed(resumed.old(), link);
+        link.reply(StreamManagement.resumed(link, frame.attr("previd")));
+        List<Node> out = new java.util.ArrayList<>();
+        for (String seq : resumed.handledSeqs()) {
+            out.add(Node.of("received", "seq", seq));
+        }
+        out.addAll(roster.resumed(resumed.old(), link));
+        return out;
     }
 
     /** A stanza the server answers with itself: counted for stream management like any it sends. */

@@ -20,6 +20,9 @@ final class RosterFrames {
 
     private static final Set<String> SUBSCRIPTION_TYPES = Set.of("subscribe", "subscribed", "unsubscribe", "unsubscribed");
     private static final Set<String> SHOWS = Set.of("away", "chat", "dnd", "xa");
+    /** Connection state: the show and status of the client's last presence (a resumed stream announces them again). */
+    private static final String SHOW = "xmpp.show";
+    private static final String STATUS = "xmpp.status";
 
     private final Jids jids;
 
@@ -41,9 +44,9 @@ final class RosterFrames {
             Node show = child(p, "show", null);
             Node status = child(p, "status", null);
             String s = show == null ? null : text(show).strip();
-            out.add(Node.of("presence", "type", "available", "id", Pending.put(link, "presence:" + jids.domain()),
-                    "show", s != null && SHOWS.contains(s) ? s : null,
-                    "status", status == null ? null : text(status)));
+            link.state(SHOW, s != null && SHOWS.contains(s) ? s : null);
+            link.state(STATUS, status == null ? null : text(status));
+            out.add(available(link));
             return out;
         }
         if (type != null && SUBSCRIPTION_TYPES.contains(type)) {
@@ -56,6 +59,26 @@ final class RosterFrames {
             return List.of(Node.of("subscription", "type", type, "to", user, "id", Pending.put(link, "presence:" + jids.bare(user))));
         }
         return List.of(); // unavailable (the session's end says it), probes (servers only) and directed presence
+    }
+
+    /** Switchboard's form of the client's presence, as it last sent it. */
+    private Node available(Link link) {
+        return Node.of("presence", "type", "available", "id", Pending.put(link, "presence:" + jids.domain()),
+                "show", link.state(SHOW), "status", link.state(STATUS));
+    }
+
+    /**
+     * A resumed stream (XEP-0198): when the earlier one had sent its initial presence, the device's
+     * queue flows again and its presence is announced as it was (its end had announced it gone).
+     */
+    List<Node> resumed(java.util.Map<String, String> earlier, Link link) {
+        if (earlier.get(Streams.PRESENT) == null) {
+            return List.of();
+        }
+        link.state(Streams.PRESENT, "1");
+        link.state(SHOW, earlier.get(SHOW));
+        link.state(STATUS, earlier.get(STATUS));
+        return List.of(Node.of("online"), available(link));
     }
 
     /** A roster iq (RFC 6121 §2): get, or a set of one item (to add, change or remove). */

@@ -12,9 +12,13 @@ import java.util.List;
  *
  * <p>State, in the connection's {@link Link#state}: {@code sm-out} stanzas sent since enabling,
  * {@code sm-in} stanzas handled from the client, and {@code sm-seqs}, the queued stanzas sent but
- * not yet acknowledged as {@code count:seq} pairs (at most the delivery window's worth). Resumption
- * is not offered: a client that reconnects logs in again and gets what it did not acknowledge from
- * its queue.
+ * not yet acknowledged as {@code count:seq} pairs (at most the delivery window's worth).
+ *
+ * <p>Resumption ({@code <enable resume='true'/>}): the stream's id is a random token under
+ * {@link Link#RESUMABLE}, so the transport keeps this state when the connection ends. A new
+ * connection that logged in as the same device and sends {@code <resume previd= h=/>} takes it over:
+ * what the client says it handled of the old stream is confirmed, the rest of the device's queue
+ * comes again counted from there, and the server tells how many of the client's stanzas it handled.
  */
 final class StreamManagement {
 
@@ -24,6 +28,8 @@ final class StreamManagement {
     private static final String IN = "sm-in";
     private static final String SEQS = "sm-seqs";
 
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
     private StreamManagement() {
     }
 
@@ -31,8 +37,8 @@ final class StreamManagement {
         return link.state(ON) != null;
     }
 
-    /** {@code <enable/>} after binding: on, without resumption. */
-    static void enable(Link link) {
+    /** {@code <enable/>} after binding: on, resumable when the client asks for it. */
+    static void enable(Link link, boolean resume) {
         if (on(link)) {
             link.reply(failed("unexpected-request"));
             return;
@@ -40,7 +46,75 @@ final class StreamManagement {
         link.state(OUT, "0");
         link.state(IN, "0");
         link.state(ON, "1");
-        link.reply(Node.of("enabled", "xmlns", NS));
+        if (!resume) {
+            link.reply(Node.of("enabled", "xmlns", NS));
+            return;
+        }
+        byte[] id = new byte[16];
+        RANDOM.nextBytes(id);
+        String token = java.util.HexFormat.of().formatHex(id);
+        link.state(Link.RESUMABLE, token);
+        link.reply(Node.of("enabled", "xmlns", NS, "id", token, "resume", "true", "max", String.valueOf(Link.RESUMABLE_SECONDS)));
+    }
+
+    /**
+     * A stream taken over: the earlier stream's state, and the seqs of the queued stanzas the client
+     * handled there and had not acknowledged yet. They are confirmed one by one, since the earlier
+     * connection's cursor (which {@code received upto=} is bounded by) ended with it.
+     */
+    record Resumed(java.util.Map<String, String> old, List<String> handledSeqs) {
+    }
+
+    /**
+     * {@code <resume previd= h=/>} after login, instead of binding: takes over the stream the client
+     * names when it was this device's and is still kept. What the client handled of it is to be
+     * confirmed; what was sent and not handled comes again from the device's queue, counted on from
+     * {@code h}, as the client counts (XEP-0198 §5).
+     *
+     * @return null when there is no such stream (the client was told {@code <failed/>} and may bind
+     *         anew), or when {@code h} was refused ({@code tooHigh} told)
+     */
+    static Resumed resume(Link link, String previd, String h, Runnable tooHigh) {
+        if (on(link) || previd == null || previd.isEmpty()) {
+            link.reply(failed(on(link) ? "unexpected-request" : "item-not-found"));
+            return null;
+        }
+        java.util.Map<String, String> old = link.takeOver(previd);
+        if (old == null || old.get(ON) == null) {
+            link.reply(failed("item-not-found"));
+            return null;
+        }
+        long handled;
+        try {
+            handled = Long.parseLong(h);
+        } catch (NumberFormatException e) {
+            handled = -1;
+        }
+        if (handled < 0 || handled > Long.parseLong(old.getOrDefault(OUT, "0"))) {
+            tooHigh.run();
+            return null;
+        }
+        List<String> seqs = new java.util.ArrayList<>();
+        String pairs = old.get(SEQS);
+        if (pairs != null && !pairs.isEmpty()) {
+            for (String pair : pairs.split(",")) {
+                int colon = pair.indexOf(':');
+                if (Long.parseLong(pair.substring(0, colon)) <= handled) {
+                    seqs.add(pair.substring(colon + 1));
+                }
+            }
+        }
+        link.state(SEQS, null); // what was sent and not handled comes again from the queue, counted anew
+        link.state(OUT, String.valueOf(handled));
+        link.state(IN, old.getOrDefault(IN, "0"));
+        link.state(ON, "1");
+        link.state(Link.RESUMABLE, previd);
+        return new Resumed(old, seqs);
+    }
+
+    /** {@code <resumed previd= h=/>}: how many of the client's stanzas the server handled. */
+    static Node resumed(Link link, String previd) {
+        return Node.of("resumed", "xmlns", NS, "previd", previd, "h", link.state(IN));
     }
 
     static Node failed(String condition) {

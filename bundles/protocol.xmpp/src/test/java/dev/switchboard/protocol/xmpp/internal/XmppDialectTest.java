@@ -46,6 +46,25 @@ class XmppDialectTest {
         @Override public void close() { closed = true; }
         @Override public void fail(String code, String text) { failed = code; }
         @Override public String remote() { return "test"; }
+        /** What the transport keeps of ended connections, by token, with the device it was. */
+        final Map<String, Map.Entry<Address, Map<String, String>>> kept = new HashMap<>();
+        @Override public Map<String, String> takeOver(String token) {
+            Map.Entry<Address, Map<String, String>> k = kept.get(token);
+            if (k == null || !k.getKey().equals(address)) {
+                return null;
+            }
+            kept.remove(token);
+            return k.getValue();
+        }
+
+        /** The connection ends (the transport parks a resumable state) and the same client comes back on a new one. */
+        FakeLink endedThenNew() {
+            FakeLink next = new FakeLink();
+            if (state.get(Link.RESUMABLE) != null) {
+                next.kept.put(state.get(Link.RESUMABLE), Map.entry(address, Map.copyOf(state)));
+            }
+            return next;
+        }
     }
 
     private final XmppDialect dialect = new XmppDialect("localhost", true);
@@ -346,6 +365,75 @@ class XmppDialectTest {
         List<Node> dropped = dialect.outbound(Node.of("notification", "type", "group-add", "seq", "12"), link);
         assertEquals(List.of(), dropped);
         assertEquals(List.of(Node.of("received", "seq", "12")), link.submitted, "a stanza XMPP has no form for is confirmed at once");
+    }
+
+    /** Logs in as the same device on a new connection, without binding. */
+    private void loggedIn(FakeLink l) {
+        dialect.inbound(Node.of(XmppFrames.OPEN, "to", "localhost"), l);
+        l.address = new Address("15550001", 2);
+        dialect.outbound(Node.withContent("success", "v=abc".getBytes(StandardCharsets.UTF_8)), l);
+        dialect.inbound(Node.of(XmppFrames.OPEN, "to", "localhost"), l);
+        l.replies.clear();
+    }
+
+    private static Node queued(String body, String seq) {
+        return Node.withContent("message", body.getBytes(StandardCharsets.UTF_8), "from", "15550002/0", "id", "m" + seq, "seq", seq, "t", "0");
+    }
+
+    @Test
+    void aResumedStreamConfirmsWhatTheClientHandledAndCountsOnFromThere() {
+        loggedInAndBound();
+        dialect.inbound(Node.of("presence"), link);
+        dialect.inbound(new Node("presence", Map.of(), List.of(Node.withContent("show", "away".getBytes(StandardCharsets.UTF_8))), null), link);
+        dialect.inbound(Node.of("enable", "xmlns", StreamManagement.NS, "resume", "true"), link);
+        Node enabled = link.replies.get(link.replies.size() - 1);
+        assertEquals("true", enabled.attr("resume"));
+        String id = enabled.attr("id");
+        assertEquals(32, id.length(), "a 128-bit random stream id");
+        dialect.inbound(Node.withContent("message", null, "to", "15550002@localhost"), link); // one handled from the client
+        for (int seq = 10; seq <= 13; seq++) {
+            dialect.outbound(queued("m", String.valueOf(seq)), link);
+        }
+        dialect.inbound(Node.of("a", "xmlns", StreamManagement.NS, "h", "1"), link); // acked 10; handled 11, 12 unacked; 13 lost
+
+        FakeLink stranger = link.endedThenNew();
+        loggedIn(stranger);
+        stranger.address = new Address("15550009", 0);
+        assertEquals(List.of(), dialect.inbound(Node.of("resume", "xmlns", StreamManagement.NS, "previd", id, "h", "3"), stranger));
+        assertEquals("failed", stranger.replies.get(0).tag(), "another device's stream is not taken over");
+
+        FakeLink next = link.endedThenNew();
+        loggedIn(next);
+        List<Node> resumed = dialect.inbound(Node.of("resume", "xmlns", StreamManagement.NS, "previd", id, "h", "3"), next);
+        assertEquals("resumed", next.replies.get(0).tag());
+        assertEquals("1", next.replies.get(0).attr("h"), "the server handled one of the client's stanzas");
+        assertEquals(List.of("received", "received", "online", "presence"), resumed.stream().map(Node::tag).toList());
+        assertEquals(List.of("11", "12"), resumed.subList(0, 2).stream().map(n -> n.attr("seq")).toList(),
+                "what the client handled and had not acknowledged is confirmed");
+        assertEquals("away", resumed.get(3).attr("show"), "the presence is announced as it was");
+
+        List<Node> again = dialect.outbound(queued("m", "13"), next);
+        assertEquals(List.of("message", "r"), again.stream().map(Node::tag).toList());
+        assertEquals(List.of(Node.of("received", "upto", "13")), dialect.inbound(Node.of("a", "xmlns", StreamManagement.NS, "h", "4"), next),
+                "the stanza sent again is the client's fourth: counted on from h");
+        assertEquals(id, next.state(Link.RESUMABLE), "the resumed stream can be resumed again");
+
+        FakeLink late = link.endedThenNew();
+        loggedIn(late);
+        assertEquals(List.of(), dialect.inbound(Node.of("resume", "xmlns", StreamManagement.NS, "previd", "0".repeat(32), "h", "0"), late));
+        assertEquals("item-not-found", late.replies.get(0).children().get(0).tag());
+    }
+
+    @Test
+    void aResumeThatClaimsMoreThanWasSentEndsTheStream() {
+        loggedInAndBound();
+        dialect.inbound(Node.of("enable", "xmlns", StreamManagement.NS, "resume", "1"), link);
+        String id = link.replies.get(0).attr("id");
+        dialect.outbound(queued("m", "10"), link);
+        FakeLink next = link.endedThenNew();
+        loggedIn(next);
+        dialect.inbound(Node.of("resume", "xmlns", StreamManagement.NS, "previd", id, "h", "2"), next);
+        assertEquals("undefined-condition", next.failed);
     }
 
     @Test
