@@ -64,12 +64,15 @@ public final class Loadgen implements Callable<Integer> {
     Path out;
     @Option(names = "--group-size", description = "members of each group in the groups scenario (default ${DEFAULT-VALUE})")
     int groupSize = 50;
-    @Option(names = "--protocol", description = "switchboard, or xmpp to measure a peer XMPP server (ejabberd; pairs only) with"
+    @Option(names = "--protocol", description = "switchboard, or xmpp to measure a peer XMPP server (ejabberd; pairs, logins) with"
             + " the same driver (default ${DEFAULT-VALUE})")
     String protocol = "switchboard";
     @Option(names = "--encryption", description = "noise (every connection encrypted, as the server requires by default)"
             + " or none (for a server with encryption=none) (default ${DEFAULT-VALUE})")
     String encryption = "noise";
+    @Option(names = "--receipts", description = "XMPP: messages ask for XEP-0184 receipts and recipients answer them; a"
+            + " sender's window closes on the receipt (Switchboard sends its own receipts either way)")
+    boolean receipts;
     @Option(names = "--worker-heap", description = "heap of each worker JVM (default ${DEFAULT-VALUE})")
     String workerHeap = "1g";
 
@@ -102,8 +105,8 @@ public final class Loadgen implements Callable<Integer> {
             System.err.println("error: --encryption is noise or none, not " + encryption);
             return 2;
         }
-        if (!protocol.equals("switchboard") && !(protocol.equals("xmpp") && sc == Scenario.PAIRS)) {
-            System.err.println("error: --protocol is switchboard, or xmpp with --scenario pairs");
+        if (!protocol.equals("switchboard") && !(protocol.equals("xmpp") && (sc == Scenario.PAIRS || sc == Scenario.LOGINS))) {
+            System.err.println("error: --protocol is switchboard, or xmpp with --scenario pairs or logins");
             return 2;
         }
         int w = workers > 0 ? workers : Math.max(1, (connections + 8999) / 9000);
@@ -128,7 +131,7 @@ public final class Loadgen implements Callable<Integer> {
         for (int i = 0; i < w; i++) {
             int share = ((connections / 2) / w + (i < (connections / 2) % w ? 1 : 0)) * 2;
             WorkerSpec spec = new WorkerSpec(i, firstUser + assigned, share, host, port, "127.0.0." + (2 + i), sc,
-                    rate / w, window, seconds, password, salt, groupSize, encryption.equals("noise"));
+                    rate / w, window, seconds, password, salt, groupSize, encryption.equals("noise"), receipts);
             assigned += share;
             List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + workerHeap, "-XX:+UseSerialGC", "-cp", classpath,
                     protocol.equals("xmpp") ? XmppWorker.class.getName() : Worker.class.getName()));

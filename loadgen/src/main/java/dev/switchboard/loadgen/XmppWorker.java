@@ -17,12 +17,16 @@ import java.util.Map;
 /**
  * A worker that speaks XMPP (RFC 6120) instead of Switchboard's binary protocol, to measure
  * Switchboard's XMPP listener and a peer server (ejabberd) with one and the same driver: the pairs
- * scenario only. Each account registers in band (XEP-0077), logs in with SASL SCRAM-SHA-256 (both
+ * scenario, and logins alone. Each account registers in band (XEP-0077), logs in with SASL SCRAM-SHA-256 (both
  * servers offer it without TLS on loopback; PLAIN where a server offers nothing else), binds a
  * resource and sends initial presence; then partners
  * exchange chat messages whose body carries the send time. An XMPP server has no per-message ack,
  * so a message counts as acknowledged when its partner has it, and the window closes on arrival,
  * as it does on the receipt for Switchboard. The parser knows only what this exchange needs.
+ *
+ * <p>The logins scenario measures logins without registration: the accounts exist (an earlier
+ * pairs run on the same server registered them); each connection logs in, binds, sends its initial
+ * presence and holds, sending nothing.
  */
 public final class XmppWorker {
 
@@ -69,6 +73,8 @@ public final class XmppWorker {
     private int roundRobin;
     private long sendStartNanos;
     private long sentTotal;
+    /** Messages that reached their partner (with receipts a window can close before: a server may send the receipt once written). */
+    private long deliveredTotal;
 
     private XmppWorker(WorkerSpec spec) throws IOException {
         this.spec = spec;
@@ -87,8 +93,8 @@ public final class XmppWorker {
 
     public static void main(String[] args) throws Exception {
         WorkerSpec spec = WorkerSpec.fromArgs(args);
-        if (spec.scenario() != Scenario.PAIRS) {
-            throw new IllegalArgumentException("the XMPP driver runs the pairs scenario only");
+        if (spec.scenario() != Scenario.PAIRS && spec.scenario() != Scenario.LOGINS) {
+            throw new IllegalArgumentException("the XMPP driver runs the pairs and logins scenarios only");
         }
         new XmppWorker(spec).run();
     }
@@ -121,7 +127,7 @@ public final class XmppWorker {
                 sendStartNanos = now;
                 System.out.println("READY " + ready);
             }
-            if (sendStartNanos != 0 && now < runUntil) {
+            if (sendStartNanos != 0 && now < runUntil && spec.scenario() == Scenario.PAIRS) {
                 send(now);
             }
             flush();
@@ -130,7 +136,7 @@ public final class XmppWorker {
                 System.out.flush();
                 nextReport += 1_000_000_000L;
             }
-            if (now >= runUntil && (undelivered() == 0 || now >= runUntil + 5_000_000_000L)) {
+            if (now >= runUntil && ((undelivered() == 0 && deliveredTotal >= sentTotal) || now >= runUntil + 5_000_000_000L)) {
                 break;
             }
         }
@@ -241,6 +247,26 @@ public final class XmppWorker {
         return b.length() >= index + prefix.length() && b.substring(index, index + prefix.length()).equals(prefix);
     }
 
+    private void closeWindow(Conn sender) {
+        if (sender != null && sender.undelivered > 0) {
+            sender.undelivered--;
+            stats.acked(false);
+        }
+    }
+
+    private void authenticate(Conn c) {
+        c.phase = Phase.AUTHENTICATING;
+        if (scram) {
+            c.scram = new dev.switchboard.client.scram.ScramClient(c.user, spec.password(),
+                    dev.switchboard.client.scram.ScramClient.nonce(), saltedCache);
+            write(c, "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='SCRAM-SHA-256'>"
+                    + b64(c.scram.clientFirst()) + "</auth>");
+        } else {
+            write(c, "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>"
+                    + b64("\0" + c.user + "\0" + spec.password()) + "</auth>");
+        }
+    }
+
     private void onElement(Conn c, String e) {
         if (e.startsWith("<message")) {
             int body = e.indexOf("<body>");
@@ -249,15 +275,26 @@ public final class XmppWorker {
                 String text = e.substring(body + 6, end);
                 long sentAt = Long.parseLong(text.substring(0, text.indexOf(':')), 16);
                 stats.delivered(System.nanoTime() - sentAt);
-                Conn sender = c.partner;
-                if (sender != null && sender.undelivered > 0) {
-                    sender.undelivered--;
-                    stats.acked(false); // no server ack in XMPP: arrival is the acknowledgement
+                deliveredTotal++;
+                if (spec.receipts()) {
+                    int id = e.indexOf(" id=");
+                    String quoted = id < 0 ? null : e.substring(id + 4, e.indexOf(e.charAt(id + 4), id + 5) + 1);
+                    if (quoted != null) {
+                        write(c, "<message to='" + c.partnerJid + "'><received xmlns='urn:xmpp:receipts' id=" + quoted + "/></message>");
+                    }
+                    return;
                 }
+                closeWindow(c.partner); // no server ack in XMPP: arrival is the acknowledgement
+            } else if (spec.receipts() && e.contains("<received") && e.contains("urn:xmpp:receipts")) {
+                closeWindow(c); // the receipt of one of this connection's messages
             }
         } else if (e.startsWith("<stream:features")) {
             if (!c.restarted) {
                 scram = e.contains(">SCRAM-SHA-256<");
+                if (spec.scenario() == Scenario.LOGINS) {
+                    authenticate(c); // the account exists
+                    return;
+                }
                 c.phase = Phase.REGISTERING;
                 write(c, "<iq type='set' id='reg'><query xmlns='jabber:iq:register'><username>" + c.user
                         + "</username><password>" + spec.password() + "</password></query></iq>");
@@ -267,16 +304,7 @@ public final class XmppWorker {
             }
         } else if (e.startsWith("<iq")) {
             if (e.contains("id='reg'") || e.contains("id=\"reg\"")) {
-                c.phase = Phase.AUTHENTICATING; // registered now, or already (a conflict): log in either way
-                if (scram) {
-                    c.scram = new dev.switchboard.client.scram.ScramClient(c.user, spec.password(),
-                            dev.switchboard.client.scram.ScramClient.nonce(), saltedCache);
-                    write(c, "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='SCRAM-SHA-256'>"
-                            + b64(c.scram.clientFirst()) + "</auth>");
-                } else {
-                    write(c, "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>"
-                            + b64("\0" + c.user + "\0" + spec.password()) + "</auth>");
-                }
+                authenticate(c); // registered now, or already (a conflict): log in either way
             } else if (e.contains("id='bind'") || e.contains("id=\"bind\"")) {
                 if (e.contains("type='error'") || e.contains("type=\"error\"")) {
                     lost(c, "bind failed: " + e);
@@ -319,7 +347,8 @@ public final class XmppWorker {
             c.undelivered++;
             c.nextSeq++;
             write(c, "<message to='" + c.partnerJid + "' type='chat' id='" + runTag + c.nextSeq + "'><body>"
-                    + Long.toHexString(System.nanoTime()) + ":" + c.nextSeq + "</body></message>");
+                    + Long.toHexString(System.nanoTime()) + ":" + c.nextSeq + "</body>"
+                    + (spec.receipts() ? "<request xmlns='urn:xmpp:receipts'/>" : "") + "</message>");
             stats.sent();
             sentTotal++;
             budget--;

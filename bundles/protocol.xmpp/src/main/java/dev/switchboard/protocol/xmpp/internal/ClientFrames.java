@@ -46,6 +46,7 @@ final class ClientFrames {
             case XmppFrames.OPEN:
                 return open(frame, link);
             case XmppFrames.CLOSE:
+                link.state(Link.RESUMABLE, null); // a stream ended on purpose is not resumed (XEP-0198 §5)
                 link.reply(Node.of(XmppFrames.CLOSE));
                 link.close();
                 return List.of();

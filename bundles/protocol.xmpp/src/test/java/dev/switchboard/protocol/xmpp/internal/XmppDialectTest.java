@@ -425,6 +425,18 @@ class XmppDialectTest {
     }
 
     @Test
+    void aStreamTheClientClosedIsNotResumable() {
+        loggedInAndBound();
+        dialect.inbound(Node.of("enable", "xmlns", StreamManagement.NS, "resume", "true"), link);
+        String id = link.replies.get(0).attr("id");
+        dialect.inbound(Node.of(XmppFrames.CLOSE), link);
+        FakeLink next = link.endedThenNew();
+        loggedIn(next);
+        dialect.inbound(Node.of("resume", "xmlns", StreamManagement.NS, "previd", id, "h", "0"), next);
+        assertEquals("failed", next.replies.get(0).tag());
+    }
+
+    @Test
     void aResumeThatClaimsMoreThanWasSentEndsTheStream() {
         loggedInAndBound();
         dialect.inbound(Node.of("enable", "xmlns", StreamManagement.NS, "resume", "1"), link);
