@@ -125,7 +125,7 @@ public final class FrameWriter {
     }
 
     private int stringSize(String s) {
-        if (s.isEmpty() || isToken(s)) {
+        if (s.isEmpty() || tokenOf(s) != 0) {
             return 1;
         }
         int slash = s.indexOf('/');
@@ -161,10 +161,13 @@ public final class FrameWriter {
         return n;
     }
 
-    /** No token is made of digits but "0".."3": seqs, times and addresses skip the lookup (and its hashing). */
-    private boolean isToken(String s) {
+    /**
+     * The string's token, or 0. No token is made of digits but "0".."3": seqs, times and addresses
+     * skip the lookup (and its hashing).
+     */
+    private int tokenOf(String s) {
         char first = s.charAt(0);
-        return !(first >= '0' && first <= '9' && s.length() > 1) && dictionary.token(s) != 0;
+        return first >= '0' && first <= '9' && s.length() > 1 ? 0 : dictionary.token(s);
     }
 
     private void node(Node node, int depth) {
@@ -201,8 +204,9 @@ public final class FrameWriter {
             u8(EMPTY);
             return;
         }
-        if (isToken(s)) {
-            u8(dictionary.token(s));
+        int token = tokenOf(s);
+        if (token != 0) {
+            u8(token); // one lookup: this runs for every tag, name and value written
             return;
         }
         int slash = s.indexOf('/');
