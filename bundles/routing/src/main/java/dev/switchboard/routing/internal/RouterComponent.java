@@ -51,6 +51,7 @@ public final class RouterComponent implements Router, Outbox {
     private final AtomicLong routed = new AtomicLong();
     private final DeliveryPump pump;
     private final MessageIntake intake;
+    private final Receipts receipts;
     private volatile boolean closed;
     /** Identity of the offline store the handed-over cursors were kept against; 0 when unknown. */
     private volatile int cursorsStore;
@@ -74,6 +75,7 @@ public final class RouterComponent implements Router, Outbox {
                 directory::batch);
         this.pump = new DeliveryPump(directory, offline);
         this.intake = new MessageIntake(directory, lanes, pump, offline, accounts, groups, media, routed);
+        this.receipts = new Receipts(directory, lanes, pump, offline, intake);
 
         vault.take(VAULT_KEY).ifPresent(s -> upgrade(s.shapeVersion(), s.data()));
         // Devices that logged in while no router ran, or whose queue grew during a swap.
@@ -93,7 +95,7 @@ public final class RouterComponent implements Router, Outbox {
             routed.set(n);
         }
         if (data.get("delivered") instanceof long[] keys) {
-            intake.delivered.restore(keys);
+            receipts.delivered.restore(keys);
         }
         if (shape >= 2 && data.get("cursors") instanceof Map<?, ?> cursors) {
             pump.restore((Map<String, Object>) cursors,
@@ -114,7 +116,7 @@ public final class RouterComponent implements Router, Outbox {
         state.put("routed", routed.get());
         state.put("cursors", pump.snapshot());
         state.put("cursorSessions", pump.sessionsSnapshot());
-        state.put("delivered", intake.delivered.snapshot());
+        state.put("delivered", receipts.delivered.snapshot());
         OfflineStore store = offline.peek();
         if (store != null) {
             state.put("store", System.identityHashCode(store));
@@ -212,9 +214,9 @@ public final class RouterComponent implements Router, Outbox {
             case "message":
                 return intake.message(from, stanza);
             case "received":
-                return intake.received(from, stanza);
+                return receipts.received(from, stanza);
             case "receipt":
-                return intake.readReceipt(from, stanza);
+                return receipts.readReceipt(from, stanza);
             default:
                 Boolean handled = handlers.with(stanza.tag(), h -> h.handle(from, stanza), null);
                 if (handled != null) {
