@@ -46,23 +46,11 @@ class ServiceGateTest {
     void unbindWaitsForTheCallerInside() throws Exception {
         Service a = new Service("a");
         gate.bind(a);
-        CountDownLatch inside = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        Thread caller = new Thread(() -> gate.with(s -> {
-            inside.countDown();
-            awaitQuietly(release);
-            return s.use();
-        }, null));
-        caller.start();
-        assertTrue(inside.await(5, TimeUnit.SECONDS));
+        Thread caller = callerInside(release);
         AtomicBoolean unbound = new AtomicBoolean();
-        Thread unbinder = new Thread(() -> {
-            gate.unbind(a);
-            unbound.set(true);
-            a.deactivated = true;
-        });
-        unbinder.start();
-        unbinder.join(200);
+        Thread unbinder = unbinding(a, unbound);
+        unbinder.join(200); // a negative check: for 200 ms, unbind must not return
         assertFalse(unbound.get(), "unbind waits while a caller uses the service");
         assertEquals("none", gate.with(Service::use, "none"), "a new caller meanwhile does not get it");
         release.countDown();
@@ -76,25 +64,13 @@ class ServiceGateTest {
         Service a = new Service("a");
         Service b = new Service("b");
         gate.bind(a);
-        CountDownLatch inside = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        Thread caller = new Thread(() -> gate.with(s -> {
-            inside.countDown();
-            awaitQuietly(release);
-            return s.use();
-        }, null));
-        caller.start();
-        assertTrue(inside.await(5, TimeUnit.SECONDS));
+        Thread caller = callerInside(release);
         gate.bind(b); // DS binds the replacement first, then unbinds the old one
         assertEquals("b", gate.with(Service::use, "none"));
         AtomicBoolean unbound = new AtomicBoolean();
-        Thread unbinder = new Thread(() -> {
-            gate.unbind(a);
-            unbound.set(true);
-            a.deactivated = true;
-        });
-        unbinder.start();
-        unbinder.join(200);
+        Thread unbinder = unbinding(a, unbound);
+        unbinder.join(200); // a negative check: for 200 ms, unbind must not return
         assertFalse(unbound.get(), "the old service's unbind waits for its caller");
         release.countDown();
         unbinder.join(5000);
@@ -143,6 +119,30 @@ class ServiceGateTest {
         }
         assertEquals(0, failures.get());
         assertTrue(calls.get() > 0);
+    }
+
+    /** A caller inside the gate, using its service until {@code release}; returns once it is inside. */
+    private Thread callerInside(CountDownLatch release) throws InterruptedException {
+        CountDownLatch inside = new CountDownLatch(1);
+        Thread caller = new Thread(() -> gate.with(s -> {
+            inside.countDown();
+            awaitQuietly(release);
+            return s.use();
+        }, null));
+        caller.start();
+        assertTrue(inside.await(5, TimeUnit.SECONDS));
+        return caller;
+    }
+
+    /** Unbinds {@code s} on a thread of its own and deactivates it once unbind returned, as DS does. */
+    private Thread unbinding(Service s, AtomicBoolean unbound) {
+        Thread unbinder = new Thread(() -> {
+            gate.unbind(s);
+            unbound.set(true);
+            s.deactivated = true;
+        });
+        unbinder.start();
+        return unbinder;
     }
 
     private static void awaitQuietly(CountDownLatch latch) {
