@@ -462,6 +462,21 @@ public final class SwitchboardClient implements AutoCloseable {
         return new Node(tag, all, List.of(), null);
     }
 
+    /**
+     * A request to the key directory for end-to-end encryption ({@code keys op=...}, PROTOCOL.md
+     * §8d), sent with a fresh id. The base SDK carries the keys as bytes and does no cryptography;
+     * the {@code client-e2e} module builds its sessions on these answers.
+     *
+     * @throws ClientException the result's error: {@code bad-request}, {@code rate-limited} (text
+     *         says when to retry), {@code no-such-user}, {@code forbidden}, {@code too-many}, {@code unavailable}
+     */
+    public Node keys(Node request) throws ClientException, IOException {
+        if (!"keys".equals(request.tag())) {
+            throw new IllegalArgumentException("not a keys request: " + request.tag());
+        }
+        return request(request);
+    }
+
     /** Sends a request with a fresh id and waits for its {@code result}; an error result throws. */
     private Node request(Node request) throws ClientException, IOException {
         String id = requestPrefix + nextRequest.incrementAndGet();

@@ -118,6 +118,7 @@ public abstract class SwitchboardTestSupport {
                 switchboard("bundles/offline", "offline"),
                 switchboard("bundles/routing", "routing"),
                 switchboard("bundles/groups", "groups"),
+                switchboard("bundles/keys", "keys"),
                 switchboard("bundles/presence", "presence"),
                 switchboard("bundles/media", "media"),
                 switchboard("bundles/supervisor", "supervisor"),

@@ -14,7 +14,7 @@ import java.util.function.Function;
 final class HandlerTable {
 
     /** Tags whose stanzas wait while their feature bundle is being replaced, instead of being refused. */
-    static final Set<String> FEATURE_TAGS = Set.of("group", "presence", "chatstate", "contacts", "privacy", "media",
+    static final Set<String> FEATURE_TAGS = Set.of("group", "keys", "presence", "chatstate", "contacts", "privacy", "media",
             "roster", "subscription", "iq");
 
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();

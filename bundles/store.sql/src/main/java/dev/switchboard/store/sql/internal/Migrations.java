@@ -22,7 +22,7 @@ final class Migrations {
     /** Append-only: a released script is never edited, a change is a new version. */
     static final List<String> SCRIPTS = List.of("V1__accounts.sql", "V2__scram_and_tokens.sql",
             "V3__offline_messages.sql", "V4__groups.sql", "V5__presence.sql", "V6__media.sql",
-            "V7__roster.sql");
+            "V7__roster.sql", "V8__keys.sql");
 
     private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
 

@@ -99,6 +99,7 @@ public final class SqlAccountStore implements AccountStore {
     public boolean deleteAccount(String user) throws StoreException {
         return jdbc.transaction("delete account", c -> {
             update(c, "DELETE FROM resume_tokens WHERE user_id = ?", user);
+            update(c, "DELETE FROM key_contacts WHERE fetcher_id = ?", user);
             update(c, "DELETE FROM offline_messages WHERE to_user = ?", user);
             update(c, "DELETE FROM devices WHERE user_id = ?", user);
             return update(c, "DELETE FROM accounts WHERE user_id = ?", user) > 0;
