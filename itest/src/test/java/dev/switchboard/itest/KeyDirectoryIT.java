@@ -25,7 +25,7 @@ import org.osgi.framework.Bundle;
  * Issue #17's key directory over the wire, on the embedded H2: devices upload their public keys,
  * a contact fetches one bundle per device with a one-time prekey each never handed out twice (not
  * across swaps of the keys bundle either), exhaustion falls back to the signed prekey, an unlinked
- * device's keys are gone, and contacts are told of a new identity.
+ * device's keys are gone, and contacts are told of a new identity and of linked and unlinked devices.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -79,6 +79,11 @@ public class KeyDirectoryIT extends SwitchboardTestSupport {
             alice.keys(upload(7, 100, 1));
             Node told = expect(bob, n -> n.tag().equals("notification") && "keys-change".equals(n.attr("type")));
             assertEquals(a, told.attr("user"));
+            assertEquals("identity", told.attr("reason"));
+            // and so is a device linked to her account (the device-lifecycle event from auth)
+            service(AccountService.class).linkDevice(new Address(a, 2), password(a));
+            Node linked = expect(bob, n -> "keys-change".equals(n.attr("type")) && "linked".equals(n.attr("reason")));
+            assertEquals(a + "/2", linked.attr("from"));
 
             String rateLimited = code(() -> {
                 for (int i = 0; i < 100; i++) {
@@ -88,6 +93,8 @@ public class KeyDirectoryIT extends SwitchboardTestSupport {
             assertEquals("rate-limited", rateLimited);
 
             service(AccountService.class).unlinkDevice(new Address(a, 1));
+            Node unlinked = expect(bob, n -> "keys-change".equals(n.attr("type")) && "unlinked".equals(n.attr("reason")));
+            assertEquals(a + "/1", unlinked.attr("from"));
             assertTrue("an unlinked device's keys are deleted", service(KeyStore.class).deviceKeys(new Address(a, 1)).isEmpty());
             assertArrayEquals(new int[] {0, 0}, service(KeyStore.class).oneTimePreKeyCount(new Address(a, 1)));
             assertEquals("alice's own fetch no longer lists the unlinked device", List.of(),

@@ -1,6 +1,6 @@
 /** Switchboard contracts: auth. */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package dev.switchboard.api.auth;
 
 import org.osgi.annotation.bundle.Export;

@@ -3,6 +3,8 @@ package dev.switchboard.auth.internal;
 import dev.switchboard.api.auth.AccountException;
 import dev.switchboard.api.auth.AccountException.Reason;
 import dev.switchboard.api.auth.AccountService;
+import dev.switchboard.api.auth.DeviceListener;
+import dev.switchboard.api.auth.DeviceListener.Change;
 import dev.switchboard.api.auth.CredentialData;
 import dev.switchboard.api.session.SessionDirectory;
 import dev.switchboard.api.stanza.Address;
@@ -17,19 +19,23 @@ import java.util.function.Supplier;
 /** Account administration over the store, keeping the credential cache and live sessions in step. */
 final class Accounts implements AccountService {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Accounts.class);
+
     private static final int MAX_PASSWORD_LENGTH = 1024;
 
     private final AccountStore store;
     private final CredentialCache cache;
     private final Supplier<SessionDirectory> sessions;
+    private final Supplier<List<DeviceListener>> listeners;
     private final int iterations;
     private final int minPasswordLength;
 
-    Accounts(AccountStore store, CredentialCache cache, Supplier<SessionDirectory> sessions, int iterations,
-             int minPasswordLength) {
+    Accounts(AccountStore store, CredentialCache cache, Supplier<SessionDirectory> sessions,
+             Supplier<List<DeviceListener>> listeners, int iterations, int minPasswordLength) {
         this.store = store;
         this.cache = cache;
         this.sessions = sessions;
+        this.listeners = listeners;
         this.iterations = iterations;
         this.minPasswordLength = minPasswordLength;
     }
@@ -68,7 +74,10 @@ final class Accounts implements AccountService {
             throw new AccountException(Reason.MALFORMED_ID, "device 0 is the primary device; link 1-255");
         }
         switch (unavailableIfFails(() -> store.addDevice(device, credential, MAX_DEVICES))) {
-            case ADDED -> cache.invalidate(device);
+            case ADDED -> {
+                cache.invalidate(device);
+                tell(device, Change.LINKED);
+            }
             case EXISTS -> throw new AccountException(Reason.DEVICE_EXISTS, "device " + device + " is already linked");
             case LIMIT -> throw new AccountException(Reason.DEVICE_LIMIT,
                     "account " + device.user() + " already has " + MAX_DEVICES + " devices; unlink one first");
@@ -86,6 +95,7 @@ final class Accounts implements AccountService {
         }
         cache.invalidate(device);
         closeSession(device, "device unlinked");
+        tell(device, Change.UNLINKED);
     }
 
     @Override
@@ -116,6 +126,18 @@ final class Accounts implements AccountService {
         cache.invalidateUser(user);
         for (DeviceRecord d : devices) {
             closeSession(d.address(), "account deleted");
+        }
+        tell(new Address(user, 0), Change.ACCOUNT_DELETED);
+    }
+
+    /** Tells the device listeners of a stored change; one that fails is logged and the others are still told. */
+    private void tell(Address device, Change change) {
+        for (DeviceListener l : listeners.get()) {
+            try {
+                l.devicesChanged(device, change);
+            } catch (RuntimeException e) {
+                LOG.warn("A device listener failed on {} {}: {}", change, device, e.toString());
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package dev.switchboard.auth.internal;
 
 import dev.switchboard.api.auth.AccountException;
 import dev.switchboard.api.auth.AccountService;
+import dev.switchboard.api.auth.DeviceListener;
 import dev.switchboard.api.auth.Authenticator;
 import dev.switchboard.api.auth.CredentialData;
 import dev.switchboard.api.session.SessionDirectory;
@@ -45,6 +46,10 @@ public final class AuthComponent implements Authenticator, AccountService {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile SessionDirectory sessions;
 
+    /** Bundles told of linked and unlinked devices (keys tells the account's contacts). */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    final java.util.List<DeviceListener> deviceListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     @Activate
     public AuthComponent(@Reference AccountStore store, @Reference StateVault vault, AuthConfiguration config) {
         if (config.iterations() < 4096 || config.minPasswordLength() < 1 || config.tokenHours() < 1
@@ -63,7 +68,7 @@ public final class AuthComponent implements Authenticator, AccountService {
             throttle.restore(counters);
         }
         this.logins = new LoginFlow(store, cache, throttle, config, secret);
-        this.accounts = new Accounts(store, cache, () -> sessions, config.iterations(), config.minPasswordLength());
+        this.accounts = new Accounts(store, cache, () -> sessions, () -> deviceListeners, config.iterations(), config.minPasswordLength());
         this.requests = new AccountRequests(accounts, config.clientRegistration());
         LOG.info("Authentication ready (SCRAM-SHA-256, {} iterations)", config.iterations());
     }

@@ -70,6 +70,23 @@ class AuthComponentTest {
     }
 
     @Test
+    void linkingUnlinkingAndDeletingTellEveryDeviceListenerEvenWhenOneFails() throws Exception {
+        java.util.List<String> told = new java.util.ArrayList<>();
+        auth.deviceListeners.add((device, change) -> {
+            throw new IllegalStateException("a broken listener");
+        });
+        auth.deviceListeners.add((device, change) -> told.add(change + " " + device));
+        auth.register("15551234567", "correct horse");
+        auth.linkDevice(new Address("15551234567", 1), "battery staple");
+        assertThrows(AccountException.class, () -> auth.linkDevice(new Address("15551234567", 1), "battery staple"));
+        auth.unlinkDevice(new Address("15551234567", 1));
+        auth.deleteAccount("15551234567");
+        assertEquals(java.util.List.of("LINKED 15551234567/1", "UNLINKED 15551234567/1", "ACCOUNT_DELETED 15551234567/0"), told,
+                "each stored change once, a refused one not at all, despite the failing listener");
+        assertTrue(store.devices("15551234567").isEmpty(), "a failing listener undoes nothing");
+    }
+
+    @Test
     void registeredUserLogsInWithTheRightPasswordOnly() throws Exception {
         auth.register("15551234567", "correct horse");
         LoginStep ok = login("15551234567", 0, "correct horse");

@@ -1,6 +1,7 @@
 package dev.switchboard.keys.internal;
 
 import dev.switchboard.api.auth.AccountService;
+import dev.switchboard.api.auth.DeviceListener;
 import dev.switchboard.api.routing.Outbox;
 import dev.switchboard.api.routing.StanzaHandler;
 import dev.switchboard.api.stanza.Address;
@@ -32,10 +33,13 @@ import org.slf4j.LoggerFactory;
  * (every request touches SQL; the I/O threads must not wait for it). A revision being replaced
  * hands the requests it has not started to the next one through the state vault.
  */
-@Component(service = StanzaHandler.class, immediate = true, property = StanzaHandler.TAGS + "=keys",
+@Component(service = {StanzaHandler.class, DeviceListener.class}, immediate = true, property = StanzaHandler.TAGS + "=keys",
         configurationPid = "dev.switchboard.keys")
 @Designate(ocd = KeysConfiguration.class)
-public final class KeysComponent implements StanzaHandler {
+public final class KeysComponent implements StanzaHandler, DeviceListener {
+
+    /** The tag of a task this component gives itself when an account's devices change (no client stanza has it). */
+    private static final String DEVICES_CHANGED = "sb-devices-changed";
 
     private static final Logger LOG = LoggerFactory.getLogger(KeysComponent.class);
     private static final String VAULT_KEY = "dev.switchboard.keys";
@@ -95,6 +99,14 @@ public final class KeysComponent implements StanzaHandler {
                 return;
             }
             unfinished = t;
+            if (DEVICES_CHANGED.equals(t.request().tag())) {
+                Outbox out = await(() -> outbox, 2);
+                if (out != null) {
+                    tellContacts(out, t.from(), t.from().user(), t.request().attr("change"));
+                }
+                unfinished = null;
+                continue;
+            }
             AccountService accountService = await(() -> accounts, 10);
             if (accountService == null) {
                 return; // stopping while auth is being replaced: the request goes to the next revision
@@ -108,17 +120,20 @@ public final class KeysComponent implements StanzaHandler {
             out.live(t.from(), outcome.answer());
             outcome.notices().forEach(out::live);
             for (String user : outcome.tellContactsOf()) {
-                tellContacts(out, t.from(), user);
+                tellContacts(out, t.from(), user, "upload".equals(t.request().attr("op")) ? "identity" : "device-list");
             }
         }
     }
 
-    /** Tells every account that fetched the user's keys that its keys or devices changed (stored, like a message). */
-    private void tellContacts(Outbox out, Address actor, String user) {
+    /**
+     * Tells every account that fetched the user's keys that its keys or devices changed (stored, like
+     * a message), so their clients fetch again before they next encrypt to it.
+     */
+    private void tellContacts(Outbox out, Address actor, String user, String reason) {
         try {
             List<String> contacts = store.keyContacts(user);
             if (!contacts.isEmpty()) {
-                out.notify(contacts, actor, "keys-change", Map.of("user", user));
+                out.notify(contacts, actor, "keys-change", Map.of("user", user, "reason", reason));
             }
         } catch (StoreException | IllegalStateException e) {
             LOG.warn("Could not tell {}'s contacts that its keys changed: {}", user, e.getMessage());
@@ -170,6 +185,14 @@ public final class KeysComponent implements StanzaHandler {
                 }
             }
             return s;
+        }
+    }
+
+    /** A linked or unlinked device: its account's contacts are told, on the keys thread (a deleted account has none left). */
+    @Override
+    public void devicesChanged(Address device, Change change) {
+        if (change != Change.ACCOUNT_DELETED) {
+            tasks.add(new Task(device, Node.of(DEVICES_CHANGED, "change", change == Change.LINKED ? "linked" : "unlinked")));
         }
     }
 
