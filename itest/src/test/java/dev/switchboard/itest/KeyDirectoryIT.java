@@ -101,4 +101,21 @@ public class KeyDirectoryIT extends SwitchboardTestSupport {
                     alice.keys(Node.of("keys", "op", "fetch", "user", a)).children());
         }
     }
+
+    /** Auth away for good (not a swap): key requests are answered unavailable, and work again once it is back. */
+    @Test
+    public void withAuthGoneKeyRequestsAreRefusedNotStuck() throws Exception {
+        String c = "15557000003";
+        register(c);
+        try (SwitchboardClient carol = login(c)) {
+            Bundle auth = bundle("dev.switchboard.auth");
+            auth.stop();
+            try {
+                assertEquals("unavailable", code(() -> carol.keys(Node.of("keys", "op", "count"))));
+            } finally {
+                auth.start();
+            }
+            assertEquals("0", carol.keys(Node.of("keys", "op", "count")).attr("count"));
+        }
+    }
 }

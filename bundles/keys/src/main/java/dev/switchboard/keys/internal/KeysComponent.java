@@ -109,7 +109,17 @@ public final class KeysComponent implements StanzaHandler, DeviceListener {
             }
             AccountService accountService = await(() -> accounts, 10);
             if (accountService == null) {
-                return; // stopping while auth is being replaced: the request goes to the next revision
+                if (stopping) {
+                    return; // stopping while auth is being replaced: the request goes to the next revision
+                }
+                // auth has been away for ten seconds (failing, not swapping): say so, and stay ready
+                unfinished = null;
+                Outbox out = await(() -> outbox, 2);
+                if (out != null) {
+                    out.live(t.from(), Node.of("result", "id", t.request().attr("id"), "error", "unavailable",
+                            "text", "accounts are unavailable; retry"));
+                }
+                continue;
             }
             KeyRequests.Outcome outcome = requests.perform(t.from(), t.request(), accountService);
             unfinished = null; // done: an answer lost to a swap now is a client's retry, not a double take
