@@ -417,6 +417,19 @@ public final class SwitchboardClient implements AutoCloseable {
 
     /** Sends a media message built by the caller (e.g. with a {@code name=}); the future completes with its ack. */
     CompletableFuture<Node> sendMedia(Node stanza) throws IOException {
+        return sendMessage(stanza);
+    }
+
+    /**
+     * Sends a message stanza built by the caller (a media message, an end-to-end encrypted one with
+     * its {@code enc} children); the future completes with the server's ack (check {@code error} on
+     * it: {@code mismatched-devices} names {@code missing} and {@code extra} devices) and fails if the
+     * connection closes first or the stanza is larger than the server takes.
+     */
+    public CompletableFuture<Node> sendMessage(Node stanza) throws IOException {
+        if (!"message".equals(stanza.tag()) || stanza.attr("id") == null) {
+            throw new IllegalArgumentException("not a message with an id: " + stanza.tag());
+        }
         try {
             checkFits(stanza);
         } catch (ClientException tooLarge) {
@@ -523,19 +536,7 @@ public final class SwitchboardClient implements AutoCloseable {
      * @param id the sender's message id, unique per device
      */
     public CompletableFuture<Node> send(String to, String id, byte[] body) throws IOException {
-        Node stanza = Node.withContent("message", body, "to", to, "id", id);
-        try {
-            checkFits(stanza);
-        } catch (ClientException tooLarge) {
-            return CompletableFuture.failedFuture(tooLarge); // sent, it would cost the connection
-        }
-        CompletableFuture<Node> ack = new CompletableFuture<>();
-        awaitingAck.put(id, ack);
-        write(stanza);
-        if (closedWith.isDone()) {
-            failPending();
-        }
-        return ack;
+        return sendMessage(Node.withContent("message", body, "to", to, "id", id));
     }
 
     /** Writes one stanza. */

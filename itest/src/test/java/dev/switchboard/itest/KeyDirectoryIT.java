@@ -8,10 +8,7 @@ import dev.switchboard.api.stanza.Node;
 import dev.switchboard.api.store.KeyStore;
 import dev.switchboard.client.SwitchboardClient;
 import java.io.ByteArrayInputStream;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.Test;
@@ -31,21 +28,6 @@ import org.osgi.framework.Bundle;
 @ExamReactorStrategy(PerClass.class)
 public class KeyDirectoryIT extends SwitchboardTestSupport {
 
-    private static String b64(int n, int seed) {
-        byte[] b = new byte[n];
-        java.util.Arrays.fill(b, (byte) seed);
-        return Base64.getEncoder().encodeToString(b);
-    }
-
-    private static Node upload(int identitySeed, int firstPreKey, int preKeys) {
-        List<Node> children = new ArrayList<>();
-        children.add(Node.of("signed", "id", "1", "key", b64(33, 1), "sig", b64(64, 2)));
-        for (int i = firstPreKey; i < firstPreKey + preKeys; i++) {
-            children.add(Node.of("pre", "id", Integer.toString(i), "key", b64(33, i)));
-        }
-        return new Node("keys", Map.of("op", "upload", "reg", "99", "identity", b64(33, identitySeed)), children, null);
-    }
-
     @Test
     public void bundlesArePerDeviceEachPreKeyOnceAcrossSwapsAndAnUnlinkedDevicesKeysAreGone() throws Exception {
         String a = "15557000001", b = "15557000002";
@@ -55,8 +37,8 @@ public class KeyDirectoryIT extends SwitchboardTestSupport {
         try (SwitchboardClient alice = login(a); SwitchboardClient bob = login(b);
              SwitchboardClient alicePhone = SwitchboardClient.connect("127.0.0.1", port)) {
             alicePhone.login(a, 1, password(a));
-            assertEquals("30", alice.keys(upload(5, 1, 30)).attr("count"));
-            assertEquals("30", alicePhone.keys(upload(6, 1, 30)).attr("count"));
+            assertEquals("30", alice.keys(KeyUploads.upload(5, 1, 30)).attr("count"));
+            assertEquals("30", alicePhone.keys(KeyUploads.upload(6, 1, 30)).attr("count"));
 
             Set<String> handed = new TreeSet<>();
             Bundle keys = bundle("dev.switchboard.keys");
@@ -76,7 +58,7 @@ public class KeyDirectoryIT extends SwitchboardTestSupport {
             assertEquals("15", alice.keys(Node.of("keys", "op", "count")).attr("count"));
 
             // bob knows alice's keys now: a new identity of hers (a reinstall) is news to him
-            alice.keys(upload(7, 100, 1));
+            alice.keys(KeyUploads.upload(7, 100, 1));
             Node told = expect(bob, n -> n.tag().equals("notification") && "keys-change".equals(n.attr("type")));
             assertEquals(a, told.attr("user"));
             assertEquals("identity", told.attr("reason"));

@@ -55,6 +55,13 @@ public interface KeyStore {
     /** A device's keys without taking anything. */
     Optional<DeviceKeys> deviceKeys(Address device) throws StoreException;
 
+    /**
+     * The device numbers of the account's devices that uploaded keys, ascending.
+     *
+     * @since 1.5
+     */
+    List<Integer> devicesWithKeys(String user) throws StoreException;
+
     /** Stores the account's device list as signed by its primary device (opaque to the server). */
     void putDeviceList(String user, byte[] signedList, long nowMs) throws StoreException;
 

@@ -11,7 +11,8 @@ import java.util.Objects;
  * @param to           the device it waits for
  * @param from         the device that sent it (for a receipt: the device that received or read)
  * @param id           the sender's message id (for a receipt: the id of the message it is about)
- * @param kind         {@code message}, {@code delivered}, {@code read} or {@code notification}
+ * @param kind         {@code message}, {@code media}, {@code e2e} (end-to-end encrypted: the body holds the
+ *                     ciphertext for this device alone), {@code delivered}, {@code read} or {@code notification}
  * @param acceptedAtMs when the server accepted it, epoch milliseconds (retention counts from here)
  * @param body         the message payload; empty for receipts
  * @param group        the group it was sent to, or null for a message to one account
@@ -35,6 +36,16 @@ public record QueuedMessage(long seq, Address to, Address from, String id, Strin
     /** The same message with a server sequence number. */
     public QueuedMessage withSeq(long newSeq) {
         return new QueuedMessage(newSeq, to, from, id, kind, acceptedAtMs, body, group);
+    }
+
+    /**
+     * Whether it is a message a person sent (plain, media or encrypted), as opposed to a receipt or a
+     * notification: such copies are delivered-receipted and their ids answer resends.
+     *
+     * @since 1.5
+     */
+    public boolean isMessage() {
+        return "message".equals(kind) || "media".equals(kind) || "e2e".equals(kind);
     }
 
     /** Bytes it counts against its device's queue limit. */

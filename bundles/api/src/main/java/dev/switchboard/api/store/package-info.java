@@ -1,6 +1,6 @@
 /** Switchboard contracts: store. */
 @Export
-@Version("1.4.0")
+@Version("1.5.0")
 package dev.switchboard.api.store;
 
 import org.osgi.annotation.bundle.Export;

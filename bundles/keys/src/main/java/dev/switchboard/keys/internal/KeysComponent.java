@@ -2,6 +2,7 @@ package dev.switchboard.keys.internal;
 
 import dev.switchboard.api.auth.AccountService;
 import dev.switchboard.api.auth.DeviceListener;
+import dev.switchboard.api.keys.KeyDirectory;
 import dev.switchboard.api.routing.Outbox;
 import dev.switchboard.api.routing.StanzaHandler;
 import dev.switchboard.api.stanza.Address;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
@@ -31,12 +33,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The key directory for end-to-end encryption: handles the {@code keys} stanza on its own thread
  * (every request touches SQL; the I/O threads must not wait for it). A revision being replaced
- * hands the requests it has not started to the next one through the state vault.
+ * hands the requests it has not started to the next one through the state vault. Tells the router
+ * which devices have keys ({@link KeyDirectory}), from a cache.
  */
-@Component(service = {StanzaHandler.class, DeviceListener.class}, immediate = true, property = StanzaHandler.TAGS + "=keys",
-        configurationPid = "dev.switchboard.keys")
+@Component(service = {StanzaHandler.class, DeviceListener.class, KeyDirectory.class}, immediate = true,
+        property = StanzaHandler.TAGS + "=keys", configurationPid = "dev.switchboard.keys")
 @Designate(ocd = KeysConfiguration.class)
-public final class KeysComponent implements StanzaHandler, DeviceListener {
+public final class KeysComponent implements StanzaHandler, DeviceListener, KeyDirectory {
 
     /** The tag of a task this component gives itself when an account's devices change (no client stanza has it). */
     private static final String DEVICES_CHANGED = "sb-devices-changed";
@@ -51,6 +54,7 @@ public final class KeysComponent implements StanzaHandler, DeviceListener {
     private final StateVault vault;
     private final KeyStore store;
     private final KeyRequests requests;
+    private final DevicesWithKeys devicesWithKeys;
     private final BlockingDeque<Task> tasks = new LinkedBlockingDeque<>();
     private final Thread worker;
     private final Object bound = new Object();
@@ -62,13 +66,14 @@ public final class KeysComponent implements StanzaHandler, DeviceListener {
     @Activate
     public KeysComponent(@Reference KeyStore store, @Reference StateVault vault, KeysConfiguration config) {
         if (config.fetchBurst() < 1 || config.fetchesPerMinute() < 1 || config.maxPreKeysPerUpload() < 1 || config.maxPreKeys() < 1
-                || config.lowWater() < 0 || config.maxDeviceListBytes() < 1) {
-            throw new IllegalArgumentException("dev.switchboard.keys: fetchBurst, fetchesPerMinute, maxPreKeysPerUpload, maxPreKeys"
-                    + " and maxDeviceListBytes must be at least 1, lowWater at least 0");
+                || config.lowWater() < 0 || config.maxDeviceListBytes() < 1 || config.cacheEntries() < 1) {
+            throw new IllegalArgumentException("dev.switchboard.keys: fetchBurst, fetchesPerMinute, maxPreKeysPerUpload, maxPreKeys,"
+                    + " maxDeviceListBytes and cacheEntries must be at least 1, lowWater at least 0");
         }
         this.store = store;
         this.vault = vault;
         this.requests = new KeyRequests(store, config);
+        this.devicesWithKeys = new DevicesWithKeys(store, config.cacheEntries());
         int handed = takeOver();
         this.worker = new Thread(this::work, "sb-keys");
         worker.setDaemon(true);
@@ -122,6 +127,9 @@ public final class KeysComponent implements StanzaHandler, DeviceListener {
                 continue;
             }
             KeyRequests.Outcome outcome = requests.perform(t.from(), t.request(), accountService);
+            if ("upload".equals(t.request().attr("op"))) {
+                devicesWithKeys.invalidate(t.from().user()); // this device may have keys now: encrypt for it from here on
+            }
             unfinished = null; // done: an answer lost to a swap now is a client's retry, not a double take
             Outbox out = await(() -> outbox, 2);
             if (out == null) {
@@ -201,9 +209,15 @@ public final class KeysComponent implements StanzaHandler, DeviceListener {
     /** A linked or unlinked device: its account's contacts are told, on the keys thread (a deleted account has none left). */
     @Override
     public void devicesChanged(Address device, Change change) {
+        devicesWithKeys.invalidate(device.user()); // an unlinked device's keys went with it
         if (change != Change.ACCOUNT_DELETED) {
             tasks.add(new Task(device, Node.of(DEVICES_CHANGED, "change", change == Change.LINKED ? "linked" : "unlinked")));
         }
+    }
+
+    @Override
+    public Set<Integer> devicesWithKeys(String user) throws StoreException {
+        return devicesWithKeys.of(user);
     }
 
     @Override
@@ -231,6 +245,7 @@ public final class KeysComponent implements StanzaHandler, DeviceListener {
         Map<String, Object> state = new HashMap<>();
         state.put("tasks", handover);
         vault.put(VAULT_KEY, STATE_SHAPE, state);
+        devicesWithKeys.close();
         if (!handover.isEmpty()) {
             LOG.info("Handing {} key requests to the next revision", handover.size());
         }

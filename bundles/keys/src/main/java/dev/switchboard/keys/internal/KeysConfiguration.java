@@ -24,4 +24,8 @@ public @interface KeysConfiguration {
 
     @AttributeDefinition(description = "Bytes a signed device list may have", min = "1")
     int maxDeviceListBytes() default 8192;
+
+    @AttributeDefinition(description = "Accounts whose devices-with-keys the in-memory cache keeps (the router asks for each encrypted message)",
+            min = "1")
+    int cacheEntries() default 10_000;
 }

@@ -73,6 +73,11 @@ final class MemoryKeyStore implements KeyStore {
     }
 
     @Override
+    public List<Integer> devicesWithKeys(String user) {
+        return keys.keySet().stream().filter(d -> d.user().equals(user)).map(Address::device).sorted().toList();
+    }
+
+    @Override
     public void putDeviceList(String user, byte[] signedList, long nowMs) {
         lists.put(user, signedList);
     }

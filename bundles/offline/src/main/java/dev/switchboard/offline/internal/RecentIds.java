@@ -46,8 +46,9 @@ final class RecentIds {
         java.util.Arrays.fill(buckets, NONE);
     }
 
+    /** Only a person's messages answer resends (a receipt's or notification's id is not the sender's). */
     static boolean counts(QueuedMessage m) {
-        return "message".equals(m.kind()) || "media".equals(m.kind());
+        return m.isMessage();
     }
 
     synchronized void remember(Address from, String id, long atMs) {

@@ -110,8 +110,10 @@ final class DeliveryPump {
             case "message":
                 return Node.withContent("message", m.body(), "from", m.from().toString(), "group", m.group(), "id", m.id(),
                         "seq", seq, "t", t);
-            case "media": {
-                // a media message: its reference travels as attributes, a caption (if any) as its bytes
+            case "media":
+            case EncryptedFanOut.KIND: {
+                // a media message: its reference travels as attributes, a caption (if any) as its bytes;
+                // an encrypted one: its type (and any media reference) as attributes, its ciphertext as its bytes
                 StoredAttributes.Decoded stored = StoredAttributes.decode(m.body());
                 Map<String, String> attributes = new java.util.LinkedHashMap<>();
                 attributes.put("from", m.from().toString());
@@ -119,7 +121,11 @@ final class DeliveryPump {
                     attributes.put("group", m.group());
                 }
                 attributes.put("id", m.id());
-                attributes.put("type", "media");
+                if ("media".equals(m.kind())) {
+                    attributes.put("type", "media");
+                } else {
+                    attributes.put("e2e", "1");
+                }
                 attributes.putAll(stored.attributes());
                 attributes.put("seq", seq);
                 attributes.put("t", t);

@@ -3,6 +3,7 @@ package dev.switchboard.routing.internal;
 import dev.switchboard.api.auth.AccountException;
 import dev.switchboard.api.auth.AccountService;
 import dev.switchboard.api.groups.GroupDirectory;
+import dev.switchboard.api.keys.KeyDirectory;
 import dev.switchboard.api.media.MediaRegistry;
 import dev.switchboard.api.offline.OfflineStore;
 import dev.switchboard.api.offline.QueueFullException;
@@ -36,6 +37,7 @@ final class MessageIntake {
     private final ServiceGate<AccountService> accounts;
     private final ServiceGate<GroupDirectory> groups;
     private final ServiceGate<MediaRegistry> media;
+    private final ServiceGate<KeyDirectory> keys;
     private final AtomicLong routed;
     /** Enqueues whose commit has not been answered yet; a swap waits for them. */
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -44,7 +46,7 @@ final class MessageIntake {
 
     MessageIntake(SessionDirectory directory, Lanes lanes, DeliveryPump pump, ServiceGate<OfflineStore> offline,
                   ServiceGate<AccountService> accounts, ServiceGate<GroupDirectory> groups, ServiceGate<MediaRegistry> media,
-                  AtomicLong routed) {
+                  ServiceGate<KeyDirectory> keys, AtomicLong routed) {
         this.directory = directory;
         this.lanes = lanes;
         this.pump = pump;
@@ -52,46 +54,62 @@ final class MessageIntake {
         this.accounts = accounts;
         this.groups = groups;
         this.media = media;
+        this.keys = keys;
         this.routed = routed;
         this.carbons = new Carbons(directory);
     }
 
     /** @return false when a service it needs is missing: the transport keeps the stanza and waits */
     boolean message(Address from, Node stanza) {
-        if (stanza.attr("media") != null) {
-            // a media message waits while no media bundle can say whether its blob exists
-            return media.with(registry -> groupOrDirect(from, stanza, registry), false);
+        if (stanza.attr("e2e") != null) {
+            // an encrypted message waits while no key directory can say which devices must be covered
+            return keys.with(directory -> withMedia(from, stanza, directory), false);
         }
-        return groupOrDirect(from, stanza, null);
+        return withMedia(from, stanza, null);
     }
 
-    private boolean groupOrDirect(Address from, Node stanza, MediaRegistry registry) {
+    private boolean withMedia(Address from, Node stanza, KeyDirectory keyDirectory) {
+        if (stanza.attr("media") != null) {
+            // a media message waits while no media bundle can say whether its blob exists
+            return media.with(registry -> groupOrDirect(from, stanza, registry, keyDirectory), false);
+        }
+        return groupOrDirect(from, stanza, null, keyDirectory);
+    }
+
+    private boolean groupOrDirect(Address from, Node stanza, MediaRegistry registry, KeyDirectory keyDirectory) {
+        Services services = new Services(registry, keyDirectory);
         if (GroupDirectory.isGroupId(stanza.attr("to"))) {
             return offline.with(store -> accounts.with(accountService -> groups.with(directory ->
-                    message(store, accountService, directory, registry, from, stanza), false), false), false);
+                    message(store, accountService, directory, services, from, stanza), false), false), false);
         }
-        return offline.with(store -> accounts.with(accountService -> message(store, accountService, null, registry, from,
+        return offline.with(store -> accounts.with(accountService -> message(store, accountService, null, services, from,
                 stanza), false), false);
     }
 
-    private boolean message(OfflineStore store, AccountService accountService, GroupDirectory groupDirectory,
-                            MediaRegistry registry, Address from, Node stanza) {
+    /** The optional services a message needs: media for a media message, keys for an encrypted one (else null). */
+    private record Services(MediaRegistry media, KeyDirectory keys) {
+    }
+
+    private boolean message(OfflineStore store, AccountService accountService, GroupDirectory groupDirectory, Services services,
+                            Address from, Node stanza) {
         String id = stanza.attr("id");
         String to = stanza.attr("to");
         if (id == null || id.isEmpty() || id.length() > 64) {
             directory.deliver(from, Node.of("error", "code", "bad-request", "text", "message needs an id of 1-64 characters"));
             return true;
         }
+        if (services.keys() != null && !"1".equals(stanza.attr("e2e"))) {
+            directory.deliver(from, ack(id, "bad-request", "e2e= is 1 or absent"));
+            return true;
+        }
         if (store.isDuplicate(from, id)) {
             directory.deliver(from, ack(id, null, null)); // a resend after a reconnect: same ack, no second copy
             return true;
         }
-        String kind = "message";
-        byte[] body = stanza.content();
-        if (registry != null) {
-            Map<String, String> reference;
+        Map<String, String> reference = null;
+        if (services.media() != null) {
             try {
-                reference = MediaReferences.checked(registry, stanza);
+                reference = MediaReferences.checked(services.media(), stanza);
             } catch (IllegalArgumentException e) {
                 directory.deliver(from, ack(id, "bad-media", e.getMessage()));
                 return true;
@@ -103,13 +121,23 @@ final class MessageIntake {
                 directory.deliver(from, ack(id, "no-such-media", "no media " + stanza.attr("media") + "; upload it first"));
                 return true;
             }
-            kind = "media";
-            body = StoredAttributes.encode(reference, stanza.content());
         }
         String group = groupDirectory == null ? null : to;
-        List<Address> targets;
+        long now = System.currentTimeMillis();
+        List<QueuedMessage> copies;
         try {
-            targets = group == null ? Recipients.of(accountService, to) : Recipients.ofGroup(accountService, groupDirectory, group, from);
+            if (services.keys() != null && group == null) {
+                copies = EncryptedFanOut.direct(accountService, services.keys(), from, stanza, reference, now);
+            } else {
+                List<Address> targets = group == null
+                        ? Recipients.of(accountService, to) : Recipients.ofGroup(accountService, groupDirectory, group, from);
+                copies = services.keys() != null
+                        ? EncryptedFanOut.group(services.keys(), targets, from, stanza, group, reference, now)
+                        : plainCopies(targets, from, stanza, id, group, reference, now);
+            }
+        } catch (EncryptedFanOut.Refused r) {
+            directory.deliver(from, r.ack(id));
+            return true;
         } catch (IllegalArgumentException e) {
             directory.deliver(from, ack(id, "bad-recipient", e.getMessage()));
             return true;
@@ -120,17 +148,24 @@ final class MessageIntake {
             directory.deliver(from, ack(id, "unavailable", "service unavailable, retry"));
             return true;
         }
-        if (targets.isEmpty()) {
+        if (copies.isEmpty()) {
             directory.deliver(from, ack(id, null, null)); // a group of one: nobody else to hand it to
             return true;
         }
-        long now = System.currentTimeMillis();
+        // carbons are live copies of a plain direct message; an encrypted one has queued copies for the sender's devices
+        enqueue(store, copies, from, id, group == null && services.keys() == null ? () -> carbons.copy(from, stanza) : null);
+        return true;
+    }
+
+    private static List<QueuedMessage> plainCopies(List<Address> targets, Address from, Node stanza, String id, String group,
+                                                   Map<String, String> reference, long now) {
+        String kind = reference == null ? "message" : "media";
+        byte[] body = reference == null ? stanza.content() : StoredAttributes.encode(reference, stanza.content());
         List<QueuedMessage> copies = new ArrayList<>(targets.size());
         for (Address target : targets) {
             copies.add(new QueuedMessage(0, target, from, id, kind, now, body, group));
         }
-        enqueue(store, copies, from, id, group == null ? () -> carbons.copy(from, stanza) : null);
-        return true;
+        return copies;
     }
 
     /** Queues copies (a receipt's, too): handed out at once, and counted until their commit is answered. */

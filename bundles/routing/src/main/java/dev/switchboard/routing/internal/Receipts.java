@@ -105,12 +105,13 @@ final class Receipts {
     }
 
     /**
-     * A device confirmed a copy: a message or media message is recorded as delivered and its sender
-     * gets a delivered receipt. @return the receipt's stage (the store deletes the copy once the
-     * receipt is safe), or null when the copy was something else (a receipt, a notification)
+     * A device confirmed a copy: a message (plain, media or encrypted) is recorded as delivered and
+     * its sender gets a delivered receipt. @return the receipt's stage (the store deletes the copy
+     * once the receipt is safe), or null when the copy was something else (a receipt, a
+     * notification, the sender's own copy of an encrypted message)
      */
     private CompletionStage<?> deliveredReceipt(OfflineStore store, Address device, QueuedMessage m) {
-        if (!"message".equals(m.kind()) && !"media".equals(m.kind())) {
+        if (!m.isMessage() || EncryptedFanOut.KIND.equals(m.kind()) && device.user().equals(m.from().user())) {
             return null;
         }
         delivered.delivered(device, m.from(), m.id());

@@ -2,6 +2,7 @@ package dev.switchboard.routing.internal;
 
 import dev.switchboard.api.auth.AccountService;
 import dev.switchboard.api.groups.GroupDirectory;
+import dev.switchboard.api.keys.KeyDirectory;
 import dev.switchboard.api.media.MediaRegistry;
 import dev.switchboard.api.offline.OfflineStore;
 import dev.switchboard.api.routing.Outbox;
@@ -60,6 +61,7 @@ public final class RouterComponent implements Router, Outbox {
     private final ServiceGate<AccountService> accounts = new ServiceGate<>();
     private final ServiceGate<GroupDirectory> groups = new ServiceGate<>();
     private final ServiceGate<MediaRegistry> media = new ServiceGate<>();
+    private final ServiceGate<KeyDirectory> keys = new ServiceGate<>();
     private final HandlerTable handlers = new HandlerTable();
 
     @Activate
@@ -74,7 +76,7 @@ public final class RouterComponent implements Router, Outbox {
         this.lanes = new Lanes(config.lanes() == 0 ? Runtime.getRuntime().availableProcessors() : config.lanes(),
                 directory::batch);
         this.pump = new DeliveryPump(directory, offline);
-        this.intake = new MessageIntake(directory, lanes, pump, offline, accounts, groups, media, routed);
+        this.intake = new MessageIntake(directory, lanes, pump, offline, accounts, groups, media, keys, routed);
         this.receipts = new Receipts(directory, lanes, pump, offline, intake);
 
         vault.take(VAULT_KEY).ifPresent(s -> upgrade(s.shapeVersion(), s.data()));
@@ -187,6 +189,17 @@ public final class RouterComponent implements Router, Outbox {
 
     public void unbindMedia(MediaRegistry registry) {
         media.unbind(registry);
+    }
+
+    /** Which devices have keys, for encrypted messages; without it such messages wait. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    public void bindKeys(KeyDirectory directory) {
+        keys.bind(directory);
+    }
+
+    public void unbindKeys(KeyDirectory directory) {
+        keys.unbind(directory);
     }
 
     /** Feature bundles' handlers for their stanza tags (presence, groups, ...). */

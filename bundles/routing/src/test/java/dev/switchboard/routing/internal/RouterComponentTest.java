@@ -30,7 +30,7 @@ class RouterComponentTest {
 
     private final Address alice = new Address("1001", 0);
     private final Address bob = new Address("2002", 0);
-    private final BlockingQueue<Object[]> handed = new LinkedBlockingQueue<>();
+    private final HandedStanzas handed = new HandedStanzas();
     /** Writes gathered by the directory's batch: each finished batch as one list of (to, stanza). */
     private final BlockingQueue<List<Object[]>> batches = new LinkedBlockingQueue<>();
     private final ThreadLocal<List<Object[]>> openBatch = new ThreadLocal<>();
@@ -238,23 +238,7 @@ class RouterComponentTest {
     }
 
     private List<Node> take(int count, Address to, Predicate<Node> wanted) throws InterruptedException {
-        List<Node> out = new ArrayList<>();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        List<Object[]> other = new ArrayList<>();
-        while (out.size() < count && System.nanoTime() < deadline) {
-            Object[] e = handed.poll(100, TimeUnit.MILLISECONDS);
-            if (e == null) {
-                continue;
-            }
-            if (e[0].equals(to) && wanted.test((Node) e[1])) {
-                out.add((Node) e[1]);
-            } else {
-                other.add(e);
-            }
-        }
-        handed.addAll(other);
-        assertEquals(count, out.size(), "stanzas for " + to + " within 10 s");
-        return out;
+        return handed.take(count, to, wanted);
     }
 
     private SessionDirectory directory() {
@@ -268,7 +252,7 @@ class RouterComponentTest {
                 if (batch != null) {
                     batch.add(new Object[] {to, stanza});
                 }
-                handed.add(new Object[] {to, stanza});
+                handed.add(to, stanza);
                 written.add(new Object[] {to, currentSession.get(to), stanza});
                 return true;
             }
@@ -286,7 +270,7 @@ class RouterComponentTest {
                 if (current == null || current != session) {
                     return false;
                 }
-                handed.add(new Object[] {to, stanza});
+                handed.add(to, stanza);
                 written.add(new Object[] {to, current, stanza});
                 return true;
             }

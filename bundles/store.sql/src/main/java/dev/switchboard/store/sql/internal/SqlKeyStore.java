@@ -103,6 +103,18 @@ public final class SqlKeyStore implements KeyStore {
     }
 
     @Override
+    public List<Integer> devicesWithKeys(String user) throws StoreException {
+        return jdbc.transaction("list the devices with keys", c -> query(c,
+                "SELECT device_id FROM device_keys WHERE user_id = ? ORDER BY device_id", r -> {
+                    List<Integer> out = new ArrayList<>();
+                    while (r.next()) {
+                        out.add(r.getInt(1));
+                    }
+                    return out;
+                }, user));
+    }
+
+    @Override
     public void putDeviceList(String user, byte[] signedList, long nowMs) throws StoreException {
         jdbc.transaction("store a device list", c -> {
             if (update(c, "UPDATE device_lists SET signed_list = ?, updated_at_ms = ? WHERE user_id = ?", signedList, nowMs, user) == 0) {

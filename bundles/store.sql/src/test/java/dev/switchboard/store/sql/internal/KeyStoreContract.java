@@ -141,13 +141,17 @@ abstract class KeyStoreContract {
         keys.putDeviceList("1001", bytes(100, 1), 5);
         keys.addKeyContact("1001", "2002");
         keys.addKeyContact("2002", "1001");
+        assertEquals(List.of(0, 1), keys.devicesWithKeys("1001"));
         assertTrue(accounts.removeDevice(ALICE_PHONE));
+        assertEquals(List.of(0), keys.devicesWithKeys("1001"), "an unlinked device is no longer one to encrypt for");
         assertTrue(keys.deviceKeys(ALICE_PHONE).isEmpty());
         assertArrayEquals(new int[] {0, 0}, keys.oneTimePreKeyCount(ALICE_PHONE));
         assertEquals(AddDevice.ADDED, accounts.addDevice(ALICE_PHONE, AccountStoreContract.cred(4), 5));
         assertTrue(keys.deviceKeys(ALICE_PHONE).isEmpty(), "a device linked again starts without the old keys");
         assertTrue(accounts.deleteAccount("1001"));
         assertTrue(keys.deviceKeys(ALICE).isEmpty());
+        assertEquals(List.of(), keys.devicesWithKeys("1001"));
+        assertEquals(List.of(), keys.devicesWithKeys("2002"), "an account without keys has no device to encrypt for");
         assertTrue(keys.deviceList("1001").isEmpty());
         assertEquals(List.of(), keys.keyContacts("1001"));
         assertEquals(List.of(), keys.keyContacts("2002"), "the deleted account is no one's contact any more");
