@@ -156,6 +156,11 @@ final class RuntimeProcess implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("second.log").toFile())).start();
     }
 
+    /** The server's process id (for jcmd, a heap dump). */
+    long pid() {
+        return process.pid();
+    }
+
     /** kill -9: no shutdown hook, no flush, nothing graceful. */
     void kill() throws InterruptedException {
         process.destroyForcibly();
