@@ -3,6 +3,8 @@ package dev.switchboard.cli;
 import dev.switchboard.api.stanza.Node;
 import dev.switchboard.client.Session;
 import dev.switchboard.client.SessionListener;
+import dev.switchboard.client.SwitchboardClient;
+import dev.switchboard.client.e2e.EncryptedClient;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +13,8 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -31,6 +35,10 @@ final class ChatCommand implements Callable<Integer> {
     String peer;
     @Option(names = "--linger", description = "seconds to wait for acks after the input ends (default ${DEFAULT-VALUE})")
     int linger = 10;
+    @Option(names = "--plain", description = "send unencrypted: the server can read it (for peers without encryption keys)")
+    boolean plain;
+    @Option(names = "--files", paramLabel = "<dir>", description = "where received files are saved (default: files/ in the CLI's home)")
+    Path files;
 
     @Override
     public Integer call() throws Exception {
@@ -39,10 +47,31 @@ final class ChatCommand implements Callable<Integer> {
         Map<String, String> sent = new ConcurrentHashMap<>();
         Ticks ticks = new Ticks(printer);
         Session[] holder = new Session[1];
+        Path saveTo = files != null ? files : cli.configDir().resolve("files");
+        try (SwitchboardClient once = cli.connect()) {
+            Encryption.open(cli, creds, once, printer); // keys uploaded here: the session's reader must not wait for it
+        }
+        EncryptedClient e2e = Encryption.attach(cli, creds, () -> holder[0].connection(), printer);
+        e2e.onAck(ack -> { // on the reader thread: "sent" before the receipts that follow it
+            String text = sent.get(ack.attr("id"));
+            if (text != null) {
+                tick(printer, ack, text);
+            }
+        });
+        // downloads and key top-ups are requests on the session's connection: not on its reader thread
+        ExecutorService background = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "sb-chat-background");
+            t.setDaemon(true);
+            return t;
+        });
         SessionListener listener = new SessionListener() {
             @Override
             public void message(Node m) {
-                printer.message(m);
+                if ("1".equals(m.attr("e2e"))) {
+                    Encryption.show(e2e, m, printer, saveTo, background); // decrypted before it is confirmed
+                } else {
+                    printer.message(m);
+                }
                 try {
                     holder[0].markRead(m.attr("from"), m.attr("id"));
                 } catch (Exception e) {
@@ -61,6 +90,16 @@ final class ChatCommand implements Callable<Integer> {
 
             @Override
             public void notification(Node n) {
+                if ("keys-change".equals(n.attr("type")) || "prekeys-low".equals(n.attr("type"))) {
+                    background.execute(() -> {
+                        try {
+                            e2e.onNotification(n);
+                        } catch (Exception e) {
+                            printer.line("! could not update encryption keys: " + Cli.describe(e));
+                        }
+                    });
+                    return;
+                }
                 printer.notification(n);
             }
 
@@ -109,13 +148,16 @@ final class ChatCommand implements Callable<Integer> {
                 String id = idBase + (++n);
                 try {
                     if (line.startsWith("/file ")) {
-                        sendFile(session, printer, sent, id, Path.of(line.substring(6).trim()));
+                        sendFile(session, e2e, printer, sent, id, Path.of(line.substring(6).trim()));
                     } else if (line.startsWith("/")) {
                         printer.line("! unknown command " + line.split(" ", 2)[0] + "; commands: " + COMMANDS);
-                    } else {
+                    } else if (plain) {
                         String text = line;
                         sent.put(id, text);
                         session.send(peer, id, text.getBytes(StandardCharsets.UTF_8)).thenAccept(ack -> tick(printer, ack, text));
+                    } else {
+                        sent.put(id, line);
+                        sendEncrypted(e2e, printer, id, line, null);
                     }
                 } catch (dev.switchboard.client.ClientException e) {
                     sent.remove(id);
@@ -135,7 +177,8 @@ final class ChatCommand implements Callable<Integer> {
 
     private static final String COMMANDS = "/file <path> (send a file), /quit (leave)";
 
-    private void sendFile(Session session, Printer printer, Map<String, String> sent, String id, Path file) throws Exception {
+    private void sendFile(Session session, EncryptedClient e2e, Printer printer, Map<String, String> sent, String id, Path file)
+            throws Exception {
         if (!Files.isRegularFile(file)) {
             printer.line("! no such file: " + file);
             return;
@@ -143,8 +186,35 @@ final class ChatCommand implements Callable<Integer> {
         String mime = Files.probeContentType(file);
         String shown = "[file " + file.getFileName() + "]";
         sent.put(id, shown); // the same id as the message, so its receipts find it
-        session.sendFile(peer, id, file, mime == null ? "application/octet-stream" : mime, null, null)
-                .thenAccept(ack -> tick(printer, ack, shown));
+        if (plain) {
+            session.sendFile(peer, id, file, mime == null ? "application/octet-stream" : mime, null, null)
+                    .thenAccept(ack -> tick(printer, ack, shown));
+        } else {
+            sendEncrypted(e2e, printer, id, "", file);
+        }
+    }
+
+    /**
+     * Encrypts and sends one line (or file) and waits for its ack. Not resent by the session after a
+     * reconnect (its ciphertexts are made for the devices of that moment): a lost one is said so.
+     */
+    private void sendEncrypted(EncryptedClient e2e, Printer printer, String id, String text, Path file)
+            throws dev.switchboard.client.ClientException {
+        String shown = file == null ? text : "[file " + file.getFileName() + "]";
+        try {
+            Encryption.send(e2e, peer, id, text, file, file == null ? null : Files.probeContentType(file)); // ticked by onAck
+        } catch (java.io.IOException e) {
+            printer.line("  ✗ not sent   " + shown + "  (" + Cli.describe(e) + "; type it again)");
+        } catch (dev.switchboard.client.ClientException e) {
+            if ("too-large".equals(e.code())) {
+                throw e;
+            }
+            if ("no-keys".equals(e.code())) { // its ack was ticked ✗ already: say what to do
+                printer.line("! " + Cli.describe(e).replace("send with --plain", "chat with --plain"));
+            } else {
+                printer.line("  ✗ not sent   " + shown + "  (" + Cli.describe(e) + ")");
+            }
+        }
     }
 
     private static void tick(Printer printer, Node ack, String text) {

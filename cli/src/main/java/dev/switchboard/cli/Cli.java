@@ -4,7 +4,6 @@ import dev.switchboard.api.stanza.Node;
 import dev.switchboard.client.ClientException;
 import dev.switchboard.client.KnownServers;
 import dev.switchboard.client.ServerTrust;
-import dev.switchboard.client.MediaRef;
 import dev.switchboard.client.SwitchboardClient;
 import java.io.BufferedReader;
 import java.io.Console;
@@ -13,11 +12,9 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -30,8 +27,8 @@ import picocli.CommandLine.ParentCommand;
  */
 @Command(name = "sb", mixinStandardHelpOptions = true, version = "Switchboard CLI 0.1.0",
         description = "Chat on a Switchboard server from the terminal.",
-        subcommands = {Cli.Register.class, Cli.Login.class, Cli.Logout.class, Cli.Send.class, Cli.Fetch.class,
-                Cli.Receive.class, TrustCommand.class, ChatCommand.class, GroupCommands.class, PresenceCommands.class, AdminCommand.class})
+        subcommands = {Cli.Register.class, Cli.Login.class, Cli.Logout.class, SendCommand.class, Cli.Fetch.class,
+                ReceiveCommand.class, SafetyCommand.class, TrustCommand.class, ChatCommand.class, GroupCommands.class, PresenceCommands.class, AdminCommand.class})
 public final class Cli implements Callable<Integer> {
 
     @Option(names = "--config", description = "folder of the stored login (default: $SB_CLI_HOME or ~/.switchboard)")
@@ -239,9 +236,12 @@ public final class Cli implements Callable<Integer> {
         static int login(Cli cli, Server server, String user, int device, String password) throws Exception {
             try (SwitchboardClient c = cli.open(server.host, server.port).oneShot()) {
                 c.login(user, device, password);
-                new Credentials(server.host, server.port, user, device, c.token()).save(cli.configDir());
+                Credentials creds = new Credentials(server.host, server.port, user, device, c.token());
+                creds.save(cli.configDir());
+                Encryption.open(cli, creds, c, new Printer(System.out)); // its keys on the server: others can encrypt to it at once
             }
-            System.out.println("logged in as " + user + "/" + device + " on " + server.host + ":" + server.port);
+            System.out.println("logged in as " + user + "/" + device + " on " + server.host + ":" + server.port
+                    + " (end-to-end encryption keys uploaded)");
             return 0;
         }
     }
@@ -266,74 +266,6 @@ public final class Cli implements Callable<Integer> {
         }
     }
 
-    @Command(name = "send", mixinStandardHelpOptions = true,
-            description = "Send a text (or with --file, a file by reference) and wait for the server's ack.")
-    static final class Send implements Callable<Integer> {
-        @ParentCommand
-        Cli cli;
-        @Option(names = "--file", paramLabel = "<path>", description = "upload this file and send it")
-        Path file;
-        @Option(names = "--mime", description = "the file's type (default: guessed)")
-        String mime;
-        @Option(names = "--wait", paramLabel = "sent|delivered|read", description = "how far to wait (default ${DEFAULT-VALUE})")
-        String waitFor = "sent";
-        @Option(names = "--timeout", description = "seconds to wait (default ${DEFAULT-VALUE})")
-        int timeout = 30;
-        @Parameters(index = "0", paramLabel = "<to>", description = "a user id, user/device or group id")
-        String to;
-        @Parameters(index = "1..*", paramLabel = "<text>", description = "the message (the file's caption with --file)")
-        List<String> words = List.of();
-
-        @Override
-        public Integer call() throws Exception {
-            if (!List.of("sent", "delivered", "read").contains(waitFor)) {
-                throw new CommandLine.ParameterException(new CommandLine(this), "--wait must be sent, delivered or read");
-            }
-            String text = String.join(" ", words);
-            if (file == null && text.isEmpty()) {
-                throw new CommandLine.ParameterException(new CommandLine(this), "nothing to send: give a text or --file");
-            }
-            try (SwitchboardClient c = cli.connect()) {
-                String id = Long.toString(System.currentTimeMillis(), 36);
-                Node ack;
-                if (file != null) {
-                    if (!Files.isRegularFile(file)) {
-                        throw new IOException("no such file: " + file);
-                    }
-                    MediaRef ref = c.upload(file);
-                    String type = mime != null ? mime : Files.probeContentType(file);
-                    ack = c.sendMedia(to, id, ref, type == null ? "application/octet-stream" : type, null,
-                            text.isEmpty() ? null : text.getBytes(StandardCharsets.UTF_8)).get(timeout, TimeUnit.SECONDS);
-                    System.out.println("uploaded sha256 " + ref.sha256() + " (" + ref.size() + " bytes)");
-                } else {
-                    ack = c.send(to, id, text.getBytes(StandardCharsets.UTF_8)).get(timeout, TimeUnit.SECONDS);
-                }
-                if (ack.attr("error") != null) {
-                    throw new ClientException(ack.attr("error"), String.valueOf(ack.attr("text")));
-                }
-                System.out.println("✓ sent " + id);
-                if (!waitFor.equals("sent")) {
-                    awaitReceipt(c, id, waitFor);
-                }
-            }
-            return 0;
-        }
-
-        private void awaitReceipt(SwitchboardClient c, String id, String type) throws Exception {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeout);
-            while (System.nanoTime() < deadline) {
-                Node n = c.incoming().poll(100, TimeUnit.MILLISECONDS);
-                if (n != null && n.tag().equals("receipt") && id.equals(n.attr("id"))) {
-                    System.out.println((n.attr("type").equals("read") ? "✓✓ read by " : "✓✓ delivered to ") + n.attr("from"));
-                    if (n.attr("type").equals(type) || type.equals("delivered")) {
-                        return;
-                    }
-                }
-            }
-            throw new TimeoutException("no " + type + " receipt within " + timeout + " s");
-        }
-    }
-
     @Command(name = "fetch", mixinStandardHelpOptions = true, description = "Download a file by its hash (checked).")
     static final class Fetch implements Callable<Integer> {
         @ParentCommand
@@ -350,47 +282,6 @@ public final class Cli implements Callable<Integer> {
                 c.download(hash, target);
             }
             System.out.println("saved " + target + " (" + Files.size(target) + " bytes, sha256 checked)");
-            return 0;
-        }
-    }
-
-    @Command(name = "receive", mixinStandardHelpOptions = true,
-            description = "Show what arrives (queued messages first) for a while, then exit.")
-    static final class Receive implements Callable<Integer> {
-        @ParentCommand
-        Cli cli;
-        @Option(names = "--seconds", description = "how long to listen (default ${DEFAULT-VALUE})")
-        int seconds = 5;
-        @Option(names = "--read", description = "tell the senders their messages were read")
-        boolean read;
-
-        @Override
-        public Integer call() throws Exception {
-            Printer printer = new Printer(System.out);
-            try (SwitchboardClient c = cli.connectReceiving()) {
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-                while (System.nanoTime() < deadline) {
-                    Node n = c.incoming().poll(100, TimeUnit.MILLISECONDS);
-                    if (n == null) {
-                        continue;
-                    }
-                    switch (n.tag()) {
-                        case "message" -> {
-                            printer.message(n);
-                            c.confirm(n); // before the read receipt: the server relays it only for a confirmed message
-                            if (read) {
-                                c.markRead(n.attr("from"), n.attr("id"));
-                            }
-                        }
-                        case "notification" -> printer.notification(n);
-                        case "receipt" -> printer.line("✓✓ " + n.attr("type") + " " + n.attr("id") + " by " + n.attr("from"));
-                        default -> { }
-                    }
-                    if (!"message".equals(n.tag())) {
-                        c.confirm(n); // shown: it may go (a message was confirmed above, before its read receipt)
-                    }
-                }
-            }
             return 0;
         }
     }

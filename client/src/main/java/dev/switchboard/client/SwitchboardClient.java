@@ -204,8 +204,7 @@ public final class SwitchboardClient implements AutoCloseable {
      * @throws ClientException {@code too-large}, with a text that says both sizes
      */
     public void checkFits(Node stanza) throws ClientException {
-        int content = stanza.content() == null ? 0 : stanza.content().length;
-        if (content + 4096 < maxFrame) {
+        if (contentBytes(stanza) + 4096 < maxFrame) {
             return; // far below the limit: no need to encode it to know
         }
         int size = wire.encode(stanza, DICTIONARY).remaining();
@@ -213,6 +212,15 @@ public final class SwitchboardClient implements AutoCloseable {
             throw new ClientException("too-large", "message too long (" + megabytes(size) + "; the limit is "
                     + megabytes(maxFrame) + "): not sent");
         }
+    }
+
+    /** The bytes of a stanza's content and its children's (an encrypted message's ciphertexts are its children). */
+    private static long contentBytes(Node stanza) {
+        long n = stanza.content() == null ? 0 : stanza.content().length;
+        for (Node child : stanza.children()) {
+            n += contentBytes(child);
+        }
+        return n;
     }
 
     private static String megabytes(long bytes) {

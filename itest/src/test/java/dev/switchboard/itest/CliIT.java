@@ -71,9 +71,17 @@ public class CliIT {
             new Random(7).nextBytes(bytes);
             Files.write(file, bytes);
             String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+            // encrypted by default: the file is encrypted before upload, bob's chat decrypts and saves it
             Process send = run(alice, null, "send", "--file", file.toString(), b, "a photo");
             assertEquals(read(alice.resolve("send.out")), 0, send.waitFor());
-            awaitOutput(bobOut, "sha256 " + hash + "] a photo");
+            assertTrue(read(alice.resolve("send.out")), read(alice.resolve("send.out")).contains("(end-to-end encrypted)"));
+            awaitOutput(bobOut, "saved to " + bob.resolve("files").resolve("photo.bin"));
+            assertTrue(read(bobOut), read(bobOut).contains("[file photo.bin, application/octet-stream, 200000 bytes] a photo"));
+            assertArrayEquals(bytes, Files.readAllBytes(bob.resolve("files").resolve("photo.bin")));
+            // --plain: a reference the server can read, fetched by its hash
+            Process plain = run(alice, null, "send", "--plain", "--file", file.toString(), b, "a plain photo");
+            assertEquals(read(alice.resolve("send.out")), 0, plain.waitFor());
+            awaitOutput(bobOut, "sha256 " + hash + "] a plain photo");
             Path fetched = bob.resolve("fetched.bin");
             Process fetch = run(bob, null, "fetch", hash, "-o", fetched.toString());
             assertEquals(read(bob.resolve("fetch.out")), 0, fetch.waitFor());
@@ -90,7 +98,7 @@ public class CliIT {
         Process bad = run(alice, null, "send", "19999", "hi");
         assertEquals(1, bad.waitFor());
         String said = read(alice.resolve("send.out"));
-        assertTrue(said, said.contains("error: bad-recipient: no such user or device: 19999"));
+        assertTrue(said, said.contains("error: bad-recipient: no such user: 19999"));
     }
 
     /**
@@ -109,7 +117,7 @@ public class CliIT {
         }
         // dave, away, runs one-shot commands: each of them must leave his queue alone
         assertEquals(read(dave.resolve("groups.out")), 0, run(dave, null, "groups", "list").waitFor());
-        assertEquals(read(dave.resolve("send.out")), 0, run(dave, null, "send", d, "a note to myself").waitFor());
+        assertEquals(read(dave.resolve("send.out")), 0, run(dave, null, "send", "--plain", d, "a note to myself").waitFor());
         assertEquals(read(dave.resolve("login.out")), 0, run(dave, "dave-password\n", "login", d, "--server",
                 "127.0.0.1:" + server.port).waitFor());
         assertEquals(read(dave.resolve("presence.out")), 0, run(dave, null, "presence", "contacts", "list").waitFor());

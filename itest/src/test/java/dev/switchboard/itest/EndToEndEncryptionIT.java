@@ -131,6 +131,19 @@ public class EndToEndEncryptionIT {
             assertEquals("to carol " + marker, receive(carol, "m3").text());
             assertEquals(alice.e2e().safetyNumbers(c).get(new Address(c, 0)), carol.e2e().safetyNumbers(a).get(new Address(a, 0)));
 
+            // carol reinstalls (a new identity and registration id): alice's old session cannot reach her; the
+            // server names the device stale, the SDK warns of the new identity before it encrypts to it, and resends
+            List<Address> warned = new java.util.concurrent.CopyOnWriteArrayList<>();
+            alice.e2e().onIdentityChange((device, number) -> warned.add(device));
+            carol.client().close();
+            deleteTree(server.home.resolve("clients").resolve(c + ".0"));
+            carol = device(c, 0, 0);
+            long beforeReinstall = alice.e2e().resends();
+            assertNull(alice.e2e().send(c, "m4", "after the reinstall " + marker).attr("error"));
+            assertEquals(List.of(new Address(c, 0)), warned);
+            assertEquals(beforeReinstall + 1, alice.e2e().resends());
+            assertEquals("after the reinstall " + marker, receive(carol, "m4").text());
+
             // a group message: sender keys pairwise first, then one ciphertext for everyone
             String g = alice.client().createGroup("secret plans", List.of(b, c));
             assertNull(alice.e2e().sendGroup(g, "g1", "group " + marker).attr("error"));
@@ -185,6 +198,14 @@ public class EndToEndEncryptionIT {
                 x.close();
             }
             server.start(); // the next test (if any) finds a server
+        }
+    }
+
+    private static void deleteTree(Path root) throws Exception {
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) files.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.delete(p);
+            }
         }
     }
 

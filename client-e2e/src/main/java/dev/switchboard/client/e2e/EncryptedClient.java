@@ -77,6 +77,7 @@ public final class EncryptedClient {
     private final SignalProtocolAddress selfSignal;
     private final int preKeyBatch;
     private volatile IdentityWarnings warnings = (device, number) -> { };
+    private volatile java.util.function.Consumer<Node> acks = ack -> { };
     private final java.util.concurrent.atomic.AtomicLong resends = new java.util.concurrent.atomic.AtomicLong();
     /**
      * Held while a session record is read, advanced and written back: an encryption on the sending
@@ -136,6 +137,24 @@ public final class EncryptedClient {
 
     public void onIdentityChange(IdentityWarnings warnings) {
         this.warnings = Objects.requireNonNull(warnings);
+    }
+
+    /**
+     * Told of each message's final ack (not of a mismatched-devices answer that is resent) on the
+     * connection's reader thread, so in order with the receipts that follow it.
+     */
+    public void onAck(java.util.function.Consumer<Node> acks) {
+        this.acks = Objects.requireNonNull(acks);
+    }
+
+    private Node sendAndAwait(Node message) throws IOException, ClientException {
+        java.util.concurrent.CompletableFuture<Node> ack = connection.get().sendMessage(message);
+        ack.thenAccept(a -> {
+            if (!"mismatched-devices".equals(a.attr("error"))) {
+                acks.accept(a);
+            }
+        });
+        return awaitAck(ack);
     }
 
     /** libsignal's device ids start at 1; Switchboard's at 0. */
@@ -241,7 +260,7 @@ public final class EncryptedClient {
             attrs.put("to", to);
             attrs.put("id", id);
             attrs.put("e2e", "1");
-            ack = awaitAck(connection.get().sendMessage(new Node("message", attrs, ciphertexts, null)));
+            ack = sendAndAwait(new Node("message", attrs, ciphertexts, null));
             if (!"mismatched-devices".equals(ack.attr("error"))) {
                 return ack;
             }
@@ -249,12 +268,21 @@ public final class EncryptedClient {
             for (String extra : words(ack.attr("extra"))) {
                 store.deleteSession(signal(Address.parse(extra))); // unlinked, or never had keys
             }
-            for (String missing : words(ack.attr("missing"))) {
+            for (String stale : words(ack.attr("stale"))) {
+                store.deleteSession(signal(Address.parse(stale))); // reinstalled: its new keys are fetched below
+            }
+            for (String missing : concat(words(ack.attr("missing")), words(ack.attr("stale")))) {
                 Address d = Address.parse(missing);
                 fetch(d.user(), d.device());
             }
         }
         return ack;
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
     }
 
     private static List<String> words(String list) {
@@ -293,9 +321,12 @@ public final class EncryptedClient {
 
     private Node encrypt(SignalProtocolAddress device, byte[] plaintext) throws ClientException {
         try {
-            CiphertextMessage m = new SessionCipher(store, device).encrypt(plaintext);
+            SessionCipher cipher = new SessionCipher(store, device);
+            CiphertextMessage m = cipher.encrypt(plaintext);
             String type = m.getType() == CiphertextMessage.PREKEY_TYPE ? "pkmsg" : "msg";
-            return Node.withContent("enc", m.serialize(), "device", address(device).toString(), "type", type);
+            // the registration the session was made with: the server names the device stale if it was reinstalled since
+            return Node.withContent("enc", m.serialize(), "device", address(device).toString(), "type", type,
+                    "reg", Integer.toString(cipher.getRemoteRegistrationId()));
         } catch (org.signal.libsignal.protocol.NoSessionException | UntrustedIdentityException e) {
             throw new ClientException("no-session", "cannot encrypt for " + address(device) + ": " + e.getMessage());
         }
@@ -335,6 +366,7 @@ public final class EncryptedClient {
                 synchronized (crypto) {
                     new SessionBuilder(store, a).process(keys);
                 }
+                store.unmarkAll("skdm", user + "."); // a new or reinstalled device has none of this device's sender keys
             } catch (InvalidKeyException | UntrustedIdentityException | RuntimeException e) {
                 throw new ClientException("bad-keys", "the keys of " + d + " do not verify: " + e.getMessage());
             }
@@ -415,8 +447,7 @@ public final class EncryptedClient {
             synchronized (crypto) {
                 m = new GroupCipher(store, selfSignal).encrypt(distribution, Envelope.text(text.getBytes(StandardCharsets.UTF_8)).encode());
             }
-            return awaitAck(connection.get().sendMessage(new Node("message", Map.of("to", group, "id", id, "e2e", "1", "type", "skmsg"),
-                    List.of(), m.serialize())));
+            return sendAndAwait(new Node("message", Map.of("to", group, "id", id, "e2e", "1", "type", "skmsg"), List.of(), m.serialize()));
         } catch (org.signal.libsignal.protocol.NoSessionException e) {
             throw new ClientException("no-session", "no sender key for " + group + ": " + e.getMessage());
         }

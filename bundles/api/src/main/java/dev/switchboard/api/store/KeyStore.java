@@ -56,11 +56,12 @@ public interface KeyStore {
     Optional<DeviceKeys> deviceKeys(Address device) throws StoreException;
 
     /**
-     * The device numbers of the account's devices that uploaded keys, ascending.
+     * The account's devices that uploaded keys: device number to its registration id (which changes
+     * with a reinstall), in device order.
      *
      * @since 1.5
      */
-    List<Integer> devicesWithKeys(String user) throws StoreException;
+    java.util.SortedMap<Integer, Integer> devicesWithKeys(String user) throws StoreException;
 
     /** Stores the account's device list as signed by its primary device (opaque to the server). */
     void putDeviceList(String user, byte[] signedList, long nowMs) throws StoreException;

@@ -2,7 +2,7 @@ package dev.switchboard.keys.internal;
 
 import dev.switchboard.api.store.KeyStore;
 import dev.switchboard.api.store.StoreException;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.ehcache.Cache;
 import org.ehcache.CacheManager;
@@ -23,7 +23,7 @@ final class DevicesWithKeys implements AutoCloseable {
 
     private final KeyStore store;
     private final CacheManager manager;
-    private final Cache<String, Set<Integer>> cache;
+    private final Cache<String, Map<Integer, Integer>> cache;
     private final AtomicLong generation = new AtomicLong();
 
     @SuppressWarnings({"unchecked", "rawtypes"})
@@ -31,19 +31,20 @@ final class DevicesWithKeys implements AutoCloseable {
         this.store = store;
         ClassLoader loader = DevicesWithKeys.class.getClassLoader();
         this.manager = CacheManagerBuilder.newCacheManagerBuilder().withClassLoader(loader).build(true);
-        Class<Set<Integer>> type = (Class) Set.class;
+        Class<Map<Integer, Integer>> type = (Class) Map.class;
         this.cache = manager.createCache("devices-with-keys", CacheConfigurationBuilder
                 .newCacheConfigurationBuilder(String.class, type, ResourcePoolsBuilder.heap(Math.max(1, entries)))
                 .withClassLoader(loader));
     }
 
-    Set<Integer> of(String user) throws StoreException {
-        Set<Integer> hit = cache.get(user);
+    /** Device number to registration id. */
+    Map<Integer, Integer> of(String user) throws StoreException {
+        Map<Integer, Integer> hit = cache.get(user);
         if (hit != null) {
             return hit;
         }
         long before = generation.get();
-        Set<Integer> loaded = Set.copyOf(store.devicesWithKeys(user));
+        Map<Integer, Integer> loaded = Map.copyOf(store.devicesWithKeys(user));
         cache.put(user, loaded);
         if (generation.get() != before) {
             cache.remove(user); // something changed while it was read: the next ask reads again

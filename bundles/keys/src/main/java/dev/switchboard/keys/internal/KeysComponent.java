@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
@@ -216,7 +215,7 @@ public final class KeysComponent implements StanzaHandler, DeviceListener, KeyDi
     }
 
     @Override
-    public Set<Integer> devicesWithKeys(String user) throws StoreException {
+    public Map<Integer, Integer> devicesWithKeys(String user) throws StoreException {
         return devicesWithKeys.of(user);
     }
 

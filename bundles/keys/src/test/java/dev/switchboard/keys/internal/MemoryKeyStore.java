@@ -73,8 +73,14 @@ final class MemoryKeyStore implements KeyStore {
     }
 
     @Override
-    public List<Integer> devicesWithKeys(String user) {
-        return keys.keySet().stream().filter(d -> d.user().equals(user)).map(Address::device).sorted().toList();
+    public java.util.SortedMap<Integer, Integer> devicesWithKeys(String user) {
+        java.util.SortedMap<Integer, Integer> out = new TreeMap<>();
+        keys.forEach((d, k) -> {
+            if (d.user().equals(user)) {
+                out.put(d.device(), k.registrationId());
+            }
+        });
+        return out;
     }
 
     @Override

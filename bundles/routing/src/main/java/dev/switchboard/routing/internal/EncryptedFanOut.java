@@ -10,7 +10,6 @@ import dev.switchboard.api.store.QueuedMessage;
 import dev.switchboard.api.store.StoreException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,9 +18,11 @@ import java.util.StringJoiner;
 /**
  * End-to-end encrypted messages ({@code e2e="1"}, docs/PROTOCOL.md §8e). To one account the sender
  * encrypts once per device that can decrypt: every device with keys of the recipient and the
- * sender's own other devices with keys, each as an {@code enc device= type=} child. The server
- * checks that coverage against the key directory, refuses with {@code mismatched-devices} naming
- * what is missing and extra, and queues each device only its own ciphertext. To a group the sender
+ * sender's own other devices with keys, each as an {@code enc device= type= [reg=]} child. The
+ * server checks that coverage against the key directory, refuses with {@code mismatched-devices}
+ * naming what is missing, extra and stale (a {@code reg=} that is not the device's registration id
+ * now: it was reinstalled, and a session made before cannot reach it), and queues each device only
+ * its own ciphertext. To a group the sender
  * encrypts once with its sender key ({@code type=skmsg}); that one ciphertext goes to every member
  * device with keys. The server never reads a ciphertext.
  */
@@ -37,16 +38,22 @@ final class EncryptedFanOut {
         final String error;
         final String missing;
         final String extra;
+        final String stale;
 
-        Refused(String error, String text, String missing, String extra) {
+        Refused(String error, String text) {
+            this(error, text, null, null, null);
+        }
+
+        Refused(String error, String text, String missing, String extra, String stale) {
             super(text, null, false, false);
             this.error = error;
             this.missing = missing;
             this.extra = extra;
+            this.stale = stale;
         }
 
         Node ack(String id) {
-            return Node.of("ack", "id", id, "error", error, "text", getMessage(), "missing", missing, "extra", extra);
+            return Node.of("ack", "id", id, "error", error, "text", getMessage(), "missing", missing, "extra", extra, "stale", stale);
         }
     }
 
@@ -58,35 +65,40 @@ final class EncryptedFanOut {
                                       long now) throws Refused, AccountException, StoreException {
         String to = stanza.attr("to");
         if (to == null || !Address.isUserId(to)) {
-            throw new Refused("bad-recipient", "an encrypted message goes to a user id; its devices are its enc children", null, null);
+            throw new Refused("bad-recipient", "an encrypted message goes to a user id; its devices are its enc children");
         }
         Map<Address, Node> given = ciphertexts(stanza);
-        Set<Address> expected = new LinkedHashSet<>();
+        Map<Address, Integer> expected = new LinkedHashMap<>();
         if (!to.equals(from.user())) {
             if (accounts.devices(to).isEmpty()) {
-                throw new Refused("bad-recipient", "no such user: " + to, null, null);
+                throw new Refused("bad-recipient", "no such user: " + to);
             }
             keyed(accounts, keys, to, from, expected);
             if (expected.isEmpty()) {
-                throw new Refused("no-keys", to + " has no device with encryption keys", null, null);
+                throw new Refused("no-keys", to + " has no device with encryption keys");
             }
         }
         keyed(accounts, keys, from.user(), from, expected);
         List<Address> missing = new ArrayList<>();
-        for (Address d : expected) {
+        for (Address d : expected.keySet()) {
             if (!given.containsKey(d)) {
                 missing.add(d);
             }
         }
         List<Address> extra = new ArrayList<>();
-        for (Address d : given.keySet()) {
-            if (!expected.contains(d)) {
-                extra.add(d);
+        List<Address> stale = new ArrayList<>();
+        for (Map.Entry<Address, Node> e : given.entrySet()) {
+            Integer registration = expected.get(e.getKey());
+            String reg = e.getValue().attr("reg");
+            if (registration == null) {
+                extra.add(e.getKey());
+            } else if (reg != null && !reg.equals(registration.toString())) {
+                stale.add(e.getKey());
             }
         }
-        if (!missing.isEmpty() || !extra.isEmpty()) {
+        if (!missing.isEmpty() || !extra.isEmpty() || !stale.isEmpty()) {
             throw new Refused("mismatched-devices", "the devices that can decrypt are not the ones encrypted for; fetch keys and resend",
-                    joined(missing), joined(extra));
+                    joined(missing), joined(extra), joined(stale));
         }
         List<QueuedMessage> copies = new ArrayList<>(given.size());
         for (Map.Entry<Address, Node> e : given.entrySet()) {
@@ -108,11 +120,11 @@ final class EncryptedFanOut {
     static List<QueuedMessage> group(KeyDirectory keys, List<Address> memberDevices, Address from, Node stanza, String group,
                                      Map<String, String> media, long now) throws Refused, StoreException {
         if (!"skmsg".equals(stanza.attr("type")) || !stanza.children().isEmpty()) {
-            throw new Refused("bad-request", "an encrypted group message is one type=skmsg ciphertext, without enc children", null, null);
+            throw new Refused("bad-request", "an encrypted group message is one type=skmsg ciphertext, without enc children");
         }
         byte[] ciphertext = stanza.content();
         if (ciphertext == null || ciphertext.length == 0) {
-            throw new Refused("bad-request", "an encrypted group message needs its ciphertext", null, null);
+            throw new Refused("bad-request", "an encrypted group message needs its ciphertext");
         }
         Map<String, String> attributes = new LinkedHashMap<>();
         attributes.put("type", "skmsg");
@@ -120,15 +132,15 @@ final class EncryptedFanOut {
             attributes.putAll(media);
         }
         byte[] body = StoredAttributes.encode(attributes, ciphertext);
-        Map<String, Set<Integer>> keyedByUser = new LinkedHashMap<>();
+        Map<String, Map<Integer, Integer>> keyedByUser = new LinkedHashMap<>();
         List<QueuedMessage> copies = new ArrayList<>(memberDevices.size());
         for (Address d : memberDevices) {
-            Set<Integer> keyed = keyedByUser.get(d.user());
+            Map<Integer, Integer> keyed = keyedByUser.get(d.user());
             if (keyed == null) {
                 keyed = keys.devicesWithKeys(d.user());
                 keyedByUser.put(d.user(), keyed);
             }
-            if (keyed.contains(d.device())) {
+            if (keyed.containsKey(d.device())) {
                 copies.add(new QueuedMessage(0, d, from, stanza.attr("id"), KIND, now, body, group));
             }
         }
@@ -138,42 +150,43 @@ final class EncryptedFanOut {
     /** The enc children by device: each names a device once, has a pairwise type and a ciphertext. */
     private static Map<Address, Node> ciphertexts(Node stanza) throws Refused {
         if (stanza.content() != null) {
-            throw new Refused("bad-request", "an encrypted message carries its ciphertexts in enc children, not as its body", null, null);
+            throw new Refused("bad-request", "an encrypted message carries its ciphertexts in enc children, not as its body");
         }
         Map<Address, Node> given = new LinkedHashMap<>();
         for (Node enc : stanza.children()) {
             if (!"enc".equals(enc.tag())) {
-                throw new Refused("bad-request", "an encrypted message holds only enc children, not " + enc.tag(), null, null);
+                throw new Refused("bad-request", "an encrypted message holds only enc children, not " + enc.tag());
             }
             Address device;
             try {
                 device = Address.parse(String.valueOf(enc.attr("device")));
             } catch (IllegalArgumentException e) {
-                throw new Refused("bad-request", "enc needs device=<user>/<device>: " + e.getMessage(), null, null);
+                throw new Refused("bad-request", "enc needs device=<user>/<device>: " + e.getMessage());
             }
             if (!PAIRWISE.contains(enc.attr("type"))) {
-                throw new Refused("bad-request", "enc type must be pkmsg or msg", null, null);
+                throw new Refused("bad-request", "enc type must be pkmsg or msg");
             }
             if (enc.content() == null || enc.content().length == 0) {
-                throw new Refused("bad-request", "enc for " + device + " has no ciphertext", null, null);
+                throw new Refused("bad-request", "enc for " + device + " has no ciphertext");
             }
             if (given.put(device, enc) != null) {
-                throw new Refused("bad-request", "two ciphertexts for " + device, null, null);
+                throw new Refused("bad-request", "two ciphertexts for " + device);
             }
         }
         return given;
     }
 
-    /** Adds the user's linked devices that have keys, except the sending device itself. */
-    private static void keyed(AccountService accounts, KeyDirectory keys, String user, Address from, Set<Address> into)
+    /** Adds the user's linked devices that have keys (with their registration ids), except the sending device itself. */
+    private static void keyed(AccountService accounts, KeyDirectory keys, String user, Address from, Map<Address, Integer> into)
             throws AccountException, StoreException {
-        Set<Integer> keyed = keys.devicesWithKeys(user);
+        Map<Integer, Integer> keyed = keys.devicesWithKeys(user);
         if (keyed.isEmpty()) {
             return;
         }
         for (DeviceRecord d : accounts.devices(user)) {
-            if (keyed.contains(d.address().device()) && !d.address().equals(from)) {
-                into.add(d.address());
+            Integer registration = keyed.get(d.address().device());
+            if (registration != null && !d.address().equals(from)) {
+                into.put(d.address(), registration);
             }
         }
     }

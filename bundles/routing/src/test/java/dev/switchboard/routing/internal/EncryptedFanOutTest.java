@@ -46,7 +46,9 @@ class EncryptedFanOutTest {
             "1001", List.of(0, 1), "2002", List.of(0, 1, 2, 3), "3003", List.of(0)));
     private final Map<String, Set<Integer>> keyed = new ConcurrentHashMap<>(Map.of(
             "1001", Set.of(0, 1), "2002", Set.of(0, 1, 2)));
-    private final KeyDirectory keys = user -> keyed.getOrDefault(user, Set.of());
+    /** Registration ids: 100 + the device number. */
+    private final KeyDirectory keys = user -> keyed.getOrDefault(user, Set.of()).stream()
+            .collect(java.util.stream.Collectors.toMap(d -> d, d -> 100 + d));
     private final HandedStanzas handed = new HandedStanzas();
     private final Map<Address, String> takenSeqs = new ConcurrentHashMap<>();
     private OfflineQueues offline;
@@ -148,6 +150,18 @@ class EncryptedFanOutTest {
         assertEquals("mismatched-devices", ack.attr("error"));
         assertEquals("2002/3", ack.attr("missing"));
         assertNull(ack.attr("extra"));
+    }
+
+    @Test
+    void aCiphertextForAnOlderRegistrationOfADeviceIsNamedStale() throws Exception {
+        router.route(ALICE, encrypted(BOB.user(), "m4", enc(BOB, "msg", "a").with("reg", "100"), enc(BOB_PHONE, "msg", "b").with("reg", "7"),
+                enc(BOB_TABLET, "msg", "c"), enc(ALICE_LAPTOP, "msg", "d").with("reg", "101")));
+        Node ack = take(1, ALICE, n -> n.tag().equals("ack")).get(0);
+        assertEquals("mismatched-devices", ack.attr("error"));
+        assertEquals("2002/1", ack.attr("stale"), "bob's phone was reinstalled since alice's session with it began");
+        assertNull(ack.attr("missing"));
+        assertNull(ack.attr("extra"));
+        assertEquals(0, offline.depth(BOB));
     }
 
     @Test

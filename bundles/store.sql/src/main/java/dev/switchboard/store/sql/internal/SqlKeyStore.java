@@ -103,12 +103,12 @@ public final class SqlKeyStore implements KeyStore {
     }
 
     @Override
-    public List<Integer> devicesWithKeys(String user) throws StoreException {
+    public java.util.SortedMap<Integer, Integer> devicesWithKeys(String user) throws StoreException {
         return jdbc.transaction("list the devices with keys", c -> query(c,
-                "SELECT device_id FROM device_keys WHERE user_id = ? ORDER BY device_id", r -> {
-                    List<Integer> out = new ArrayList<>();
+                "SELECT device_id, registration_id FROM device_keys WHERE user_id = ? ORDER BY device_id", r -> {
+                    java.util.SortedMap<Integer, Integer> out = new java.util.TreeMap<>();
                     while (r.next()) {
-                        out.add(r.getInt(1));
+                        out.put(r.getInt(1), r.getInt(2));
                     }
                     return out;
                 }, user));
