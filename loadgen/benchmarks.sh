@@ -2,7 +2,7 @@
 # Re-measures the figures in docs/BENCHMARKS.md. Starts a fresh server (exported runtime) per
 # figure in a scratch home, runs the load generator RUNS times, and prints the results.json
 # summaries. Loopback only. Usage: loadgen/benchmarks.sh [RUNS [FIGURE...]] (default 3, all
-# figures: idle-1000 idle-19000 idle-warm saturation rate-2k rate-20k rate-50k logins offline swap groups media). Each message
+# figures: idle-1000 idle-19000 idle-warm saturation rate-2k rate-20k rate-50k logins offline swap groups e2e keys media). Each message
 # figure runs on a server warmed by WARMUP (default 30) seconds of flat-out 1:1 traffic first.
 # The server runs with the JVM options of bin/jvm.options (SB_JAVA_OPTS adds to them), and with
 # the .cfg files of the folder SB_ETC in its etc/ when set. Connections are Noise-encrypted, as the
@@ -40,19 +40,23 @@ start_server() {
 }
 stop_server() { kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; }
 trap stop_server EXIT
+run_once() { # name, run number, loadgen args...: one fresh, warmed server, one measured run
+  local name=$1 i=$2; shift 2
+  start_server
+  if [[ " $* " == *" --scenario "@(pairs|swap|offline|groups)" "* ]] && [ "$warmup" -gt 0 ]; then
+    # warm the server first (JIT, caches), as a server that has run a while is: not measured
+    (cd "$scratch/home" && "${loadgen[@]}" --out "$scratch/warmup" --scenario pairs -n 2000 -w 2 --window 16 \
+      --seconds "$warmup" >"$scratch/$name-$i-warmup.log" 2>&1) || echo "$name run $i: warm-up failed"
+  fi
+  (cd "$scratch/home" && "${loadgen[@]}" --out "$scratch/$name-$i" "$@" >"$scratch/$name-$i.log" 2>&1) || echo "$name run $i failed: see $scratch/$name-$i.log"
+  stop_server
+  echo "== $name run $i"; sed -n '/"summary"/,/}/p' "$scratch/$name-$i/results.json" | tr -d '\n' | tr -s ' '; echo
+}
 run() { # name, loadgen args...
   local name=$1; shift
   [ "$only" = "  " ] || [[ "$only" == *" $name "* ]] || return 0
   for i in $(seq 1 "$runs"); do
-    start_server
-    if [[ " $* " == *" --scenario "@(pairs|swap|offline|groups)" "* ]] && [ "$warmup" -gt 0 ]; then
-      # warm the server first (JIT, caches), as a server that has run a while is: not measured
-      (cd "$scratch/home" && "${loadgen[@]}" --out "$scratch/warmup" --scenario pairs -n 2000 -w 2 --window 16 \
-        --seconds "$warmup" >"$scratch/$name-$i-warmup.log" 2>&1) || echo "$name run $i: warm-up failed"
-    fi
-    (cd "$scratch/home" && "${loadgen[@]}" --out "$scratch/$name-$i" "$@" >"$scratch/$name-$i.log" 2>&1) || echo "$name run $i failed: see $scratch/$name-$i.log"
-    stop_server
-    echo "== $name run $i"; sed -n '/"summary"/,/}/p' "$scratch/$name-$i/results.json" | tr -d '\n' | tr -s ' '; echo
+    run_once "$name" "$i" "$@"
   done
 }
 run idle-1000 --scenario idle -n 1000 --seconds 3
@@ -84,6 +88,24 @@ run offline --scenario offline -n 2000 -w 2 --window 16 --seconds 10
 run groups --scenario groups -n 2000 -w 2 --group-size 50 --window 64 --seconds 20
 run swap --scenario swap -n 2000 -w 2 --rate 20000 --seconds 40 --swap-at 10,15,20,25,30,35 \
   --swap-jar "$root/bundles/routing/target/switchboard-routing-0.1.0-SNAPSHOT.jar,$root/bundles/protocol.binary/target/switchboard-protocol.binary-0.1.0-SNAPSHOT.jar,$root/bundles/auth/target/switchboard-auth-0.1.0-SNAPSHOT.jar"
+if [ "$only" = "  " ] || [[ "$only" == *" e2e "* ]]; then
+  # 1:1 saturation with end-to-end encrypted messages (e2e=1, one 169-byte enc ciphertext: the size
+  # client-e2e makes of a 64-byte text on an established session) against plain 64-byte ones,
+  # alternated run by run; the clients' cryptography is measured apart (bench: E2eCryptoBenchmark)
+  for i in $(seq 1 "$runs"); do
+    run_once saturation-plain "$i" --scenario pairs -n 2000 -w 2 --window 16 --seconds 20
+    run_once saturation-e2e "$i" --scenario pairs -n 2000 -w 2 --window 16 --seconds 20 --e2e-bytes 169
+  done
+fi
+if [ "$only" = "  " ] || [[ "$only" == *" keys "* ]]; then # key bundle fetches/s, the per-requester limit raised
+  mkdir -p "$scratch/keys-etc"
+  printf 'fetchBurst=100000000\nfetchesPerMinute=100000000\n' >"$scratch/keys-etc/dev.switchboard.keys.cfg"
+  for i in $(seq 1 "$runs"); do
+    SB_ETC="$scratch/keys-etc" start_server
+    echo "== keys run $i"; (cd "$scratch/home" && java -cp "$root/loadgen/target/loadgen.jar" dev.switchboard.loadgen.KeyFetchBench 8 10 20) || echo "keys run $i failed"
+    stop_server
+  done
+fi
 if [ "$only" = "  " ] || [[ "$only" == *" media "* ]]; then # 50 MB up and down through the SDK, against cp
   for i in $(seq 1 "$runs"); do
     start_server

@@ -34,6 +34,8 @@ final class LoadConnection {
     int undelivered;
     /** The partner's connection, when it is in this worker (always, for the 1:1 scenarios). */
     LoadConnection partnerConnection;
+    /** Its device has uploaded keys (the e2e form of the pairs scenario sends only between keyed devices). */
+    boolean keyed;
     long nextSeq;
     /** The highest queue seq received; the server may send a stanza again after a swap. */
     long lastSeq;

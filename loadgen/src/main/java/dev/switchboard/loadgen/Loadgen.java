@@ -73,6 +73,11 @@ public final class Loadgen implements Callable<Integer> {
     @Option(names = "--receipts", description = "XMPP: messages ask for XEP-0184 receipts and recipients answer them; a"
             + " sender's window closes on the receipt (Switchboard sends its own receipts either way)")
     boolean receipts;
+    @Option(names = "--e2e-bytes", description = "pairs: send each message end-to-end encrypted in form (e2e=1, one enc"
+            + " ciphertext of this many bytes for the partner's device, after every device uploaded keys): the server's"
+            + " work for an encrypted message, without the clients' cryptography (measured apart, in bench); 0 = plain"
+            + " (default ${DEFAULT-VALUE})")
+    int e2eBytes;
     @Option(names = "--worker-heap", description = "heap of each worker JVM (default ${DEFAULT-VALUE})")
     String workerHeap = "1g";
 
@@ -131,7 +136,7 @@ public final class Loadgen implements Callable<Integer> {
         for (int i = 0; i < w; i++) {
             int share = ((connections / 2) / w + (i < (connections / 2) % w ? 1 : 0)) * 2;
             WorkerSpec spec = new WorkerSpec(i, firstUser + assigned, share, host, port, "127.0.0." + (2 + i), sc,
-                    rate / w, window, seconds, password, salt, groupSize, encryption.equals("noise"), receipts);
+                    rate / w, window, seconds, password, salt, groupSize, encryption.equals("noise"), receipts, e2eBytes);
             assigned += share;
             List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + workerHeap, "-XX:+UseSerialGC", "-cp", classpath,
                     protocol.equals("xmpp") ? XmppWorker.class.getName() : Worker.class.getName()));

@@ -310,6 +310,13 @@ public final class Worker {
     private void onStanza(LoadConnection c, SelectionKey key, Node n) throws IOException {
         switch (n.tag()) {
             case "result" -> {
+                if ("keys".equals(n.attr("id"))) {
+                    if (n.attr("error") != null) {
+                        stats.error(c.user + ": keys not uploaded: " + n.attr("text"));
+                    }
+                    c.keyed = n.attr("error") == null;
+                    return;
+                }
                 if ("grp".equals(n.attr("id"))) {
                     if (n.attr("error") != null) {
                         stats.error(c.user + ": group not created: " + n.attr("text"));
@@ -362,6 +369,9 @@ public final class Worker {
             c.token = success.attr("token");
         }
         c.phase = Phase.READY;
+        if (spec.e2eBytes() > 0 && !c.keyed) {
+            write(c, key, fakeKeys()); // opaque to the server: any bytes of the right shape do
+        }
         connecting--;
         ready++;
         if (spec.scenario() == Scenario.LOGINS && !resumePhaseStarted && ready == connections.size()) {
@@ -386,7 +396,8 @@ public final class Worker {
             String to = spec.scenario() == Scenario.GROUPS ? c.target : c.partner;
             // 1:1, the window closes until the partner has the message, not on the ack: otherwise a server
             // that stores faster than it delivers lets the queues grow without bound, and sent runs ahead of delivered
-            if (c.phase != Phase.READY || c.outstanding >= spec.window() || c.undelivered >= spec.window() || to == null) {
+            if (c.phase != Phase.READY || c.outstanding >= spec.window() || c.undelivered >= spec.window() || to == null
+                    || spec.e2eBytes() > 0 && (!c.keyed || c.partnerConnection == null || !c.partnerConnection.keyed)) {
                 continue;
             }
             c.outstanding++;
@@ -394,9 +405,16 @@ public final class Worker {
                 c.undelivered++; // end to end: the offline and group scenarios count acks only
             }
             c.nextSeq++;
-            byte[] body = ByteBuffer.allocate(16).putLong(System.nanoTime()).putLong(c.nextSeq).array();
-            write(c, c.channel.keyFor(selector), Node.withContent("message", body, "to", to, "id",
-                    runTag + c.nextSeq));
+            if (spec.e2eBytes() > 0) {
+                // the timestamp leads the "ciphertext" too: the partner reads its latency from it
+                byte[] ciphertext = ByteBuffer.allocate(Math.max(16, spec.e2eBytes())).putLong(System.nanoTime()).putLong(c.nextSeq).array();
+                write(c, c.channel.keyFor(selector), new Node("message", java.util.Map.of("to", to, "id", runTag + c.nextSeq, "e2e", "1"),
+                        java.util.List.of(Node.withContent("enc", ciphertext, "device", to + "/0", "type", "msg")), null));
+            } else {
+                byte[] body = ByteBuffer.allocate(16).putLong(System.nanoTime()).putLong(c.nextSeq).array();
+                write(c, c.channel.keyFor(selector), Node.withContent("message", body, "to", to, "id",
+                        runTag + c.nextSeq));
+            }
             stats.sent();
             sentTotal++;
             budget--;
@@ -404,6 +422,20 @@ public final class Worker {
                 tried = -1; // flat out: keep going round while anyone has room, up to the budget
             }
         }
+    }
+
+    private static final String FAKE_KEY = java.util.Base64.getEncoder().encodeToString(fill(33));
+    private static final String FAKE_SIGNATURE = java.util.Base64.getEncoder().encodeToString(fill(64));
+
+    private static byte[] fill(int n) {
+        byte[] b = new byte[n];
+        java.util.Arrays.fill(b, (byte) 5);
+        return b;
+    }
+
+    private static Node fakeKeys() {
+        return new Node("keys", java.util.Map.of("id", "keys", "op", "upload", "reg", "7", "identity", FAKE_KEY),
+                java.util.List.of(Node.of("signed", "id", "1", "key", FAKE_KEY, "sig", FAKE_SIGNATURE)), null);
     }
 
     /** Gathers a frame; {@link #flushGathered} writes each connection's frames in one write at the turn's end. */

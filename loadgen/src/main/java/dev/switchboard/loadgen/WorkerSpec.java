@@ -22,15 +22,17 @@ import java.util.List;
  * @param encrypted   Noise on every connection (IK once the worker knows the server's key), or plaintext
  * @param receipts    XMPP only: messages ask for XEP-0184 receipts, recipients answer them, and a
  *                    sender's window closes on the receipt instead of on its partner's arrival
+ * @param e2eBytes    1:1 messages in the end-to-end encrypted form ({@code e2e=1}, one {@code enc}
+ *                    child of this many bytes), each device uploading keys first; 0 = plain bodies
  */
 record WorkerSpec(int index, int firstUser, int connections, String host, int port, String source,
                   Scenario scenario, int rate, int window, int seconds, String password, String salt, int groupSize,
-                  boolean encrypted, boolean receipts) {
+                  boolean encrypted, boolean receipts, int e2eBytes) {
 
     List<String> toArgs() {
         List<String> a = new ArrayList<>();
         for (Object o : new Object[] {index, firstUser, connections, host, port, source, scenario, rate, window,
-                seconds, password, salt, groupSize, encrypted, receipts}) {
+                seconds, password, salt, groupSize, encrypted, receipts, e2eBytes}) {
             a.add(String.valueOf(o));
         }
         return a;
@@ -40,7 +42,7 @@ record WorkerSpec(int index, int firstUser, int connections, String host, int po
         return new WorkerSpec(Integer.parseInt(a[0]), Integer.parseInt(a[1]), Integer.parseInt(a[2]), a[3],
                 Integer.parseInt(a[4]), a[5], Scenario.valueOf(a[6]), Integer.parseInt(a[7]), Integer.parseInt(a[8]),
                 Integer.parseInt(a[9]), a[10], a[11], Integer.parseInt(a[12]),
-                Boolean.parseBoolean(a[13]), Boolean.parseBoolean(a[14]));
+                Boolean.parseBoolean(a[13]), Boolean.parseBoolean(a[14]), Integer.parseInt(a[15]));
     }
 
     /** The account id of the n-th load account: digits, distinct from ordinary test accounts. */

@@ -47,6 +47,14 @@ public interface KeyStore {
     int[] oneTimePreKeyCount(Address device) throws StoreException;
 
     /**
+     * How many classic one-time prekeys a device has left, counted up to {@code limit} only (a fetch
+     * asks whether the pool ran low, and a device may hold thousands).
+     *
+     * @since 1.5
+     */
+    int oneTimePreKeysLeft(Address device, int limit) throws StoreException;
+
+    /**
      * A device's keys with one one-time prekey of each kind removed from its pool atomically, so no
      * two fetchers get the same one; without keys uploaded, empty.
      */

@@ -146,7 +146,7 @@ final class KeyRequests {
             }
             bundles.add(bundleNode(bundle.get()));
             if (bundle.get().oneTimePreKey() != null) {
-                int left = store.oneTimePreKeyCount(target)[0];
+                int left = store.oneTimePreKeysLeft(target, config.lowWater());
                 if (left < config.lowWater()) {
                     notices.put(target, Node.of("notification", "type", "prekeys-low", "count", Integer.toString(left)));
                 }

@@ -55,6 +55,11 @@ final class MemoryKeyStore implements KeyStore {
     }
 
     @Override
+    public int oneTimePreKeysLeft(Address device, int limit) {
+        return Math.min(limit, classic.getOrDefault(device, new TreeMap<>()).size());
+    }
+
+    @Override
     public Optional<Bundle> takeBundle(Address device) {
         DeviceKeys k = keys.get(device);
         if (k == null) {

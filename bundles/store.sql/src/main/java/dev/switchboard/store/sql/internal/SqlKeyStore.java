@@ -87,14 +87,29 @@ public final class SqlKeyStore implements KeyStore {
     }
 
     @Override
+    public int oneTimePreKeysLeft(Address device, int limit) throws StoreException {
+        return jdbc.transaction("count one-time prekeys", c -> query(c,
+                "SELECT COUNT(*) FROM (SELECT key_id FROM one_time_prekeys WHERE user_id = ? AND device_id = ? AND kind = ?"
+                        + " ORDER BY user_id, device_id, kind, key_id LIMIT ?) firsts",
+                r -> r.next() ? r.getInt(1) : 0, device.user(), device.device(), CLASSIC, limit));
+    }
+
+    @Override
     public Optional<Bundle> takeBundle(Address device) throws StoreException {
-        return jdbc.transaction("take a key bundle", c -> {
+        // the common case, no one else taking from this device's pool at this moment, in one transaction
+        Object[] first = jdbc.transaction("take a key bundle", c -> {
             Optional<DeviceKeys> keys = read(c, device);
-            if (keys.isEmpty()) {
-                return Optional.empty();
-            }
-            return Optional.of(new Bundle(keys.get(), take(c, device, CLASSIC), take(c, device, KYBER)));
+            return keys.isEmpty() ? null : new Object[] {keys.get(), attempt(c, device, CLASSIC), attempt(c, device, KYBER)};
         });
+        if (first == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new Bundle((DeviceKeys) first[0], taken(first[1], device, CLASSIC), taken(first[2], device, KYBER)));
+    }
+
+    /** The outcome of a first attempt; a key another taker got first is taken again, anew. */
+    private PreKey taken(Object outcome, Address device, int kind) throws StoreException {
+        return outcome == NONE_LEFT ? null : outcome instanceof PreKey k ? k : take(device, kind);
     }
 
     @Override
@@ -162,25 +177,40 @@ public final class SqlKeyStore implements KeyStore {
     }
 
     /**
-     * The lowest-numbered one-time prekey, deleted. The read locks the row (a plain read in MariaDB's
-     * repeatable-read snapshot would keep seeing a row a concurrent taker has deleted); one deleted
-     * under us anyway makes us try the next.
+     * The lowest-numbered one-time prekey, deleted. Whoever deletes the row owns it: a DELETE acts
+     * on the latest committed row in both databases (and waits for a concurrent one), so of two
+     * takers that read the same key, one deletes it and the other deletes nothing and tries the
+     * next, each attempt in a transaction of its own, so that MariaDB's repeatable-read snapshot
+     * cannot keep showing it a row already taken. (A locking read would do the same in one
+     * transaction, but H2 locks every row of the device's pool for it: 5 ms a fetch.)
      */
-    private static PreKey take(Connection c, Address device, int kind) throws SQLException {
-        for (int attempt = 0; attempt < 16; attempt++) {
-            PreKey k = query(c, "SELECT key_id, public_key, signature FROM one_time_prekeys"
-                            + " WHERE user_id = ? AND device_id = ? AND kind = ? ORDER BY key_id LIMIT 1 FOR UPDATE",
-                    r -> r.next() ? new PreKey(r.getInt(1), r.getBytes(2), r.getBytes(3)) : null, device.user(), device.device(), kind);
-            if (k == null) {
+    private PreKey take(Address device, int kind) throws StoreException {
+        for (int attempt = 0; attempt < 64; attempt++) {
+            Object outcome = jdbc.transaction("take a one-time prekey", c -> attempt(c, device, kind));
+            if (outcome == NONE_LEFT) {
                 return null;
             }
-            if (update(c, "DELETE FROM one_time_prekeys WHERE user_id = ? AND device_id = ? AND kind = ? AND key_id = ?",
-                    device.user(), device.device(), kind, k.id()) == 1) {
+            if (outcome instanceof PreKey k) {
                 return k;
             }
         }
-        throw new SQLException("one-time prekeys of " + device + " are contended; retry");
+        throw new StoreException("one-time prekeys of " + device + " are contended; retry", null);
     }
+
+    /** One try at the lowest key: it, {@link #NONE_LEFT}, or {@link #TAKEN_BY_ANOTHER}. */
+    private static Object attempt(Connection c, Address device, int kind) throws SQLException {
+        PreKey k = query(c, "SELECT key_id, public_key, signature FROM one_time_prekeys"
+                        + " WHERE user_id = ? AND device_id = ? AND kind = ? ORDER BY user_id, device_id, kind, key_id LIMIT 1",
+                r -> r.next() ? new PreKey(r.getInt(1), r.getBytes(2), r.getBytes(3)) : null, device.user(), device.device(), kind);
+        if (k == null) {
+            return NONE_LEFT;
+        }
+        return update(c, "DELETE FROM one_time_prekeys WHERE user_id = ? AND device_id = ? AND kind = ? AND key_id = ?",
+                device.user(), device.device(), kind, k.id()) == 1 ? k : TAKEN_BY_ANOTHER;
+    }
+
+    private static final Object NONE_LEFT = new Object();
+    private static final Object TAKEN_BY_ANOTHER = new Object();
 
     private static Optional<DeviceKeys> read(Connection c, Address device) throws SQLException {
         return query(c, "SELECT " + KEY_COLUMNS + " FROM device_keys WHERE user_id = ? AND device_id = ?", r -> {

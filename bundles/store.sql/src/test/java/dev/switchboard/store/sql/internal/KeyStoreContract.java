@@ -142,6 +142,9 @@ abstract class KeyStoreContract {
         keys.addKeyContact("1001", "2002");
         keys.addKeyContact("2002", "1001");
         assertEquals(java.util.Map.of(0, 4242, 1, 4242), keys.devicesWithKeys("1001"));
+        assertEquals(3, keys.oneTimePreKeysLeft(ALICE_PHONE, 3), "counted up to the limit only");
+        assertEquals(5, keys.oneTimePreKeysLeft(ALICE_PHONE, 10));
+        assertEquals(0, keys.oneTimePreKeysLeft(ALICE, 10));
         assertTrue(accounts.removeDevice(ALICE_PHONE));
         assertEquals(java.util.Map.of(0, 4242), keys.devicesWithKeys("1001"), "an unlinked device is no longer one to encrypt for");
         assertTrue(keys.deviceKeys(ALICE_PHONE).isEmpty());
