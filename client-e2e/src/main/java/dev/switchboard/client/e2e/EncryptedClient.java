@@ -10,33 +10,20 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.signal.libsignal.protocol.IdentityKey;
 import org.signal.libsignal.protocol.InvalidKeyException;
-import org.signal.libsignal.protocol.SessionBuilder;
-import org.signal.libsignal.protocol.SessionCipher;
 import org.signal.libsignal.protocol.SignalProtocolAddress;
-import org.signal.libsignal.protocol.UntrustedIdentityException;
-import org.signal.libsignal.protocol.ecc.ECPublicKey;
-import org.signal.libsignal.protocol.fingerprint.NumericFingerprintGenerator;
-import org.signal.libsignal.protocol.groups.GroupCipher;
 import org.signal.libsignal.protocol.groups.GroupSessionBuilder;
-import org.signal.libsignal.protocol.kem.KEMPublicKey;
-import org.signal.libsignal.protocol.message.CiphertextMessage;
-import org.signal.libsignal.protocol.message.PreKeySignalMessage;
 import org.signal.libsignal.protocol.message.SenderKeyDistributionMessage;
-import org.signal.libsignal.protocol.message.SignalMessage;
-import org.signal.libsignal.protocol.state.PreKeyBundle;
 
 /**
  * End-to-end encryption on top of a logged-in {@link SwitchboardClient}: the Signal protocol from
@@ -79,11 +66,8 @@ public final class EncryptedClient {
     private volatile IdentityWarnings warnings = (device, number) -> { };
     private volatile java.util.function.Consumer<Node> acks = ack -> { };
     private final java.util.concurrent.atomic.AtomicLong resends = new java.util.concurrent.atomic.AtomicLong();
-    /**
-     * Held while a session record is read, advanced and written back: an encryption on the sending
-     * thread and a decryption on a receiving one must not interleave on the same session.
-     */
-    private final Object crypto = new Object();
+    private final GroupMessages groups = new GroupMessages(this);
+    private final PairwiseSessions sessions;
 
     private EncryptedClient(java.util.function.Supplier<SwitchboardClient> connection, ProtocolFiles store, Address self, int preKeyBatch) {
         this.connection = connection;
@@ -91,6 +75,7 @@ public final class EncryptedClient {
         this.self = self;
         this.selfSignal = signal(self);
         this.preKeyBatch = preKeyBatch;
+        this.sessions = new PairwiseSessions(connection, store, self, () -> warnings);
     }
 
     /**
@@ -147,7 +132,7 @@ public final class EncryptedClient {
         this.acks = Objects.requireNonNull(acks);
     }
 
-    private Node sendAndAwait(Node message) throws IOException, ClientException {
+    Node sendAndAwait(Node message) throws IOException, ClientException {
         java.util.concurrent.CompletableFuture<Node> ack = connection.get().sendMessage(message);
         ack.thenAccept(a -> {
             if (!"mismatched-devices".equals(a.attr("error"))) {
@@ -166,27 +151,11 @@ public final class EncryptedClient {
         return new Address(a.getName(), a.getDeviceId() - 1);
     }
 
-    private static String b64(byte[] b) {
-        return Base64.getEncoder().encodeToString(b);
-    }
-
-    private static byte[] unb64(String s) {
-        return s == null ? null : Base64.getDecoder().decode(s);
-    }
-
     /** Uploads this device's identity, signed and last-resort keys, and tops up its one-time prekeys. */
     public void publish() throws IOException, ClientException {
         Node uploaded;
         try {
-            var signed = PreKeys.signed(store);
-            var kyber = PreKeys.lastResortKyber(store);
-            uploaded = connection.get().keys(new Node("keys", Map.of("op", "upload",
-                    "identity", b64(store.getIdentityKeyPair().getPublicKey().serialize()),
-                    "reg", Integer.toString(store.getLocalRegistrationId())), List.of(
-                    Node.of("signed", "id", Integer.toString(signed.getId()), "key", b64(signed.getKeyPair().getPublicKey().serialize()),
-                            "sig", b64(signed.getSignature())),
-                    Node.of("kyber", "id", Integer.toString(kyber.getId()), "key", b64(kyber.getKeyPair().getPublicKey().serialize()),
-                            "sig", b64(kyber.getSignature()))), null));
+            uploaded = connection.get().keys(KeyNodes.identityUpload(store));
         } catch (InvalidKeyException e) {
             throw new IOException("this device's stored keys are corrupt: " + e.getMessage(), e);
         }
@@ -197,15 +166,11 @@ public final class EncryptedClient {
         if (count >= LOW_WATER || preKeyBatch == 0) {
             return;
         }
-        List<Node> children = new ArrayList<>();
         try {
-            for (var k : PreKeys.oneTime(store, preKeyBatch)) {
-                children.add(Node.of("pre", "id", Integer.toString(k.getId()), "key", b64(k.getKeyPair().getPublicKey().serialize())));
-            }
+            connection.get().keys(KeyNodes.preKeyUpload(PreKeys.oneTime(store, preKeyBatch)));
         } catch (InvalidKeyException e) {
             throw new IllegalStateException("a prekey made just now does not read back", e);
         }
-        connection.get().keys(new Node("keys", Map.of("op", "upload"), children, null));
     }
 
     /** Sends a text to a user's devices; returns the server's ack (check {@code error}). */
@@ -245,15 +210,15 @@ public final class EncryptedClient {
         byte[] plaintext = content.encode();
         for (String user : to.equals(self.user()) ? List.of(to) : List.of(to, self.user())) {
             if (!store.hasMark("fetched", user)) {
-                fetch(user, null);
+                sessions.fetch(user, null);
             }
         }
         Node ack = null;
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             List<Node> ciphertexts = new ArrayList<>();
-            synchronized (crypto) {
-                for (SignalProtocolAddress device : recipients(to)) {
-                    ciphertexts.add(encrypt(device, plaintext));
+            synchronized (sessions.crypto) {
+                for (SignalProtocolAddress device : sessions.recipients(to)) {
+                    ciphertexts.add(sessions.encrypt(device, plaintext));
                 }
             }
             Map<String, String> attrs = new LinkedHashMap<>(attributes);
@@ -273,7 +238,7 @@ public final class EncryptedClient {
             }
             for (String missing : concat(words(ack.attr("missing")), words(ack.attr("stale")))) {
                 Address d = Address.parse(missing);
-                fetch(d.user(), d.device());
+                sessions.fetch(d.user(), d.device());
             }
         }
         return ack;
@@ -305,76 +270,8 @@ public final class EncryptedClient {
         }
     }
 
-    /** The devices this device has sessions with: the recipient's and this account's others. */
-    private List<SignalProtocolAddress> recipients(String to) {
-        List<SignalProtocolAddress> out = new ArrayList<>();
-        for (String user : to.equals(self.user()) ? List.of(to) : List.of(to, self.user())) {
-            for (int device : store.sessionDevices(user)) {
-                SignalProtocolAddress a = new SignalProtocolAddress(user, device);
-                if (!a.equals(selfSignal) && store.containsSession(a)) {
-                    out.add(a);
-                }
-            }
-        }
-        return out;
-    }
 
-    private Node encrypt(SignalProtocolAddress device, byte[] plaintext) throws ClientException {
-        try {
-            SessionCipher cipher = new SessionCipher(store, device);
-            CiphertextMessage m = cipher.encrypt(plaintext);
-            String type = m.getType() == CiphertextMessage.PREKEY_TYPE ? "pkmsg" : "msg";
-            // the registration the session was made with: the server names the device stale if it was reinstalled since
-            return Node.withContent("enc", m.serialize(), "device", address(device).toString(), "type", type,
-                    "reg", Integer.toString(cipher.getRemoteRegistrationId()));
-        } catch (org.signal.libsignal.protocol.NoSessionException | UntrustedIdentityException e) {
-            throw new ClientException("no-session", "cannot encrypt for " + address(device) + ": " + e.getMessage());
-        }
-    }
 
-    /** Fetches a user's key bundles (one device, or all) and starts a session with each. */
-    private void fetch(String user, Integer device) throws IOException, ClientException {
-        Node result;
-        try {
-            result = device == null
-                    ? connection.get().keys(Node.of("keys", "op", "fetch", "user", user))
-                    : connection.get().keys(Node.of("keys", "op", "fetch", "user", user, "device", Integer.toString(device)));
-        } catch (ClientException e) {
-            if ("no-such-user".equals(e.code())) {
-                return; // the message goes without ciphertexts, and the server's ack says so
-            }
-            throw e;
-        }
-        for (Node bundle : result.children()) {
-            Address d = new Address(user, Integer.parseInt(bundle.attr("device")));
-            if (d.equals(self)) {
-                continue;
-            }
-            try {
-                SignalProtocolAddress a = signal(d);
-                IdentityKey identity = new IdentityKey(unb64(bundle.attr("identity")));
-                IdentityKey known = store.getIdentity(a);
-                if (known != null && !known.equals(identity)) {
-                    warnings.changed(d, safetyNumber(user, identity)); // shown before anything is encrypted to it
-                }
-                int preId = bundle.attr("pre-id") == null ? PreKeyBundle.NULL_PRE_KEY_ID : Integer.parseInt(bundle.attr("pre-id"));
-                ECPublicKey pre = preId == PreKeyBundle.NULL_PRE_KEY_ID ? null : new ECPublicKey(unb64(bundle.attr("pre")));
-                PreKeyBundle keys = new PreKeyBundle(Integer.parseInt(bundle.attr("reg")), a.getDeviceId(), preId, pre,
-                        Integer.parseInt(bundle.attr("signed-id")), new ECPublicKey(unb64(bundle.attr("signed"))),
-                        unb64(bundle.attr("signed-sig")), identity, Integer.parseInt(bundle.attr("kyber-id")),
-                        new KEMPublicKey(unb64(bundle.attr("kyber"))), unb64(bundle.attr("kyber-sig")));
-                synchronized (crypto) {
-                    new SessionBuilder(store, a).process(keys);
-                }
-                store.unmarkAll("skdm", user + "."); // a new or reinstalled device has none of this device's sender keys
-            } catch (InvalidKeyException | UntrustedIdentityException | RuntimeException e) {
-                throw new ClientException("bad-keys", "the keys of " + d + " do not verify: " + e.getMessage());
-            }
-        }
-        if (device == null) {
-            store.mark("fetched", user);
-        }
-    }
 
     /**
      * Decrypts a received encrypted message ({@code e2e="1"}). A sender key for a group is taken in
@@ -390,12 +287,12 @@ public final class EncryptedClient {
         SignalProtocolAddress sender = signal(from);
         byte[] plaintext;
         try {
-            synchronized (crypto) {
-                plaintext = decryptLocked(message, sender);
+            synchronized (sessions.crypto) {
+                plaintext = sessions.decryptLocked(message, sender);
             }
             Envelope content = Envelope.decode(plaintext);
             if (content.kind() == Envelope.SENDER_KEY) {
-                synchronized (crypto) {
+                synchronized (sessions.crypto) {
                     new GroupSessionBuilder(store).process(sender, new SenderKeyDistributionMessage(content.body()));
                 }
             }
@@ -407,50 +304,34 @@ public final class EncryptedClient {
         }
     }
 
-    private byte[] decryptLocked(Node message, SignalProtocolAddress sender) throws Exception {
-        byte[] plaintext;
-        {
-            switch (String.valueOf(message.attr("type"))) {
-                case "pkmsg" -> plaintext = new SessionCipher(store, sender).decrypt(new PreKeySignalMessage(message.content()));
-                case "msg" -> plaintext = new SessionCipher(store, sender).decrypt(new SignalMessage(message.content()));
-                case "skmsg" -> plaintext = new GroupCipher(store, sender).decrypt(message.content());
-                default -> throw new ClientException("undecryptable", "unknown ciphertext type " + message.attr("type"));
-            }
-        }
-        return plaintext;
-    }
 
     /**
      * Sends to a group: its members' devices get this device's sender key pairwise (once, and again
      * after their devices change), then one sender-key ciphertext goes to the group.
      */
     public Node sendGroup(String group, String id, String text) throws IOException, ClientException {
-        UUID distribution = UUID.nameUUIDFromBytes((group + "/" + self).getBytes(StandardCharsets.UTF_8));
-        Node info = connection.get().groupInfo(group);
-        List<String> members = new ArrayList<>(List.of(String.valueOf(info.attr("members")).split(",")));
-        SenderKeyDistributionMessage skdm;
-        synchronized (crypto) {
-            skdm = new GroupSessionBuilder(store).create(selfSignal, distribution);
-        }
-        int n = 0;
-        for (String member : members) {
-            if (!store.hasMark("skdm", member + "." + distribution)) {
-                Node ack = send(member, id + ".k" + n++, Envelope.senderKey(group, skdm.serialize()), Map.of());
-                if (ack.attr("error") != null && !"no-keys".equals(ack.attr("error"))) {
-                    throw new ClientException(ack.attr("error"), "could not hand the group key to " + member + ": " + ack.attr("text"));
-                }
-                store.mark("skdm", member + "." + distribution);
-            }
-        }
-        try {
-            CiphertextMessage m;
-            synchronized (crypto) {
-                m = new GroupCipher(store, selfSignal).encrypt(distribution, Envelope.text(text.getBytes(StandardCharsets.UTF_8)).encode());
-            }
-            return sendAndAwait(new Node("message", Map.of("to", group, "id", id, "e2e", "1", "type", "skmsg"), List.of(), m.serialize()));
-        } catch (org.signal.libsignal.protocol.NoSessionException e) {
-            throw new ClientException("no-session", "no sender key for " + group + ": " + e.getMessage());
-        }
+        return groups.send(group, id, text);
+    }
+
+    // for GroupMessages, which shares this device's store, connection and lock
+    ProtocolFiles store() {
+        return store;
+    }
+
+    SwitchboardClient connection() {
+        return connection.get();
+    }
+
+    Address self() {
+        return self;
+    }
+
+    SignalProtocolAddress selfSignal() {
+        return selfSignal;
+    }
+
+    Object crypto() {
+        return sessions.crypto;
     }
 
     /**
@@ -485,24 +366,19 @@ public final class EncryptedClient {
      */
     public Map<Address, String> safetyNumbers(String user) throws IOException, ClientException {
         if (!store.hasMark("fetched", user)) {
-            fetch(user, null);
+            sessions.fetch(user, null);
         }
         Map<Address, String> out = new TreeMap<>((x, y) -> x.toString().compareTo(y.toString()));
         for (int device : store.sessionDevices(user)) {
             SignalProtocolAddress a = new SignalProtocolAddress(user, device);
             IdentityKey key = store.getIdentity(a);
             if (key != null) {
-                out.put(address(a), safetyNumber(user, key));
+                out.put(address(a), sessions.safetyNumber(user, key));
             }
         }
         return out;
     }
 
-    private String safetyNumber(String user, IdentityKey theirs) {
-        return new NumericFingerprintGenerator(5200).createFor(2, self.user().getBytes(StandardCharsets.UTF_8),
-                store.getIdentityKeyPair().getPublicKey(), user.getBytes(StandardCharsets.UTF_8), theirs)
-                .getDisplayableFingerprint().getDisplayText();
-    }
 
     /** This device's identity key's fingerprint, for display. */
     public String identityFingerprint() {

@@ -1,19 +1,15 @@
 package dev.switchboard.client.e2e;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.signal.libsignal.protocol.IdentityKey;
 import org.signal.libsignal.protocol.IdentityKeyPair;
 import org.signal.libsignal.protocol.InvalidKeyException;
@@ -41,8 +37,7 @@ import org.signal.libsignal.protocol.state.SignedPreKeyRecord;
  */
 final class ProtocolFiles implements SignalProtocolStore {
 
-    private static final String PRIVATE_FILE = "rw-------";
-    private final Path dir;
+    private final PrivateFiles files;
     private final IdentityKeyPair identity;
     private final int registrationId;
 
@@ -55,7 +50,7 @@ final class ProtocolFiles implements SignalProtocolStore {
             IdentityKeyPair pair = IdentityKeyPair.generate();
             int registrationId = 1 + new SecureRandom().nextInt(16380); // libsignal's 14-bit range, never 0
             byte[] keys = pair.serialize();
-            write(file, ByteBuffer.allocate(4 + keys.length).putInt(registrationId).put(keys).array());
+            PrivateFiles.write(file, ByteBuffer.allocate(4 + keys.length).putInt(registrationId).put(keys).array());
         }
         byte[] stored = Files.readAllBytes(file);
         try {
@@ -70,71 +65,20 @@ final class ProtocolFiles implements SignalProtocolStore {
     }
 
     private ProtocolFiles(Path dir, IdentityKeyPair identity, int registrationId) {
-        this.dir = dir;
+        this.files = new PrivateFiles(dir);
         this.identity = identity;
         this.registrationId = registrationId;
     }
 
-    /** Writes a file the owner alone can read, atomically. */
-    static void write(Path file, byte[] bytes) throws IOException {
-        if (!Files.isDirectory(file.getParent())) {
-            Files.createDirectories(file.getParent(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        }
-        Path tmp = Files.createTempFile(file.getParent(), ".tmp-", "",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(PRIVATE_FILE)));
-        try {
-            Files.write(tmp, bytes);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-    }
 
-    private Path file(String kind, String name) {
-        return dir.resolve(kind).resolve(name);
-    }
 
     private static String name(SignalProtocolAddress a) {
         return a.getName() + "." + a.getDeviceId();
     }
 
-    private byte[] read(String kind, String name) {
-        try {
-            return Files.readAllBytes(file(kind, name));
-        } catch (NoSuchFileException e) {
-            return null;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
-    private void put(String kind, String name, byte[] bytes) {
-        try {
-            write(file(kind, name), bytes);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not store " + kind + " " + name, e);
-        }
-    }
 
-    private void remove(String kind, String name) {
-        try {
-            Files.deleteIfExists(file(kind, name));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
-    private List<String> names(String kind) {
-        Path d = dir.resolve(kind);
-        if (!Files.isDirectory(d)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.list(d)) {
-            return files.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).sorted().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     // --- identity
 
@@ -151,7 +95,7 @@ final class ProtocolFiles implements SignalProtocolStore {
     @Override
     public synchronized IdentityChange saveIdentity(SignalProtocolAddress address, IdentityKey key) {
         IdentityKey old = getIdentity(address);
-        put("identities", name(address), key.serialize());
+        files.put("identities", name(address), key.serialize());
         return old != null && !old.equals(key) ? IdentityChange.REPLACED_EXISTING : IdentityChange.NEW_OR_UNCHANGED;
     }
 
@@ -163,7 +107,7 @@ final class ProtocolFiles implements SignalProtocolStore {
 
     @Override
     public synchronized IdentityKey getIdentity(SignalProtocolAddress address) {
-        byte[] b = read("identities", name(address));
+        byte[] b = files.read("identities", name(address));
         try {
             return b == null ? null : new IdentityKey(b);
         } catch (InvalidKeyException e) {
@@ -175,7 +119,7 @@ final class ProtocolFiles implements SignalProtocolStore {
 
     @Override
     public synchronized PreKeyRecord loadPreKey(int id) throws InvalidKeyIdException {
-        byte[] b = read("prekeys", Integer.toString(id));
+        byte[] b = files.read("prekeys", Integer.toString(id));
         if (b == null) {
             throw new InvalidKeyIdException("no prekey " + id);
         }
@@ -188,34 +132,34 @@ final class ProtocolFiles implements SignalProtocolStore {
 
     @Override
     public synchronized void storePreKey(int id, PreKeyRecord record) {
-        put("prekeys", Integer.toString(id), record.serialize());
+        files.put("prekeys", Integer.toString(id), record.serialize());
     }
 
     @Override
     public synchronized boolean containsPreKey(int id) {
-        return Files.exists(file("prekeys", Integer.toString(id)));
+        return Files.exists(files.file("prekeys", Integer.toString(id)));
     }
 
     @Override
     public synchronized void removePreKey(int id) {
-        remove("prekeys", Integer.toString(id));
+        files.remove("prekeys", Integer.toString(id));
     }
 
     /** The highest one-time prekey id stored or ever used here (ids are never reused). */
     synchronized int lastPreKeyId() {
-        byte[] b = read("counters", "prekey");
+        byte[] b = files.read("counters", "prekey");
         return b == null ? 0 : ByteBuffer.wrap(b).getInt();
     }
 
     synchronized void setLastPreKeyId(int id) {
-        put("counters", "prekey", ByteBuffer.allocate(4).putInt(id).array());
+        files.put("counters", "prekey", ByteBuffer.allocate(4).putInt(id).array());
     }
 
     // --- signed prekeys
 
     @Override
     public synchronized SignedPreKeyRecord loadSignedPreKey(int id) throws InvalidKeyIdException {
-        byte[] b = read("signed", Integer.toString(id));
+        byte[] b = files.read("signed", Integer.toString(id));
         if (b == null) {
             throw new InvalidKeyIdException("no signed prekey " + id);
         }
@@ -229,7 +173,7 @@ final class ProtocolFiles implements SignalProtocolStore {
     @Override
     public synchronized List<SignedPreKeyRecord> loadSignedPreKeys() {
         List<SignedPreKeyRecord> out = new ArrayList<>();
-        for (String n : names("signed")) {
+        for (String n : files.names("signed")) {
             try {
                 out.add(loadSignedPreKey(Integer.parseInt(n)));
             } catch (InvalidKeyIdException e) {
@@ -241,24 +185,24 @@ final class ProtocolFiles implements SignalProtocolStore {
 
     @Override
     public synchronized void storeSignedPreKey(int id, SignedPreKeyRecord record) {
-        put("signed", Integer.toString(id), record.serialize());
+        files.put("signed", Integer.toString(id), record.serialize());
     }
 
     @Override
     public synchronized boolean containsSignedPreKey(int id) {
-        return Files.exists(file("signed", Integer.toString(id)));
+        return Files.exists(files.file("signed", Integer.toString(id)));
     }
 
     @Override
     public synchronized void removeSignedPreKey(int id) {
-        remove("signed", Integer.toString(id));
+        files.remove("signed", Integer.toString(id));
     }
 
     // --- Kyber prekeys (this client uploads a last-resort one: kept after use, each base key once)
 
     @Override
     public synchronized KyberPreKeyRecord loadKyberPreKey(int id) throws InvalidKeyIdException {
-        byte[] b = read("kyber", Integer.toString(id));
+        byte[] b = files.read("kyber", Integer.toString(id));
         if (b == null) {
             throw new InvalidKeyIdException("no Kyber prekey " + id);
         }
@@ -272,7 +216,7 @@ final class ProtocolFiles implements SignalProtocolStore {
     @Override
     public synchronized List<KyberPreKeyRecord> loadKyberPreKeys() {
         List<KyberPreKeyRecord> out = new ArrayList<>();
-        for (String n : names("kyber")) {
+        for (String n : files.names("kyber")) {
             try {
                 out.add(loadKyberPreKey(Integer.parseInt(n)));
             } catch (InvalidKeyIdException e) {
@@ -284,29 +228,29 @@ final class ProtocolFiles implements SignalProtocolStore {
 
     @Override
     public synchronized void storeKyberPreKey(int id, KyberPreKeyRecord record) {
-        put("kyber", Integer.toString(id), record.serialize());
+        files.put("kyber", Integer.toString(id), record.serialize());
     }
 
     @Override
     public synchronized boolean containsKyberPreKey(int id) {
-        return Files.exists(file("kyber", Integer.toString(id)));
+        return Files.exists(files.file("kyber", Integer.toString(id)));
     }
 
     /** A last-resort key may start many sessions, but never twice from the same base key (a replay). */
     @Override
     public synchronized void markKyberPreKeyUsed(int id, int signedPreKeyId, ECPublicKey baseKey) throws ReusedBaseKeyException {
         String use = id + "-" + signedPreKeyId + "-" + HexFormat.of().formatHex(baseKey.serialize());
-        if (Files.exists(file("kyber-used", use))) {
+        if (Files.exists(files.file("kyber-used", use))) {
             throw new ReusedBaseKeyException("Kyber prekey " + id + " already used with this base key");
         }
-        put("kyber-used", use, new byte[0]);
+        files.put("kyber-used", use, new byte[0]);
     }
 
     // --- sessions
 
     @Override
     public synchronized SessionRecord loadSession(SignalProtocolAddress address) {
-        byte[] b = read("sessions", name(address));
+        byte[] b = files.read("sessions", name(address));
         try {
             return b == null ? new SessionRecord() : new SessionRecord(b);
         } catch (InvalidMessageException e) {
@@ -335,7 +279,7 @@ final class ProtocolFiles implements SignalProtocolStore {
     /** The devices of an account this device has sessions with, by libsignal device id. */
     synchronized List<Integer> sessionDevices(String name) {
         List<Integer> out = new ArrayList<>();
-        for (String n : names("sessions")) {
+        for (String n : files.names("sessions")) {
             int dot = n.lastIndexOf('.');
             if (n.substring(0, dot).equals(name)) {
                 out.add(Integer.parseInt(n.substring(dot + 1)));
@@ -346,12 +290,12 @@ final class ProtocolFiles implements SignalProtocolStore {
 
     @Override
     public synchronized void storeSession(SignalProtocolAddress address, SessionRecord record) {
-        put("sessions", name(address), record.serialize());
+        files.put("sessions", name(address), record.serialize());
     }
 
     @Override
     public synchronized boolean containsSession(SignalProtocolAddress address) {
-        byte[] b = read("sessions", name(address));
+        byte[] b = files.read("sessions", name(address));
         try {
             return b != null && new SessionRecord(b).hasSenderChain();
         } catch (InvalidMessageException e) {
@@ -361,13 +305,13 @@ final class ProtocolFiles implements SignalProtocolStore {
 
     @Override
     public synchronized void deleteSession(SignalProtocolAddress address) {
-        remove("sessions", name(address));
+        files.remove("sessions", name(address));
     }
 
     @Override
     public synchronized void deleteAllSessions(String name) {
         for (int device : sessionDevices(name)) {
-            remove("sessions", name + "." + device);
+            files.remove("sessions", name + "." + device);
         }
     }
 
@@ -375,12 +319,12 @@ final class ProtocolFiles implements SignalProtocolStore {
 
     @Override
     public synchronized void storeSenderKey(SignalProtocolAddress sender, UUID distributionId, SenderKeyRecord record) {
-        put("senderkeys", name(sender) + "." + distributionId, record.serialize());
+        files.put("senderkeys", name(sender) + "." + distributionId, record.serialize());
     }
 
     @Override
     public synchronized SenderKeyRecord loadSenderKey(SignalProtocolAddress sender, UUID distributionId) {
-        byte[] b = read("senderkeys", name(sender) + "." + distributionId);
+        byte[] b = files.read("senderkeys", name(sender) + "." + distributionId);
         try {
             return b == null ? null : new SenderKeyRecord(b);
         } catch (InvalidMessageException e) {
@@ -390,17 +334,17 @@ final class ProtocolFiles implements SignalProtocolStore {
 
     /** Small markers kept beside the records (which member devices have this device's sender key, ...). */
     synchronized boolean hasMark(String kind, String name) {
-        return Files.exists(file(kind, name));
+        return Files.exists(files.file(kind, name));
     }
 
     synchronized void mark(String kind, String name) {
-        put(kind, name, new byte[0]);
+        files.put(kind, name, new byte[0]);
     }
 
     synchronized void unmarkAll(String kind, String prefix) {
-        for (String n : names(kind)) {
+        for (String n : files.names(kind)) {
             if (n.startsWith(prefix)) {
-                remove(kind, n);
+                files.remove(kind, n);
             }
         }
     }
