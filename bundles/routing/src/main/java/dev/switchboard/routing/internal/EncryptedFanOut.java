@@ -70,15 +70,19 @@ final class EncryptedFanOut {
         Map<Address, Node> given = ciphertexts(stanza);
         Map<Address, Integer> expected = new LinkedHashMap<>();
         if (!to.equals(from.user())) {
-            if (accounts.devices(to).isEmpty()) {
+            List<DeviceRecord> devices = accounts.devices(to);
+            if (devices.isEmpty()) {
                 throw new Refused("bad-recipient", "no such user: " + to);
             }
-            keyed(accounts, keys, to, from, expected);
+            keyed(devices, keys.devicesWithKeys(to), from, expected);
             if (expected.isEmpty()) {
                 throw new Refused("no-keys", to + " has no device with encryption keys");
             }
         }
-        keyed(accounts, keys, from.user(), from, expected);
+        Map<Integer, Integer> ownKeyed = keys.devicesWithKeys(from.user());
+        if (ownKeyed.size() > (ownKeyed.containsKey(from.device()) ? 1 : 0)) { // the sender has other devices with keys
+            keyed(accounts.devices(from.user()), ownKeyed, from, expected);
+        }
         List<Address> missing = new ArrayList<>();
         for (Address d : expected.keySet()) {
             if (!given.containsKey(d)) {
@@ -176,14 +180,12 @@ final class EncryptedFanOut {
         return given;
     }
 
-    /** Adds the user's linked devices that have keys (with their registration ids), except the sending device itself. */
-    private static void keyed(AccountService accounts, KeyDirectory keys, String user, Address from, Map<Address, Integer> into)
-            throws AccountException, StoreException {
-        Map<Integer, Integer> keyed = keys.devicesWithKeys(user);
+    /** Adds the linked devices that have keys (with their registration ids), except the sending device itself. */
+    private static void keyed(List<DeviceRecord> devices, Map<Integer, Integer> keyed, Address from, Map<Address, Integer> into) {
         if (keyed.isEmpty()) {
             return;
         }
-        for (DeviceRecord d : accounts.devices(user)) {
+        for (DeviceRecord d : devices) {
             Integer registration = keyed.get(d.address().device());
             if (registration != null && !d.address().equals(from)) {
                 into.put(d.address(), registration);
