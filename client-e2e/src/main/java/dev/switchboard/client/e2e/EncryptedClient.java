@@ -336,7 +336,8 @@ public final class EncryptedClient {
 
     /**
      * Takes in a server notification that concerns encryption: another account's keys or devices
-     * changed (fetch again before the next message), or this device is low on one-time prekeys.
+     * changed (a session with its reinstalled or unlinked device is dropped, and the account is handed
+     * this device's group sender keys again), or this device is low on one-time prekeys.
      *
      * @return whether it was one
      */
@@ -349,9 +350,9 @@ public final class EncryptedClient {
             return true;
         }
         if ("keys-change".equals(n.attr("type")) && n.attr("user") != null) {
+            // no refetch of the whole account: the next message's mismatched-devices names what changed
             String user = n.attr("user");
-            store.unmarkAll("fetched", user);
-            store.unmarkAll("skdm", user + ".");
+            store.unmarkAll("skdm", user + "."); // a new device needs this device's sender keys
             if (("identity".equals(n.attr("reason")) || "unlinked".equals(n.attr("reason"))) && n.attr("from") != null) {
                 store.deleteSession(signal(Address.parse(n.attr("from")))); // its old session cannot be decrypted any more
             }
