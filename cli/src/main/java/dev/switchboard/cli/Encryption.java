@@ -121,9 +121,10 @@ final class Encryption {
     }
 
     /** A free path in {@code dir} for a received file's name (its last part only: a name cannot climb out). */
-    private static Path saveAs(Path dir, String name) throws IOException {
+    static Path saveAs(Path dir, String name) throws IOException {
         Files.createDirectories(dir);
-        String base = Path.of(name.replace('\\', '/')).getFileName().toString();
+        Path last = Path.of(name.replace('\\', '/').replace("\0", "")).getFileName(); // null for "/"
+        String base = last == null ? "" : last.toString();
         if (base.isBlank() || base.startsWith(".")) {
             base = "file" + base;
         }

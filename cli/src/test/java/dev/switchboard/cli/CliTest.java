@@ -49,4 +49,15 @@ class CliTest {
         assertTrue(out.contains("] 15550001: hi"), out);
         assertTrue(out.contains("15550001/1: [file image/png, 3 bytes, sha256 ab]"), out);
     }
+
+    @Test
+    void aReceivedFilesNameCannotClimbOutOfTheFilesFolderOrOverwrite() throws Exception {
+        Path files = dir.resolve("files");
+        assertEquals(files.resolve("passwd"), Encryption.saveAs(files, "../../etc/passwd"));
+        assertEquals(files.resolve("evil.txt"), Encryption.saveAs(files, "..\\..\\evil.txt"));
+        assertEquals(files.resolve("file"), Encryption.saveAs(files, "/"));
+        assertEquals(files.resolve("file.bashrc"), Encryption.saveAs(files, ".bashrc"));
+        Files.writeString(files.resolve("photo.jpg"), "already here");
+        assertEquals(files.resolve("photo.jpg (1)"), Encryption.saveAs(files, "photo.jpg"));
+    }
 }
