@@ -77,7 +77,7 @@ final class MessageIntake {
     }
 
     private boolean groupOrDirect(Address from, Node stanza, MediaRegistry registry, KeyDirectory keyDirectory) {
-        Services services = new Services(registry, keyDirectory);
+        Services services = registry == null && keyDirectory == null ? Services.NONE : new Services(registry, keyDirectory);
         if (GroupDirectory.isGroupId(stanza.attr("to"))) {
             return offline.with(store -> accounts.with(accountService -> groups.with(directory ->
                     message(store, accountService, directory, services, from, stanza), false), false), false);
@@ -88,6 +88,8 @@ final class MessageIntake {
 
     /** The optional services a message needs: media for a media message, keys for an encrypted one (else null). */
     private record Services(MediaRegistry media, KeyDirectory keys) {
+        /** A plain text message's: shared, so the common case allocates nothing for it. */
+        static final Services NONE = new Services(null, null);
     }
 
     private boolean message(OfflineStore store, AccountService accountService, GroupDirectory groupDirectory, Services services,

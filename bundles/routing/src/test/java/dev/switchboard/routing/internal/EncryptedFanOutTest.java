@@ -6,7 +6,6 @@ import dev.switchboard.api.auth.AccountService;
 import dev.switchboard.api.groups.GroupDirectory;
 import dev.switchboard.api.keys.KeyDirectory;
 import dev.switchboard.api.session.SessionDirectory;
-import dev.switchboard.api.session.SessionInfo;
 import dev.switchboard.api.stanza.Address;
 import dev.switchboard.api.stanza.Node;
 import dev.switchboard.api.state.StateVault;
@@ -56,21 +55,9 @@ class EncryptedFanOutTest {
 
     @BeforeEach
     void start() throws Exception {
-        StateVault vault = new StateVault() {
-            private final Map<String, Snapshot> kept = new ConcurrentHashMap<>();
-
-            @Override
-            public void put(String key, int shapeVersion, Map<String, Object> data) {
-                kept.put(key, new Snapshot(shapeVersion, data));
-            }
-
-            @Override
-            public Optional<Snapshot> take(String key) {
-                return Optional.ofNullable(kept.remove(key));
-            }
-        };
-        offline = new OfflineQueues(new MemoryMessageJournal(), vault, defaults(OfflineConfiguration.class));
-        router = new RouterComponent(directory(), vault, defaults(RoutingConfiguration.class));
+        StateVault vault = RoutingFakes.vault();
+        offline = new OfflineQueues(new MemoryMessageJournal(), vault, RoutingFakes.defaults(OfflineConfiguration.class));
+        router = new RouterComponent(directory(), vault, RoutingFakes.defaults(RoutingConfiguration.class));
         router.bindOffline(offline);
         router.bindAccounts(accounts());
         router.bindKeys(keys);
@@ -230,7 +217,7 @@ class EncryptedFanOutTest {
     }
 
     private SessionDirectory directory() {
-        return new SessionDirectory() {
+        return new RoutingFakes.Directory() {
             @Override
             public boolean deliver(Address to, Node stanza) {
                 if (stanza.attr("seq") != null && stanza.tag().equals("message")) {
@@ -243,26 +230,6 @@ class EncryptedFanOutTest {
             @Override
             public List<Address> devicesOf(String user) {
                 return linked.getOrDefault(user, List.of()).stream().map(d -> new Address(user, d)).toList();
-            }
-
-            @Override
-            public List<SessionInfo> sessions(String userPrefix) {
-                return List.of();
-            }
-
-            @Override
-            public Map<String, Long> counters() {
-                return Map.of();
-            }
-
-            @Override
-            public int connectionCount() {
-                return 7;
-            }
-
-            @Override
-            public boolean close(Address device, String reason) {
-                return false;
             }
         };
     }
@@ -285,10 +252,5 @@ class EncryptedFanOutTest {
                     }
                     throw new IllegalStateException(m.getName() + " is not used here");
                 });
-    }
-
-    private static <A> A defaults(Class<A> type) {
-        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
-                (p, m, a) -> m.getName().equals("annotationType") ? type : m.getDefaultValue()));
     }
 }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.switchboard.api.auth.AccountService;
 import dev.switchboard.api.session.SessionDirectory;
-import dev.switchboard.api.session.SessionInfo;
 import dev.switchboard.api.stanza.Address;
 import dev.switchboard.api.stanza.Node;
 import dev.switchboard.api.store.DeviceRecord;
@@ -49,20 +48,9 @@ class RouterComponentTest {
 
     @BeforeEach
     void start() throws Exception {
-        Map<String, StateVault.Snapshot> kept = new java.util.concurrent.ConcurrentHashMap<>();
-        vault = new StateVault() {
-            @Override
-            public void put(String key, int shapeVersion, Map<String, Object> data) {
-                kept.put(key, new Snapshot(shapeVersion, data));
-            }
-
-            @Override
-            public java.util.Optional<Snapshot> take(String key) {
-                return java.util.Optional.ofNullable(kept.remove(key));
-            }
-        };
-        offline = new OfflineQueues(new MemoryMessageJournal(), vault, defaults(OfflineConfiguration.class));
-        router = new RouterComponent(directory(), vault, defaults(RoutingConfiguration.class));
+        vault = RoutingFakes.vault();
+        offline = new OfflineQueues(new MemoryMessageJournal(), vault, RoutingFakes.defaults(OfflineConfiguration.class));
+        router = new RouterComponent(directory(), vault, RoutingFakes.defaults(RoutingConfiguration.class));
         router.bindOffline(offline);
         router.bindAccounts(oneDeviceAccounts());
         router.deviceOnline(alice);
@@ -242,7 +230,7 @@ class RouterComponentTest {
     }
 
     private SessionDirectory directory() {
-        return new SessionDirectory() {
+        return new RoutingFakes.Directory() {
             @Override
             public boolean deliver(Address to, Node stanza) {
                 if (pauseAt.test(stanza)) {
@@ -307,31 +295,6 @@ class RouterComponentTest {
                     batches.add(batch);
                 }
             }
-
-            @Override
-            public List<Address> devicesOf(String user) {
-                return List.of(new Address(user, 0));
-            }
-
-            @Override
-            public List<SessionInfo> sessions(String userPrefix) {
-                return List.of();
-            }
-
-            @Override
-            public Map<String, Long> counters() {
-                return Map.of();
-            }
-
-            @Override
-            public int connectionCount() {
-                return 2;
-            }
-
-            @Override
-            public boolean close(Address device, String reason) {
-                return false;
-            }
         };
     }
 
@@ -343,10 +306,5 @@ class RouterComponentTest {
                     }
                     throw new IllegalStateException(m.getName() + " is not used here");
                 });
-    }
-
-    private static <A> A defaults(Class<A> type) {
-        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
-                (p, m, a) -> m.getName().equals("annotationType") ? type : m.getDefaultValue()));
     }
 }
