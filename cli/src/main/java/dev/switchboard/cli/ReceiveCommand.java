@@ -56,6 +56,10 @@ final class ReceiveCommand implements Callable<Integer> {
                         }
                     }
                     case "receipt" -> printer.line("✓✓ " + n.attr("type") + " " + n.attr("id") + " by " + n.attr("from"));
+                    case "error" -> { // the server ends the session: say why rather than fall silent until the deadline
+                        printer.line("! the server closed this session: " + n.attr("text") + " (" + n.attr("code") + ")");
+                        return 1;
+                    }
                     default -> { }
                 }
                 if (!"message".equals(n.tag())) {

@@ -1,0 +1,99 @@
+package dev.switchboard.cluster.internal;
+
+import dev.switchboard.api.cluster.ClusterDirectory;
+import dev.switchboard.api.cluster.DeviceLocation;
+import dev.switchboard.api.session.SessionDirectory;
+import dev.switchboard.api.session.SessionListener;
+import dev.switchboard.api.stanza.Address;
+import dev.switchboard.api.state.StateVault;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This node as a member of a cluster: its heartbeat, the others' liveness, and the shared
+ * directory of logins, on NATS JetStream. Only with etc/dev.switchboard.cluster.cfg; without it
+ * nothing of this runs and the node needs no NATS.
+ *
+ * <p>The node's run (incarnation) is handed to the next revision of this bundle, so a swap is not
+ * a restart to the other nodes: the logins this node holds stay valid across it.
+ */
+@Component(service = {ClusterDirectory.class, SessionListener.class}, immediate = true,
+        configurationPid = "dev.switchboard.cluster", configurationPolicy = ConfigurationPolicy.REQUIRE)
+@Designate(ocd = ClusterConfiguration.class)
+public final class ClusterComponent implements ClusterDirectory, SessionListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterComponent.class);
+    private static final String VAULT_KEY = "dev.switchboard.cluster";
+
+    private final StateVault vault;
+    private final BundleContext context;
+    private final ClusterNode node;
+
+    @Activate
+    public ClusterComponent(@Reference SessionDirectory sessions, @Reference StateVault vault,
+                            ClusterConfiguration config, BundleContext context) throws Exception {
+        ClusterSettings settings = ClusterSettings.of(config);
+        this.vault = vault;
+        this.context = context;
+        String incarnation = vault.take(VAULT_KEY)
+                .map(s -> s.data().get("incarnation"))
+                .filter(v -> v instanceof String)
+                .map(String.class::cast)
+                .orElseGet(() -> UUID.randomUUID().toString());
+        this.node = new ClusterNode(settings, sessions, incarnation, System::nanoTime);
+        LOG.info("Cluster node {} (run {}) on NATS {}: live nodes {}", settings.node(), incarnation,
+                settings.natsUrl(), node.membership.liveNodes());
+    }
+
+    @Deactivate
+    void deactivate() {
+        // A swap (the framework keeps running) hands the run on; a stop of the node leaves the cluster.
+        boolean nodeStopping = context.getBundle(0).getState() == Bundle.STOPPING;
+        if (!nodeStopping) {
+            vault.put(VAULT_KEY, 1, Map.of("incarnation", node.membership.incarnation()));
+        }
+        node.stop(nodeStopping);
+    }
+
+    @Override
+    public String localNode() {
+        return node.membership.node();
+    }
+
+    @Override
+    public Set<String> liveNodes() {
+        return node.membership.liveNodes();
+    }
+
+    @Override
+    public DeviceLocation locate(Address device) {
+        return node.devices.locate(device);
+    }
+
+    @Override
+    public List<DeviceLocation> devicesOf(String user) {
+        return node.devices.devicesOf(user);
+    }
+
+    @Override
+    public void online(Address device) {
+        node.devices.online(device);
+    }
+
+    @Override
+    public void offline(Address device) {
+        node.devices.offline(device);
+    }
+}

@@ -1,0 +1,81 @@
+package dev.switchboard.cluster.internal;
+
+import dev.switchboard.api.session.SessionDirectory;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * One node's membership, wired: the NATS link, its heartbeat and the mirror of the logins, with
+ * their two threads. Framework-free, so the tests run exactly what the component runs.
+ */
+final class ClusterNode implements AutoCloseable {
+
+    final ClusterSettings settings;
+    final NatsLink link;
+    final Membership membership;
+    final DeviceLocations devices;
+    private final ScheduledExecutorService timer;
+    private final ExecutorService worker;
+
+    /** Joins the cluster; fails with what is wrong (NATS unreachable, buckets not made). */
+    ClusterNode(ClusterSettings settings, SessionDirectory sessions, String incarnation, LongSupplier nanoClock)
+            throws Exception {
+        this.settings = settings;
+        this.link = NatsLink.open(settings.natsUrl(), "switchboard-" + settings.node());
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "sb-cluster-heartbeat"));
+        this.worker = Executors.newSingleThreadExecutor(r -> daemon(r, "sb-cluster-directory"));
+        Membership m = null;
+        DeviceLocations d = null;
+        try {
+            m = new Membership(link.bucket(settings.nodesBucket(), "Switchboard nodes: heartbeats"),
+                    settings.node(), incarnation, settings.heartbeatMillis(), settings.deadAfterMillis(), nanoClock);
+            m.start(timer);
+            d = new DeviceLocations(link.bucket(settings.devicesBucket(), "Switchboard logins: device -> node"),
+                    m, sessions, worker, link::connected);
+            d.start(10_000);
+            link.onReconnect(d::relinked);
+        } catch (Exception e) {
+            this.membership = m;
+            this.devices = d;
+            stop(false);
+            throw e;
+        }
+        this.membership = m;
+        this.devices = d;
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    /**
+     * Stops. {@code leave}: the node stops for good and says so (the others count it gone at
+     * once); otherwise it just falls silent, as for a swap of this bundle or a crash.
+     */
+    void stop(boolean leave) {
+        if (membership != null) {
+            membership.stop(leave);
+        }
+        if (devices != null) {
+            devices.close();
+        }
+        worker.shutdown();
+        try {
+            worker.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        timer.shutdownNow();
+        link.close();
+    }
+
+    @Override
+    public void close() {
+        stop(true);
+    }
+}

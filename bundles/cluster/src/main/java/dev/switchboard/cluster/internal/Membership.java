@@ -1,0 +1,162 @@
+package dev.switchboard.cluster.internal;
+
+import io.nats.client.KeyValue;
+import io.nats.client.api.KeyValueEntry;
+import io.nats.client.api.KeyValueOperation;
+import io.nats.client.api.KeyValueWatcher;
+import io.nats.client.impl.NatsKeyValueWatchSubscription;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Which nodes are alive. Each node puts {@code <incarnation>} under its id in the nodes bucket
+ * every heartbeat; every node watches the bucket and notes, by its own clock, when it last saw
+ * each node's heartbeat, so no two machines' clocks are compared. NATS 2.9 has no per-key expiry:
+ * a node that stops beating stays in the bucket, and is dead to whoever has not seen it beat for
+ * {@code deadAfterMillis}. A node that leaves for good deletes its key, and is gone at once.
+ */
+final class Membership implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Membership.class);
+
+    private record Seen(String incarnation, long atNanos) {
+    }
+
+    private final KeyValue bucket;
+    private final String node;
+    private final String incarnation;
+    private final long deadAfterNanos;
+    private final long heartbeatNanos;
+    private final LongSupplier clock;
+    private final Map<String, Seen> seen = new ConcurrentHashMap<>();
+    private ScheduledFuture<?> beating;
+    private NatsKeyValueWatchSubscription watch;
+    private volatile boolean beatFailing;
+
+    Membership(KeyValue bucket, String node, String incarnation, long heartbeatMillis, long deadAfterMillis,
+               LongSupplier nanoClock) {
+        this.bucket = bucket;
+        this.node = node;
+        this.incarnation = incarnation;
+        this.heartbeatNanos = TimeUnit.MILLISECONDS.toNanos(heartbeatMillis);
+        this.deadAfterNanos = TimeUnit.MILLISECONDS.toNanos(deadAfterMillis);
+        this.clock = nanoClock;
+    }
+
+    /**
+     * Starts watching, then beating every heartbeat on the timer. What the bucket already holds
+     * says nothing of when it was written (a dead node's last beat stays there), so a node found at
+     * start counts as alive only for two heartbeats: its next beat, if it is alive, comes sooner.
+     */
+    void start(ScheduledExecutorService timer) throws Exception {
+        AtomicBoolean loaded = new AtomicBoolean();
+        watch = bucket.watchAll(new KeyValueWatcher() {
+            @Override
+            public void watch(KeyValueEntry e) {
+                if (e.getOperation() == KeyValueOperation.PUT) {
+                    String value = new String(e.getValue(), StandardCharsets.UTF_8);
+                    long at = loaded.get() ? clock.getAsLong() : clock.getAsLong() - deadAfterNanos + 2 * heartbeatNanos;
+                    Seen before = seen.put(e.getKey(), new Seen(value, at));
+                    if (loaded.get() && (before == null || !before.incarnation().equals(value))) {
+                        LOG.info("Cluster node {} is up (run {})", e.getKey(), value);
+                    }
+                } else if (seen.remove(e.getKey()) != null) {
+                    LOG.info("Cluster node {} left", e.getKey());
+                }
+            }
+
+            @Override
+            public void endOfData() {
+                loaded.set(true);
+            }
+        });
+        beat();
+        long every = TimeUnit.NANOSECONDS.toMillis(heartbeatNanos);
+        beating = timer.scheduleAtFixedRate(this::beat, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    private void beat() {
+        try {
+            bucket.put(node, incarnation.getBytes(StandardCharsets.UTF_8));
+            if (beatFailing) {
+                beatFailing = false;
+                LOG.info("Cluster heartbeat written again");
+            }
+        } catch (Exception e) {
+            if (!beatFailing) {
+                beatFailing = true; // said once per outage, not once a second
+                LOG.warn("Cluster heartbeat not written ({}): other nodes will take this one for dead", e.toString());
+            }
+        }
+    }
+
+    String node() {
+        return node;
+    }
+
+    String incarnation() {
+        return incarnation;
+    }
+
+    /** Whether a node's run is alive: this node's own run always is. */
+    boolean isLive(String other, String run) {
+        if (other.equals(node)) {
+            return run.equals(incarnation);
+        }
+        Seen s = seen.get(other);
+        return s != null && s.incarnation().equals(run) && clock.getAsLong() - s.atNanos() < deadAfterNanos;
+    }
+
+    /** The nodes alive, this one included, in name order. */
+    Set<String> liveNodes() {
+        Set<String> out = new TreeSet<>();
+        out.add(node);
+        long now = clock.getAsLong();
+        seen.forEach((n, s) -> {
+            if (now - s.atNanos() < deadAfterNanos) {
+                out.add(n);
+            }
+        });
+        return out;
+    }
+
+    /**
+     * Stops beating. {@code leave} also deletes the node's key, so the others count it gone at
+     * once (a graceful stop of the node); without it (a swap of this bundle) the next revision
+     * beats on as the same run before the others would miss a heartbeat.
+     */
+    void stop(boolean leave) {
+        if (beating != null) {
+            beating.cancel(false);
+        }
+        if (watch != null) {
+            try {
+                watch.unsubscribe();
+            } catch (RuntimeException e) {
+                LOG.debug("watch already gone", e);
+            }
+        }
+        if (leave) {
+            try {
+                bucket.delete(node);
+            } catch (Exception e) {
+                LOG.warn("Could not remove this node from the cluster ({}); the others will miss its heartbeat", e.toString());
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        stop(true);
+    }
+}
