@@ -21,7 +21,8 @@ import org.junit.Test;
  * Issue #18's first part on two exported runtimes sharing the real NATS: a node joins when its
  * etc/dev.switchboard.cluster.cfg appears, each sees where the other's devices are logged in, a
  * login on one node ends the device's session on the other (the last login wins, as on one node),
- * and a node killed with -9 is taken for dead and rejoins when it restarts. Needs NATS with
+ * an operator's kick on one node closes a session held by the other, and a node killed with -9 is
+ * taken for dead and rejoins when it restarts. Needs NATS with
  * JetStream at SB_NATS_URL (default 127.0.0.1:4222): under CI=true its absence fails the test.
  */
 public class ClusterDirectoryIT {
@@ -106,6 +107,15 @@ public class ClusterDirectoryIT {
                 SwitchboardTestSupport.await("one to locate the device on two", wait,
                         () -> shell(one, "sb:cluster " + USER).contains(USER + "/0 on two"));
                 assertTrue(second.isOpen());
+                // an operator on one closes a session held by two: through NATS, to two's transport
+                assertTrue(shell(one, "sb:kick " + USER + "/0").contains("closed 1 session"));
+                Node kicked = second.closed().get(30, TimeUnit.SECONDS);
+                assertEquals(kicked.toString(), "disconnected by an operator", kicked.attr("text"));
+            }
+            try (SwitchboardClient third = login(two)) {
+                SwitchboardTestSupport.await("one to locate the device on two again", wait,
+                        () -> shell(one, "sb:cluster " + USER).contains(USER + "/0 on two"));
+                assertTrue(third.isOpen());
 
                 two.kill(); // no goodbye: one must notice the silence
                 SwitchboardTestSupport.await("one to take two for dead", wait,

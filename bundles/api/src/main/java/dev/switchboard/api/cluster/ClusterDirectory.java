@@ -26,6 +26,6 @@ public interface ClusterDirectory {
      */
     DeviceLocation locate(Address device);
 
-    /** The devices of a user logged in on live nodes, in device order. */
-    List<DeviceLocation> devicesOf(String user);
+    /** Where the devices of a user are logged in, on live nodes, in device order. */
+    List<DeviceLocation> locations(String user);
 }

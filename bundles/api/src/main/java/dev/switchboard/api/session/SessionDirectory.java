@@ -7,7 +7,8 @@ import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * Who is connected where, and the way to hand a stanza to a connected device. Provided by the
- * transport (in-process today; a cluster bundle may provide it across nodes later).
+ * transport; when the node is one of a cluster, what is not connected here is reached on the node
+ * it is logged in on, through the cluster bundle's {@link dev.switchboard.api.cluster.RemoteSessions}.
  */
 @ProviderType
 public interface SessionDirectory {
@@ -15,7 +16,7 @@ public interface SessionDirectory {
     /**
      * Queues a stanza for a logged-in device, in call order per device.
      *
-     * @return {@code false} when that device has no session here
+     * @return {@code false} when that device has no session here (nor, in a cluster, on a live node)
      */
     boolean deliver(Address to, Node stanza);
 
@@ -50,10 +51,10 @@ public interface SessionDirectory {
         work.run();
     }
 
-    /** The devices of a user that have a logged-in session, in device order. */
+    /** The devices of a user that have a logged-in session (in a cluster: on any live node), in device order. */
     List<Address> devicesOf(String user);
 
-    /** A snapshot of the logged-in sessions, optionally only those whose user id starts with a prefix. */
+    /** A snapshot of the sessions logged in here, optionally only those whose user id starts with a prefix. */
     List<SessionInfo> sessions(String userPrefix);
 
     /** The number of open connections, logged in or not. */

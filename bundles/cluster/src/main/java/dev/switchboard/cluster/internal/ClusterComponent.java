@@ -2,9 +2,11 @@ package dev.switchboard.cluster.internal;
 
 import dev.switchboard.api.cluster.ClusterDirectory;
 import dev.switchboard.api.cluster.DeviceLocation;
+import dev.switchboard.api.cluster.RemoteSessions;
 import dev.switchboard.api.session.SessionDirectory;
 import dev.switchboard.api.session.SessionListener;
 import dev.switchboard.api.stanza.Address;
+import dev.switchboard.api.stanza.Node;
 import dev.switchboard.api.state.StateVault;
 import java.util.List;
 import java.util.Map;
@@ -29,10 +31,10 @@ import org.slf4j.LoggerFactory;
  * <p>The node's run (incarnation) is handed to the next revision of this bundle, so a swap is not
  * a restart to the other nodes: the logins this node holds stay valid across it.
  */
-@Component(service = {ClusterDirectory.class, SessionListener.class}, immediate = true,
+@Component(service = {ClusterDirectory.class, RemoteSessions.class, SessionListener.class}, immediate = true,
         configurationPid = "dev.switchboard.cluster", configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = ClusterConfiguration.class)
-public final class ClusterComponent implements ClusterDirectory, SessionListener {
+public final class ClusterComponent implements ClusterDirectory, RemoteSessions, SessionListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterComponent.class);
     private static final String VAULT_KEY = "dev.switchboard.cluster";
@@ -83,7 +85,7 @@ public final class ClusterComponent implements ClusterDirectory, SessionListener
     }
 
     @Override
-    public List<DeviceLocation> devicesOf(String user) {
+    public List<DeviceLocation> locations(String user) {
         return node.devices.devicesOf(user);
     }
 
@@ -95,5 +97,20 @@ public final class ClusterComponent implements ClusterDirectory, SessionListener
     @Override
     public void offline(Address device) {
         node.devices.offline(device);
+    }
+
+    @Override
+    public boolean deliver(Address to, long session, Node stanza) {
+        return node.remote.deliver(to, session, stanza);
+    }
+
+    @Override
+    public List<Address> devicesOf(String user) {
+        return node.remote.devicesOf(user);
+    }
+
+    @Override
+    public boolean close(Address device, String reason) {
+        return node.remote.close(device, reason);
     }
 }

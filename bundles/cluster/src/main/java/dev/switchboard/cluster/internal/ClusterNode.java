@@ -17,6 +17,8 @@ final class ClusterNode implements AutoCloseable {
     final NatsLink link;
     final Membership membership;
     final DeviceLocations devices;
+    final RemoteDelivery remote;
+    final LaneOwners lanes;
     private final ScheduledExecutorService timer;
     private final ExecutorService worker;
 
@@ -29,6 +31,8 @@ final class ClusterNode implements AutoCloseable {
         this.worker = Executors.newSingleThreadExecutor(r -> daemon(r, "sb-cluster-directory"));
         Membership m = null;
         DeviceLocations d = null;
+        RemoteDelivery r = null;
+        LaneOwners l = null;
         try {
             m = new Membership(link.bucket(settings.nodesBucket(), "Switchboard nodes: heartbeats"),
                     settings.node(), incarnation, settings.heartbeatMillis(), settings.deadAfterMillis(), nanoClock);
@@ -37,14 +41,22 @@ final class ClusterNode implements AutoCloseable {
                     m, sessions, worker, link::connected);
             d.start(10_000);
             link.onReconnect(d::relinked);
+            r = new RemoteDelivery(link.connection(), settings.bucketPrefix(), settings.node(), d, sessions);
+            r.start();
+            l = new LaneOwners(link.bucket(settings.lanesBucket(), "Switchboard lanes: user -> owning node"), m);
+            l.start();
         } catch (Exception e) {
             this.membership = m;
             this.devices = d;
+            this.remote = r;
+            this.lanes = l;
             stop(false);
             throw e;
         }
         this.membership = m;
         this.devices = d;
+        this.remote = r;
+        this.lanes = l;
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -58,8 +70,17 @@ final class ClusterNode implements AutoCloseable {
      * once); otherwise it just falls silent, as for a swap of this bundle or a crash.
      */
     void stop(boolean leave) {
+        if (lanes != null) {
+            if (leave) {
+                lanes.releaseAll();
+            }
+            lanes.close();
+        }
         if (membership != null) {
             membership.stop(leave);
+        }
+        if (remote != null) {
+            remote.close();
         }
         if (devices != null) {
             devices.close();

@@ -37,4 +37,8 @@ record ClusterSettings(String node, String natsUrl, String bucketPrefix, long he
     String devicesBucket() {
         return bucketPrefix + "-devices";
     }
+
+    String lanesBucket() {
+        return bucketPrefix + "-lanes";
+    }
 }

@@ -8,8 +8,6 @@ import io.nats.client.JetStreamApiException;
 import io.nats.client.KeyValue;
 import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.KeyValueOperation;
-import io.nats.client.api.KeyValueWatcher;
-import io.nats.client.impl.NatsKeyValueWatchSubscription;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -27,7 +25,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The shared directory of logins: key {@code <user>.<device>} in the devices bucket, value
- * {@code <node> <incarnation>}, written when a device logs in here and deleted, only if it still
+ * {@code <node> <incarnation> <session>}, written when a device logs in here and deleted, only if it still
  * is this login (a revision check), when its session here ends. The last login anywhere wins, as
  * on one node: a node that sees a device's entry move to another node after its own login closes
  * the device's session here. Every node mirrors the bucket in memory, so lookups cost no network.
@@ -45,12 +43,12 @@ final class DeviceLocations implements AutoCloseable {
     private final SessionDirectory local;
     private final ExecutorService worker;
     private final BooleanSupplier linkUp;
-    private final byte[] ownValue;
+    private final String ownValue;
     /** user → device → location, replaced whole per change (written on the worker only). */
     private final Map<String, Map<Integer, DeviceLocation>> mirror = new ConcurrentHashMap<>();
     /** The revision of each login this node wrote and still holds (worker only). */
     private final Map<Address, Long> ownLogins = new HashMap<>();
-    private NatsKeyValueWatchSubscription watch;
+    private BucketWatch watch;
     /** A write failed (NATS away): the next reconnect writes this node's logins again. */
     private boolean resyncDue;
 
@@ -61,7 +59,7 @@ final class DeviceLocations implements AutoCloseable {
         this.local = local;
         this.worker = worker;
         this.linkUp = linkUp;
-        this.ownValue = (membership.node() + " " + membership.incarnation()).getBytes(StandardCharsets.UTF_8);
+        this.ownValue = membership.node() + " " + membership.incarnation() + " ";
     }
 
     /**
@@ -70,26 +68,17 @@ final class DeviceLocations implements AutoCloseable {
      */
     void start(long waitMillis) throws Exception {
         CountDownLatch loaded = new CountDownLatch(1);
-        watch = bucket.watchAll(new KeyValueWatcher() {
-            @Override
-            public void watch(KeyValueEntry e) {
-                worker.execute(() -> apply(e));
-            }
-
-            @Override
-            public void endOfData() {
-                worker.execute(loaded::countDown);
-            }
-        });
+        watch = BucketWatch.of(bucket, e -> worker.execute(() -> apply(e)), () -> worker.execute(loaded::countDown));
         if (!loaded.await(waitMillis, TimeUnit.MILLISECONDS)) {
             throw new IllegalStateException("the devices bucket did not load within " + waitMillis + " ms");
         }
         worker.execute(this::resync);
     }
 
-    /** A device logged in here (called on the transport's thread: only queues). */
+    /** A device logged in here (called on the transport's thread: reads its session, then only queues). */
     void online(Address device) {
-        worker.execute(() -> write(device));
+        long session = local.sessionOf(device);
+        worker.execute(() -> write(device, session));
     }
 
     /** A device's session here ended. */
@@ -134,13 +123,13 @@ final class DeviceLocations implements AutoCloseable {
         return device.user() + "." + device.device();
     }
 
-    private void write(Address device) {
+    private void write(Address device, long session) {
         if (!linkUp.getAsBoolean()) {
             resyncDue = true; // written when NATS is back
             return;
         }
         try {
-            ownLogins.put(device, bucket.put(key(device), ownValue));
+            ownLogins.put(device, bucket.put(key(device), (ownValue + session).getBytes(StandardCharsets.UTF_8)));
         } catch (Exception e) {
             resyncDue = true;
             LOG.warn("Login of {} not written to the cluster directory ({}); written again when NATS is back", device, e.toString());
@@ -172,17 +161,23 @@ final class DeviceLocations implements AutoCloseable {
             change(device, null);
             return;
         }
-        String[] value = new String(e.getValue(), StandardCharsets.UTF_8).split(" ", 2);
-        if (value.length != 2) {
+        String[] value = new String(e.getValue(), StandardCharsets.UTF_8).split(" ");
+        long session;
+        try {
+            session = value.length == 3 ? Long.parseLong(value[2]) : -1;
+        } catch (NumberFormatException bad) {
+            session = -1;
+        }
+        if (session < 0) {
             LOG.warn("Ignoring a malformed cluster directory entry for {}", device);
             return;
         }
-        DeviceLocation at = new DeviceLocation(device, value[0], value[1], e.getRevision());
+        DeviceLocation at = new DeviceLocation(device, value[0], value[1], session, e.getRevision());
         change(device, at);
         Long mine = ownLogins.get(device);
         if (mine != null && !own(at) && e.getRevision() > mine) {
             ownLogins.remove(device);
-            if (local.close(device, REPLACED + " (" + at.node() + ")")) {
+            if (local.sessionOf(device) != 0 && RemoteDelivery.here(() -> local.close(device, REPLACED + " (" + at.node() + ")"))) {
                 LOG.info("{} logged in on node {}: its session here is closed", device, at.node());
             }
         }
@@ -240,7 +235,7 @@ final class DeviceLocations implements AutoCloseable {
             if (at != null && !own(at) && mine != null && at.revision() > mine) {
                 continue; // logged in elsewhere after its login here: its session here is being closed
             }
-            write(device);
+            write(device, local.sessionOf(device));
         }
         if (resyncDue) {
             LOG.warn("The cluster directory could not be brought up to date; retried when NATS is back");
@@ -250,11 +245,7 @@ final class DeviceLocations implements AutoCloseable {
     @Override
     public void close() {
         if (watch != null) {
-            try {
-                watch.unsubscribe();
-            } catch (RuntimeException e) {
-                LOG.debug("watch already gone", e);
-            }
+            watch.close();
         }
     }
 }

@@ -1,10 +1,7 @@
 package dev.switchboard.cluster.internal;
 
 import io.nats.client.KeyValue;
-import io.nats.client.api.KeyValueEntry;
 import io.nats.client.api.KeyValueOperation;
-import io.nats.client.api.KeyValueWatcher;
-import io.nats.client.impl.NatsKeyValueWatchSubscription;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
@@ -40,8 +37,10 @@ final class Membership implements AutoCloseable {
     private final LongSupplier clock;
     private final Map<String, Seen> seen = new ConcurrentHashMap<>();
     private ScheduledFuture<?> beating;
-    private NatsKeyValueWatchSubscription watch;
+    private BucketWatch watch;
     private volatile boolean beatFailing;
+    /** When this node's heartbeat was last written (its own clock); MIN when never. */
+    private volatile long lastBeatNanos = Long.MIN_VALUE;
 
     Membership(KeyValue bucket, String node, String incarnation, long heartbeatMillis, long deadAfterMillis,
                LongSupplier nanoClock) {
@@ -60,26 +59,18 @@ final class Membership implements AutoCloseable {
      */
     void start(ScheduledExecutorService timer) throws Exception {
         AtomicBoolean loaded = new AtomicBoolean();
-        watch = bucket.watchAll(new KeyValueWatcher() {
-            @Override
-            public void watch(KeyValueEntry e) {
-                if (e.getOperation() == KeyValueOperation.PUT) {
-                    String value = new String(e.getValue(), StandardCharsets.UTF_8);
-                    long at = loaded.get() ? clock.getAsLong() : clock.getAsLong() - deadAfterNanos + 2 * heartbeatNanos;
-                    Seen before = seen.put(e.getKey(), new Seen(value, at));
-                    if (loaded.get() && (before == null || !before.incarnation().equals(value))) {
-                        LOG.info("Cluster node {} is up (run {})", e.getKey(), value);
-                    }
-                } else if (seen.remove(e.getKey()) != null) {
-                    LOG.info("Cluster node {} left", e.getKey());
+        watch = BucketWatch.of(bucket, e -> {
+            if (e.getOperation() == KeyValueOperation.PUT) {
+                String value = new String(e.getValue(), StandardCharsets.UTF_8);
+                long at = loaded.get() ? clock.getAsLong() : clock.getAsLong() - deadAfterNanos + 2 * heartbeatNanos;
+                Seen before = seen.put(e.getKey(), new Seen(value, at));
+                if (loaded.get() && (before == null || !before.incarnation().equals(value))) {
+                    LOG.info("Cluster node {} is up (run {})", e.getKey(), value);
                 }
+            } else if (seen.remove(e.getKey()) != null) {
+                LOG.info("Cluster node {} left", e.getKey());
             }
-
-            @Override
-            public void endOfData() {
-                loaded.set(true);
-            }
-        });
+        }, () -> loaded.set(true));
         beat();
         long every = TimeUnit.NANOSECONDS.toMillis(heartbeatNanos);
         beating = timer.scheduleAtFixedRate(this::beat, every, every, TimeUnit.MILLISECONDS);
@@ -88,6 +79,7 @@ final class Membership implements AutoCloseable {
     private void beat() {
         try {
             bucket.put(node, incarnation.getBytes(StandardCharsets.UTF_8));
+            lastBeatNanos = clock.getAsLong();
             if (beatFailing) {
                 beatFailing = false;
                 LOG.info("Cluster heartbeat written again");
@@ -106,6 +98,16 @@ final class Membership implements AutoCloseable {
 
     String incarnation() {
         return incarnation;
+    }
+
+    /**
+     * Whether the others still count this node alive: its last heartbeat was written less than
+     * {@code deadAfter} minus a heartbeat ago (by its own clock, which started counting before any
+     * other node saw that beat, so this node gives up what it owns before anyone takes it over).
+     */
+    boolean healthy() {
+        long last = lastBeatNanos;
+        return last != Long.MIN_VALUE && clock.getAsLong() - last < deadAfterNanos - heartbeatNanos;
     }
 
     /** Whether a node's run is alive: this node's own run always is. */
@@ -140,11 +142,7 @@ final class Membership implements AutoCloseable {
             beating.cancel(false);
         }
         if (watch != null) {
-            try {
-                watch.unsubscribe();
-            } catch (RuntimeException e) {
-                LOG.debug("watch already gone", e);
-            }
+            watch.close();
         }
         if (leave) {
             try {

@@ -13,12 +13,24 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /** One node's local sessions, as its transport would hold them; records what the cluster closes. */
 final class FakeSessions implements SessionDirectory {
 
+    /** Every device's session id here is this one (a transport's would differ per login). */
+    static final long SESSION = 7;
     final Set<Address> online = ConcurrentHashMap.newKeySet();
     final List<String> closed = new CopyOnWriteArrayList<>();
+    final List<String> delivered = new CopyOnWriteArrayList<>();
 
     @Override
     public boolean deliver(Address to, Node stanza) {
-        return online.contains(to);
+        if (!online.contains(to)) {
+            return false;
+        }
+        delivered.add(to + " " + stanza);
+        return true;
+    }
+
+    @Override
+    public long sessionOf(Address device) {
+        return online.contains(device) ? SESSION : 0;
     }
 
     @Override

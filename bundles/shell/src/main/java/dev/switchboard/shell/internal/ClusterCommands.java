@@ -35,7 +35,7 @@ public final class ClusterCommands {
         if (!Address.isUserId(user)) {
             return "error: '" + user + "' is not a user id (1 to " + Address.MAX_USER_DIGITS + " digits); usage: sb:cluster [user]";
         }
-        List<DeviceLocation> at = c.devicesOf(user);
+        List<DeviceLocation> at = c.locations(user);
         if (at.isEmpty()) {
             return user + " is not logged in on any live node";
         }

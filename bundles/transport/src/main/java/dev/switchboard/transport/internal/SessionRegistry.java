@@ -1,5 +1,6 @@
 package dev.switchboard.transport.internal;
 
+import dev.switchboard.api.cluster.RemoteSessions;
 import dev.switchboard.api.session.SessionDirectory;
 import dev.switchboard.api.session.SessionInfo;
 import dev.switchboard.api.session.SessionListener;
@@ -39,6 +40,8 @@ public final class SessionRegistry implements SessionDirectory {
             dev.switchboard.api.protocol.Link.RESUMABLE_SECONDS * 1000L, ResumableStates.MAX_KEPT);
     private static final Logger LOG = LoggerFactory.getLogger(SessionRegistry.class);
     private final List<SessionListener> listeners = new CopyOnWriteArrayList<>();
+    /** Other nodes' sessions (the cluster bundle), for devices not connected here; null when alone. */
+    private volatile RemoteSessions remote;
     /** How long a connection closed for an error keeps reading (and discarding) after the error is sent. */
     private static final long LINGER_MS = 1000;
 
@@ -61,6 +64,18 @@ public final class SessionRegistry implements SessionDirectory {
 
     void unbindListener(SessionListener listener) {
         listeners.remove(listener);
+    }
+
+    /** Devices logged in on other nodes, when this node is one of a cluster. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    void bindRemote(RemoteSessions sessions) {
+        remote = sessions;
+    }
+
+    void unbindRemote(RemoteSessions sessions) {
+        if (remote == sessions) {
+            remote = null;
+        }
     }
 
     void online(Address device) {
@@ -111,7 +126,11 @@ public final class SessionRegistry implements SessionDirectory {
     @Override
     public boolean deliver(Address to, long session, Node stanza) {
         Connection c = sessions.find(to);
-        if (c == null || c.closing || (session != 0 && c.session.getId() != session)) {
+        if (c == null) {
+            RemoteSessions elsewhere = remote;
+            return elsewhere != null && elsewhere.deliver(to, session, stanza);
+        }
+        if (c.closing || (session != 0 && c.session.getId() != session)) {
             return false;
         }
         writer.write(c, stanza);
@@ -131,7 +150,19 @@ public final class SessionRegistry implements SessionDirectory {
 
     @Override
     public List<Address> devicesOf(String user) {
-        return sessions.devicesOf(user);
+        List<Address> here = sessions.devicesOf(user);
+        RemoteSessions elsewhere = remote;
+        if (elsewhere == null) {
+            return here;
+        }
+        List<Address> there = elsewhere.devicesOf(user);
+        if (there.isEmpty()) {
+            return here;
+        }
+        java.util.TreeMap<Integer, Address> all = new java.util.TreeMap<>(); // a device is in one place: here wins
+        there.forEach(a -> all.put(a.device(), a));
+        here.forEach(a -> all.put(a.device(), a));
+        return List.copyOf(all.values());
     }
 
     @Override
@@ -169,7 +200,8 @@ public final class SessionRegistry implements SessionDirectory {
         }
         Connection c = sessions.find(device);
         if (c == null) {
-            return oneShots != null;
+            RemoteSessions elsewhere = remote;
+            return oneShots != null | (elsewhere != null && elsewhere.close(device, reason));
         }
         closeWithError(c, "kicked", reason);
         return true;

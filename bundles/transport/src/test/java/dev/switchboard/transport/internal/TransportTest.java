@@ -135,6 +135,57 @@ class TransportTest {
         assertEquals(0, registry.sessionOf(device), "no session once both are closed");
     }
 
+    /** What the cluster bundle would do: hold the devices of other nodes and record what it is handed. */
+    private static final class OtherNodes implements dev.switchboard.api.cluster.RemoteSessions {
+        final java.util.List<String> handed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final java.util.List<Address> there = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public boolean deliver(Address to, long session, Node stanza) {
+            if (!there.contains(to)) {
+                return false;
+            }
+            handed.add(to + " " + session + " " + stanza.tag());
+            return true;
+        }
+
+        @Override
+        public java.util.List<Address> devicesOf(String user) {
+            return there.stream().filter(a -> a.user().equals(user)).toList();
+        }
+
+        @Override
+        public boolean close(Address device, String reason) {
+            handed.add("close " + device + " " + reason);
+            return there.contains(device);
+        }
+    }
+
+    @Test
+    void whatIsForADeviceOnAnotherNodeGoesToTheClusterAndWhatIsHereNever() throws Exception {
+        OtherNodes others = new OtherNodes();
+        Address phone = new Address("1007", 1);   // logged in on another node
+        Address laptop = new Address("1007", 0);  // logged in here
+        others.there.add(phone);
+        others.there.add(laptop); // a stale entry elsewhere: here wins
+        registry.bindRemote(others);
+        try (SwitchboardClient here = login("1007")) {
+            assertTrue(registry.deliver(phone, Node.of("presence", "from", "1008")));
+            assertTrue(registry.deliver(phone, 42, Node.of("message", "seq", "5")));
+            assertEquals(java.util.List.of(phone + " 0 presence", phone + " 42 message"), others.handed);
+            assertTrue(registry.deliver(laptop, Node.of("presence", "from", "1008")));
+            assertEquals(2, others.handed.size(), "a device connected here is written here");
+            assertEquals(java.util.List.of(laptop, phone), registry.devicesOf("1007"));
+            assertFalse(registry.deliver(new Address("1009", 0), Node.of("presence")), "logged in nowhere");
+            assertTrue(registry.close(phone, "bye"));
+            assertEquals("close " + phone + " bye", others.handed.get(2));
+            registry.unbindRemote(others);
+            assertFalse(registry.deliver(phone, Node.of("presence")), "alone again: only what is here");
+            assertEquals(java.util.List.of(laptop), registry.devicesOf("1007"));
+            assertNotNull(here);
+        }
+    }
+
     @Test
     void unknownRecipientGivesAnErrorAck() throws Exception {
         try (SwitchboardClient a = login("1001")) {
