@@ -2,6 +2,9 @@ package dev.switchboard.cluster.internal;
 
 import dev.switchboard.api.cluster.ClusterDirectory;
 import dev.switchboard.api.cluster.DeviceLocation;
+import dev.switchboard.api.cluster.LaneOwner;
+import dev.switchboard.api.cluster.LaneOwnership;
+import dev.switchboard.api.cluster.PeerWork;
 import dev.switchboard.api.cluster.RemoteSessions;
 import dev.switchboard.api.session.SessionDirectory;
 import dev.switchboard.api.session.SessionListener;
@@ -12,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletionStage;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -19,6 +23,8 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,10 +37,10 @@ import org.slf4j.LoggerFactory;
  * <p>The node's run (incarnation) is handed to the next revision of this bundle, so a swap is not
  * a restart to the other nodes: the logins this node holds stay valid across it.
  */
-@Component(service = {ClusterDirectory.class, RemoteSessions.class, SessionListener.class}, immediate = true,
+@Component(service = {ClusterDirectory.class, RemoteSessions.class, LaneOwnership.class, SessionListener.class}, immediate = true,
         configurationPid = "dev.switchboard.cluster", configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = ClusterConfiguration.class)
-public final class ClusterComponent implements ClusterDirectory, RemoteSessions, SessionListener {
+public final class ClusterComponent implements ClusterDirectory, RemoteSessions, LaneOwnership, SessionListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterComponent.class);
     private static final String VAULT_KEY = "dev.switchboard.cluster";
@@ -42,6 +48,9 @@ public final class ClusterComponent implements ClusterDirectory, RemoteSessions,
     private final StateVault vault;
     private final BundleContext context;
     private final ClusterNode node;
+    /** This node's router, for work other nodes hand to lanes owned here; null while it is replaced. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile PeerWork router;
 
     @Activate
     public ClusterComponent(@Reference SessionDirectory sessions, @Reference StateVault vault,
@@ -54,9 +63,11 @@ public final class ClusterComponent implements ClusterDirectory, RemoteSessions,
                 .filter(v -> v instanceof String)
                 .map(String.class::cast)
                 .orElseGet(() -> UUID.randomUUID().toString());
-        this.node = new ClusterNode(settings, sessions, incarnation, System::nanoTime);
+        this.node = new ClusterNode(settings, sessions, () -> router, incarnation, System::nanoTime);
         LOG.info("Cluster node {} (run {}) on NATS {}: live nodes {}", settings.node(), incarnation,
                 settings.natsUrl(), node.membership.liveNodes());
+        LOG.warn("What this node acknowledges is kept in its own offline store: if it dies, those messages wait on its disk "
+                + "and its accounts move to other nodes without them (docs/CLUSTER.md, 'What is left')");
     }
 
     @Deactivate
@@ -112,5 +123,33 @@ public final class ClusterComponent implements ClusterDirectory, RemoteSessions,
     @Override
     public boolean close(Address device, String reason) {
         return node.remote.close(device, reason);
+    }
+
+    private LaneOwner described(String owner) {
+        if (owner == null) {
+            return null;
+        }
+        boolean here = owner.equals(node.membership.node());
+        return new LaneOwner(owner, here, here ? node.settings.address() : node.membership.addressOf(owner));
+    }
+
+    @Override
+    public LaneOwner owner(String user) {
+        return described(node.lanes.owner(user));
+    }
+
+    @Override
+    public LaneOwner claim(String user) {
+        return described(node.lanes.claim(user));
+    }
+
+    @Override
+    public CompletionStage<Node> forward(LaneOwner owner, Address from, Node stanza) {
+        return node.forwarding.forward(owner.node(), from, stanza);
+    }
+
+    @Override
+    public CompletionStage<Void> queueReceipt(LaneOwner owner, Address to, Address from, String id, String kind, String group) {
+        return node.forwarding.queueReceipt(owner.node(), to, from, id, kind, group);
     }
 }

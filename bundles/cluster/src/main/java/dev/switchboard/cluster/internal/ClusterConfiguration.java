@@ -10,6 +10,10 @@ public @interface ClusterConfiguration {
     @AttributeDefinition(description = "This node's id, unique in the cluster: letters, digits, '-' or '_', at most 32")
     String node();
 
+    @AttributeDefinition(description = "host:port where clients reach this node's binary listener: a login for an account "
+            + "whose lane another node owns is sent there (see-other-host); empty: clients are told the node's id only")
+    String address() default "";
+
     @AttributeDefinition(description = "NATS servers, comma-separated (JetStream enabled)")
     String natsUrl() default "nats://127.0.0.1:4222";
 

@@ -1,6 +1,9 @@
 package dev.switchboard.cluster.internal;
 
+import dev.switchboard.api.cluster.PeerWork;
 import dev.switchboard.api.session.SessionDirectory;
+import java.time.Duration;
+import java.util.function.Supplier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -19,12 +22,19 @@ final class ClusterNode implements AutoCloseable {
     final DeviceLocations devices;
     final RemoteDelivery remote;
     final LaneOwners lanes;
+    final LaneForwarding forwarding;
     private final ScheduledExecutorService timer;
     private final ExecutorService worker;
 
     /** Joins the cluster; fails with what is wrong (NATS unreachable, buckets not made). */
     ClusterNode(ClusterSettings settings, SessionDirectory sessions, String incarnation, LongSupplier nanoClock)
             throws Exception {
+        this(settings, sessions, () -> null, incarnation, nanoClock);
+    }
+
+    /** @param work this node's router, as it is now (null while it is being replaced) */
+    ClusterNode(ClusterSettings settings, SessionDirectory sessions, Supplier<PeerWork> work, String incarnation,
+                LongSupplier nanoClock) throws Exception {
         this.settings = settings;
         this.link = NatsLink.open(settings.natsUrl(), "switchboard-" + settings.node());
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "sb-cluster-heartbeat"));
@@ -33,9 +43,10 @@ final class ClusterNode implements AutoCloseable {
         DeviceLocations d = null;
         RemoteDelivery r = null;
         LaneOwners l = null;
+        LaneForwarding f = null;
         try {
             m = new Membership(link.bucket(settings.nodesBucket(), "Switchboard nodes: heartbeats"),
-                    settings.node(), incarnation, settings.heartbeatMillis(), settings.deadAfterMillis(), nanoClock);
+                    settings.node(), incarnation, settings.address(), settings.heartbeatMillis(), settings.deadAfterMillis(), nanoClock);
             m.start(timer);
             d = new DeviceLocations(link.bucket(settings.devicesBucket(), "Switchboard logins: device -> node"),
                     m, sessions, worker, link::connected);
@@ -43,9 +54,18 @@ final class ClusterNode implements AutoCloseable {
             link.onReconnect(d::relinked);
             r = new RemoteDelivery(link.connection(), settings.bucketPrefix(), settings.node(), d, sessions);
             r.start();
-            l = new LaneOwners(link.bucket(settings.lanesBucket(), "Switchboard lanes: user -> owning node"), m);
+            // a lane taken over while this node was cut off: its devices here reconnect, and are sent to the owner
+            l = new LaneOwners(link.bucket(settings.lanesBucket(), "Switchboard lanes: user -> owning node"), m,
+                    user -> worker.execute(() -> RemoteDelivery.here(() -> {
+                        sessions.devicesOf(user).forEach(device -> sessions.close(device, "your account moved to another node; reconnect"));
+                        return true;
+                    })));
             l.start();
+            f = new LaneForwarding(link.connection(), settings.bucketPrefix(), settings.node(), work,
+                    Duration.ofMillis(settings.deadAfterMillis()));
+            f.start();
         } catch (Exception e) {
+            this.forwarding = f;
             this.membership = m;
             this.devices = d;
             this.remote = r;
@@ -57,6 +77,7 @@ final class ClusterNode implements AutoCloseable {
         this.devices = d;
         this.remote = r;
         this.lanes = l;
+        this.forwarding = f;
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -70,6 +91,9 @@ final class ClusterNode implements AutoCloseable {
      * once); otherwise it just falls silent, as for a swap of this bundle or a crash.
      */
     void stop(boolean leave) {
+        if (forwarding != null) {
+            forwarding.close();
+        }
         if (lanes != null) {
             if (leave) {
                 lanes.releaseAll();

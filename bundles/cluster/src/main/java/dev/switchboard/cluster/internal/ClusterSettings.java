@@ -3,7 +3,7 @@ package dev.switchboard.cluster.internal;
 import java.util.regex.Pattern;
 
 /** The configuration, checked: an invalid file is refused with a message naming what is wrong. */
-record ClusterSettings(String node, String natsUrl, String bucketPrefix, long heartbeatMillis, long deadAfterMillis) {
+record ClusterSettings(String node, String natsUrl, String bucketPrefix, String address, long heartbeatMillis, long deadAfterMillis) {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,32}");
 
@@ -13,6 +13,9 @@ record ClusterSettings(String node, String natsUrl, String bucketPrefix, long he
         }
         if (bucketPrefix == null || !NAME.matcher(bucketPrefix).matches()) {
             throw new IllegalArgumentException("bucketPrefix must be 1 to 32 letters, digits, '-' or '_' (got " + bucketPrefix + ")");
+        }
+        if (address == null || !(address.isEmpty() || address.matches("[^\\s/]+:\\d{1,5}"))) {
+            throw new IllegalArgumentException("address must be host:port, where clients reach this node's binary listener (got " + address + ")");
         }
         if (natsUrl == null || natsUrl.isBlank()) {
             throw new IllegalArgumentException("natsUrl is empty");
@@ -27,7 +30,7 @@ record ClusterSettings(String node, String natsUrl, String bucketPrefix, long he
     }
 
     static ClusterSettings of(ClusterConfiguration c) {
-        return new ClusterSettings(c.node(), c.natsUrl(), c.bucketPrefix(), c.heartbeatMillis(), c.deadAfterMillis());
+        return new ClusterSettings(c.node(), c.natsUrl(), c.bucketPrefix(), c.address(), c.heartbeatMillis(), c.deadAfterMillis());
     }
 
     String nodesBucket() {

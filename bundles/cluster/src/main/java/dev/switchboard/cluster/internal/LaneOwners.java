@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,10 +34,13 @@ final class LaneOwners implements AutoCloseable {
     private final Membership membership;
     private final byte[] ownValue;
     private final Map<String, Owner> mirror = new ConcurrentHashMap<>();
+    /** Told of a lane this node owned and another node has taken (this node was cut off meanwhile). */
+    private final Consumer<String> lost;
     private BucketWatch watch;
 
-    LaneOwners(KeyValue bucket, Membership membership) {
+    LaneOwners(KeyValue bucket, Membership membership, Consumer<String> lost) {
         this.bucket = bucket;
+        this.lost = lost;
         this.membership = membership;
         this.ownValue = (membership.node() + " " + membership.incarnation()).getBytes(StandardCharsets.UTF_8);
     }
@@ -55,7 +59,13 @@ final class LaneOwners implements AutoCloseable {
             LOG.warn("Ignoring a malformed lane entry for {}", e.getKey());
             return;
         }
-        remember(e.getKey(), new Owner(value[0], value[1], e.getRevision()));
+        Owner now = new Owner(value[0], value[1], e.getRevision());
+        Owner before = mirror.get(e.getKey());
+        remember(e.getKey(), now);
+        if (before != null && own(before) && !own(now) && now.revision() > before.revision()) {
+            LOG.warn("The lane of {} was taken over by node {} while this node was cut off", e.getKey(), now.node());
+            lost.accept(e.getKey());
+        }
     }
 
     private void remember(String user, Owner o) {

@@ -26,7 +26,7 @@ final class Membership implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Membership.class);
 
-    private record Seen(String incarnation, long atNanos) {
+    private record Seen(String incarnation, String address, long atNanos) {
     }
 
     private final KeyValue bucket;
@@ -36,15 +36,18 @@ final class Membership implements AutoCloseable {
     private final long heartbeatNanos;
     private final LongSupplier clock;
     private final Map<String, Seen> seen = new ConcurrentHashMap<>();
+    /** What this node's heartbeat says: {@code <run> [<client address>]}. */
+    private final byte[] beat;
     private ScheduledFuture<?> beating;
     private BucketWatch watch;
     private volatile boolean beatFailing;
     /** When this node's heartbeat was last written (its own clock); MIN when never. */
     private volatile long lastBeatNanos = Long.MIN_VALUE;
 
-    Membership(KeyValue bucket, String node, String incarnation, long heartbeatMillis, long deadAfterMillis,
+    Membership(KeyValue bucket, String node, String incarnation, String address, long heartbeatMillis, long deadAfterMillis,
                LongSupplier nanoClock) {
         this.bucket = bucket;
+        this.beat = (incarnation + " " + address).trim().getBytes(StandardCharsets.UTF_8);
         this.node = node;
         this.incarnation = incarnation;
         this.heartbeatNanos = TimeUnit.MILLISECONDS.toNanos(heartbeatMillis);
@@ -61,11 +64,11 @@ final class Membership implements AutoCloseable {
         AtomicBoolean loaded = new AtomicBoolean();
         watch = BucketWatch.of(bucket, e -> {
             if (e.getOperation() == KeyValueOperation.PUT) {
-                String value = new String(e.getValue(), StandardCharsets.UTF_8);
+                String[] value = new String(e.getValue(), StandardCharsets.UTF_8).split(" ", 2);
                 long at = loaded.get() ? clock.getAsLong() : clock.getAsLong() - deadAfterNanos + 2 * heartbeatNanos;
-                Seen before = seen.put(e.getKey(), new Seen(value, at));
-                if (loaded.get() && (before == null || !before.incarnation().equals(value))) {
-                    LOG.info("Cluster node {} is up (run {})", e.getKey(), value);
+                Seen before = seen.put(e.getKey(), new Seen(value[0], value.length > 1 ? value[1] : null, at));
+                if (loaded.get() && (before == null || !before.incarnation().equals(value[0]))) {
+                    LOG.info("Cluster node {} is up (run {})", e.getKey(), value[0]);
                 }
             } else if (seen.remove(e.getKey()) != null) {
                 LOG.info("Cluster node {} left", e.getKey());
@@ -78,7 +81,7 @@ final class Membership implements AutoCloseable {
 
     private void beat() {
         try {
-            bucket.put(node, incarnation.getBytes(StandardCharsets.UTF_8));
+            bucket.put(node, beat);
             lastBeatNanos = clock.getAsLong();
             if (beatFailing) {
                 beatFailing = false;
@@ -117,6 +120,12 @@ final class Membership implements AutoCloseable {
         }
         Seen s = seen.get(other);
         return s != null && s.incarnation().equals(run) && clock.getAsLong() - s.atNanos() < deadAfterNanos;
+    }
+
+    /** Where clients reach a node (as its heartbeat says), or null when it did not say or is unknown. */
+    String addressOf(String other) {
+        Seen s = seen.get(other);
+        return s == null ? null : s.address();
     }
 
     /** The nodes alive, this one included, in name order. */

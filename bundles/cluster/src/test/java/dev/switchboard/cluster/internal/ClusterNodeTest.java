@@ -37,7 +37,7 @@ class ClusterNodeTest {
     }
 
     private ClusterNode start(String name, String run, FakeSessions sessions, AtomicLong clock) throws Exception {
-        ClusterNode n = new ClusterNode(new ClusterSettings(name, NatsServer.URL, prefix, HEARTBEAT_MS, DEAD_AFTER_MS),
+        ClusterNode n = new ClusterNode(new ClusterSettings(name, NatsServer.URL, prefix, "", HEARTBEAT_MS, DEAD_AFTER_MS),
                 sessions, run, () -> System.nanoTime() + clock.get());
         nodes.add(n);
         return n;

@@ -36,7 +36,7 @@ class LaneOwnersTest {
     }
 
     private ClusterNode start(String name, AtomicLong clock) throws Exception {
-        ClusterNode n = new ClusterNode(new ClusterSettings(name, NatsServer.URL, prefix, HEARTBEAT_MS, DEAD_AFTER_MS),
+        ClusterNode n = new ClusterNode(new ClusterSettings(name, NatsServer.URL, prefix, "", HEARTBEAT_MS, DEAD_AFTER_MS),
                 new FakeSessions(), "run1", () -> System.nanoTime() + clock.get());
         nodes.add(n);
         return n;

@@ -43,7 +43,7 @@ class RemoteDeliveryTest {
 
     private ClusterNode start(String name, FakeSessions sessions) throws Exception {
         AtomicLong offset = new AtomicLong();
-        ClusterNode n = new ClusterNode(new ClusterSettings(name, NatsServer.URL, prefix, 100, 600), sessions, "run1",
+        ClusterNode n = new ClusterNode(new ClusterSettings(name, NatsServer.URL, prefix, "", 100, 600), sessions, "run1",
                 () -> System.nanoTime() + offset.get());
         nodes.add(n);
         return n;

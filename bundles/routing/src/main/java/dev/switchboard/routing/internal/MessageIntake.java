@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -61,29 +62,47 @@ final class MessageIntake {
 
     /** @return false when a service it needs is missing: the transport keeps the stanza and waits */
     boolean message(Address from, Node stanza) {
+        return message(from, stanza, null);
+    }
+
+    /**
+     * @param reply where the sender's answer (its ack, or the error) goes instead of its session:
+     *              a message another node forwarded is answered to that node; null: the session
+     */
+    boolean message(Address from, Node stanza, Consumer<Node> reply) {
         if (stanza.attr("e2e") != null) {
             // an encrypted message waits while no key directory can say which devices must be covered
-            return keys.with(directory -> withMedia(from, stanza, directory), false);
+            return keys.with(directory -> withMedia(from, stanza, directory, reply), false);
         }
-        return withMedia(from, stanza, null);
+        return withMedia(from, stanza, null, reply);
     }
 
-    private boolean withMedia(Address from, Node stanza, KeyDirectory keyDirectory) {
+    private boolean withMedia(Address from, Node stanza, KeyDirectory keyDirectory, Consumer<Node> reply) {
         if (stanza.attr("media") != null) {
             // a media message waits while no media bundle can say whether its blob exists
-            return media.with(registry -> groupOrDirect(from, stanza, registry, keyDirectory), false);
+            return media.with(registry -> groupOrDirect(from, stanza, registry, keyDirectory, reply), false);
         }
-        return groupOrDirect(from, stanza, null, keyDirectory);
+        return groupOrDirect(from, stanza, null, keyDirectory, reply);
     }
 
-    private boolean groupOrDirect(Address from, Node stanza, MediaRegistry registry, KeyDirectory keyDirectory) {
+    private boolean groupOrDirect(Address from, Node stanza, MediaRegistry registry, KeyDirectory keyDirectory,
+                                  Consumer<Node> reply) {
         Services services = registry == null && keyDirectory == null ? Services.NONE : new Services(registry, keyDirectory);
         if (GroupDirectory.isGroupId(stanza.attr("to"))) {
             return offline.with(store -> accounts.with(accountService -> groups.with(directory ->
-                    message(store, accountService, directory, services, from, stanza), false), false), false);
+                    message(store, accountService, directory, services, from, stanza, reply), false), false), false);
         }
         return offline.with(store -> accounts.with(accountService -> message(store, accountService, null, services, from,
-                stanza), false), false);
+                stanza, reply), false), false);
+    }
+
+    /** The sender's answer, now: to the forwarding node, or to its session. */
+    private void reply(Address from, Node answer, Consumer<Node> reply) {
+        if (reply != null) {
+            reply.accept(answer);
+        } else {
+            directory.deliver(from, answer);
+        }
     }
 
     /** The optional services a message needs: media for a media message, keys for an encrypted one (else null). */
@@ -93,19 +112,19 @@ final class MessageIntake {
     }
 
     private boolean message(OfflineStore store, AccountService accountService, GroupDirectory groupDirectory, Services services,
-                            Address from, Node stanza) {
+                            Address from, Node stanza, Consumer<Node> reply) {
         String id = stanza.attr("id");
         String to = stanza.attr("to");
         if (id == null || id.isEmpty() || id.length() > 64) {
-            directory.deliver(from, Node.of("error", "code", "bad-request", "text", "message needs an id of 1-64 characters"));
+            reply(from, Node.of("error", "code", "bad-request", "text", "message needs an id of 1-64 characters"), reply);
             return true;
         }
         if (services.keys() != null && !"1".equals(stanza.attr("e2e"))) {
-            directory.deliver(from, ack(id, "bad-request", "e2e= is 1 or absent"));
+            reply(from, ack(id, "bad-request", "e2e= is 1 or absent"), reply);
             return true;
         }
         if (store.isDuplicate(from, id)) {
-            directory.deliver(from, ack(id, null, null)); // a resend after a reconnect: same ack, no second copy
+            reply(from, ack(id, null, null), reply); // a resend after a reconnect: same ack, no second copy
             return true;
         }
         Map<String, String> reference = null;
@@ -113,14 +132,14 @@ final class MessageIntake {
             try {
                 reference = MediaReferences.checked(services.media(), stanza);
             } catch (IllegalArgumentException e) {
-                directory.deliver(from, ack(id, "bad-media", e.getMessage()));
+                reply(from, ack(id, "bad-media", e.getMessage()), reply);
                 return true;
             } catch (StoreException e) {
-                directory.deliver(from, ack(id, "unavailable", "service unavailable, retry"));
+                reply(from, ack(id, "unavailable", "service unavailable, retry"), reply);
                 return true;
             }
             if (reference == null) {
-                directory.deliver(from, ack(id, "no-such-media", "no media " + stanza.attr("media") + "; upload it first"));
+                reply(from, ack(id, "no-such-media", "no media " + stanza.attr("media") + "; upload it first"), reply);
                 return true;
             }
         }
@@ -138,24 +157,24 @@ final class MessageIntake {
                         : plainCopies(targets, from, stanza, id, group, reference, now);
             }
         } catch (EncryptedFanOut.Refused r) {
-            directory.deliver(from, r.ack(id));
+            reply(from, r.ack(id), reply);
             return true;
         } catch (IllegalArgumentException e) {
-            directory.deliver(from, ack(id, "bad-recipient", e.getMessage()));
+            reply(from, ack(id, "bad-recipient", e.getMessage()), reply);
             return true;
         } catch (Recipients.NotAMember e) {
-            directory.deliver(from, ack(id, "not-a-member", "you are not a member of " + group));
+            reply(from, ack(id, "not-a-member", "you are not a member of " + group), reply);
             return true;
         } catch (AccountException | StoreException e) {
-            directory.deliver(from, ack(id, "unavailable", "service unavailable, retry"));
+            reply(from, ack(id, "unavailable", "service unavailable, retry"), reply);
             return true;
         }
         if (copies.isEmpty()) {
-            directory.deliver(from, ack(id, null, null)); // a group of one: nobody else to hand it to
+            reply(from, ack(id, null, null), reply); // a group of one: nobody else to hand it to
             return true;
         }
         // carbons are live copies of a plain direct message; an encrypted one has queued copies for the sender's devices
-        enqueue(store, copies, from, id, group == null && services.keys() == null ? () -> carbons.copy(from, stanza) : null);
+        enqueue(store, copies, from, id, group == null && services.keys() == null ? () -> carbons.copy(from, stanza) : null, reply);
         return true;
     }
 
@@ -172,12 +191,12 @@ final class MessageIntake {
 
     /** Queues copies (a receipt's, too): handed out at once, and counted until their commit is answered. */
     CompletionStage<List<QueuedMessage>> enqueue(OfflineStore store, List<QueuedMessage> copies, Address from, String id) {
-        return enqueue(store, copies, from, id, null);
+        return enqueue(store, copies, from, id, null, null);
     }
 
     /** @param accepted run once the copies are durable, before the sender's ack (null: nothing) */
     private CompletionStage<List<QueuedMessage>> enqueue(OfflineStore store, List<QueuedMessage> copies, Address from, String id,
-                                                         Runnable accepted) {
+                                                         Runnable accepted, Consumer<Node> reply) {
         inFlight.incrementAndGet();
         var stage = store.enqueue(copies);
         // Hand the copies out now (here, when the recipient's lane is idle): the sender's ack may
@@ -190,9 +209,9 @@ final class MessageIntake {
                 if (failure != null) {
                     Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
                     if (from != null) {
-                        directory.deliver(from, cause instanceof QueueFullException full
+                        reply(from, cause instanceof QueueFullException full
                                 ? ack(id, "recipient-queue-full", full.getMessage())
-                                : ack(id, "unavailable", "could not store the message; retry"));
+                                : ack(id, "unavailable", "could not store the message; retry"), reply);
                     }
                     return;
                 }
@@ -200,7 +219,11 @@ final class MessageIntake {
                     accepted.run();
                 }
                 if (from != null) {
-                    answer(from, ack(id, null, null));
+                    if (reply != null) {
+                        reply.accept(ack(id, null, null));
+                    } else {
+                        answer(from, ack(id, null, null));
+                    }
                     routed.incrementAndGet();
                 }
             } finally {

@@ -1,5 +1,9 @@
 package dev.switchboard.routing.internal;
 
+import dev.switchboard.api.cluster.LaneOwner;
+import dev.switchboard.api.cluster.LaneOwnership;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import dev.switchboard.api.groups.GroupDirectory;
 import dev.switchboard.api.offline.OfflineStore;
 import dev.switchboard.api.session.SessionDirectory;
@@ -24,7 +28,12 @@ final class Receipts {
     /** What each device confirmed: read receipts are relayed only for those. */
     final DeliveredIds delivered = new DeliveredIds(200_000);
 
-    Receipts(SessionDirectory directory, Lanes lanes, DeliveryPump pump, ServiceGate<OfflineStore> offline, MessageIntake intake) {
+    /** The cluster's lane owners, null when alone: a receipt is queued on the lane of the device it is for. */
+    private final Supplier<LaneOwnership> cluster;
+
+    Receipts(SessionDirectory directory, Lanes lanes, DeliveryPump pump, ServiceGate<OfflineStore> offline, MessageIntake intake,
+             Supplier<LaneOwnership> cluster) {
+        this.cluster = cluster;
         this.directory = directory;
         this.lanes = lanes;
         this.pump = pump;
@@ -119,11 +128,33 @@ final class Receipts {
     }
 
     private CompletionStage<?> receipt(OfflineStore store, Address to, Address from, String id, String kind, String group) {
-        CompletionStage<?> queued =
-                intake.enqueue(store, List.of(new QueuedMessage(0, to, from, id, kind, System.currentTimeMillis(), null, group)), null, id);
+        CompletionStage<?> queued = queue(store, to, from, id, kind, group);
         // a notice without seq for a one-shot sender waiting for it (sb send --wait); the queued
         // receipt still goes to the device's session (docs/PROTOCOL.md §7, "One-shot logins")
         directory.deliver(to, Node.of("receipt", "type", kind, "from", from.toString(), "id", id, "group", group));
         return queued;
+    }
+
+    /** Queues a receipt on its device's lane: here, or (in a cluster) on the node that owns it. */
+    private CompletionStage<?> queue(OfflineStore store, Address to, Address from, String id, String kind, String group) {
+        LaneOwnership c = cluster.get();
+        if (c != null) {
+            LaneOwner owner = c.owner(to.user());
+            if (owner == null) {
+                owner = c.claim(to.user()); // rare: the sender's lane has no live owner (a KV round trip, on this lane)
+            }
+            if (owner == null) {
+                return CompletableFuture.failedFuture(new IllegalStateException("the cluster cannot place " + to.user() + " now"));
+            }
+            if (!owner.here()) {
+                return c.queueReceipt(owner, to, from, id, kind, group);
+            }
+        }
+        return queueHere(store, to, from, id, kind, group);
+    }
+
+    /** Queues a receipt for a device whose lane is this node's. */
+    CompletionStage<?> queueHere(OfflineStore store, Address to, Address from, String id, String kind, String group) {
+        return intake.enqueue(store, List.of(new QueuedMessage(0, to, from, id, kind, System.currentTimeMillis(), null, group)), null, id);
     }
 }

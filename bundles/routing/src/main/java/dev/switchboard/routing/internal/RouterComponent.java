@@ -1,6 +1,8 @@
 package dev.switchboard.routing.internal;
 
 import dev.switchboard.api.auth.AccountService;
+import dev.switchboard.api.cluster.LaneOwnership;
+import dev.switchboard.api.cluster.PeerWork;
 import dev.switchboard.api.groups.GroupDirectory;
 import dev.switchboard.api.keys.KeyDirectory;
 import dev.switchboard.api.media.MediaRegistry;
@@ -19,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -37,9 +40,9 @@ import org.slf4j.LoggerFactory;
  * {@code delivered} receipt, itself queued like a message. Work for one recipient runs on one
  * lane, so nothing for a device overtakes anything else for it.
  */
-@Component(service = {Router.class, Outbox.class}, immediate = true, configurationPid = "dev.switchboard.routing")
+@Component(service = {Router.class, Outbox.class, PeerWork.class}, immediate = true, configurationPid = "dev.switchboard.routing")
 @Designate(ocd = RoutingConfiguration.class)
-public final class RouterComponent implements Router, Outbox {
+public final class RouterComponent implements Router, Outbox, PeerWork {
 
     private static final Logger LOG = LoggerFactory.getLogger(RouterComponent.class);
     private static final String VAULT_KEY = "dev.switchboard.routing";
@@ -53,6 +56,9 @@ public final class RouterComponent implements Router, Outbox {
     private final DeliveryPump pump;
     private final MessageIntake intake;
     private final Receipts receipts;
+    private final CrossNode crossNode;
+    /** The cluster's lane owners; null when the node runs alone. */
+    private volatile LaneOwnership cluster;
     private volatile boolean closed;
     /** Identity of the offline store the handed-over cursors were kept against; 0 when unknown. */
     private volatile int cursorsStore;
@@ -77,7 +83,8 @@ public final class RouterComponent implements Router, Outbox {
                 directory::batch);
         this.pump = new DeliveryPump(directory, offline);
         this.intake = new MessageIntake(directory, lanes, pump, offline, accounts, groups, media, keys, routed);
-        this.receipts = new Receipts(directory, lanes, pump, offline, intake);
+        this.receipts = new Receipts(directory, lanes, pump, offline, intake, () -> cluster);
+        this.crossNode = new CrossNode(directory, intake, lanes, offline, receipts);
 
         vault.take(VAULT_KEY).ifPresent(s -> upgrade(s.shapeVersion(), s.data()));
         // Devices that logged in while no router ran, or whose queue grew during a swap.
@@ -111,6 +118,7 @@ public final class RouterComponent implements Router, Outbox {
     @Deactivate
     void deactivate() throws InterruptedException {
         closed = true;
+        crossNode.close();
         if (!intake.awaitIdle(drainSeconds, TimeUnit.SECONDS) || !lanes.drain(drainSeconds, TimeUnit.SECONDS)) {
             LOG.error("Routing did not drain within {} s", drainSeconds);
         }
@@ -202,6 +210,18 @@ public final class RouterComponent implements Router, Outbox {
         keys.unbind(directory);
     }
 
+    /** The cluster's lane owners, when this node is one of several: messages go to their recipient's lane. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    public void bindCluster(LaneOwnership lanes) {
+        cluster = lanes;
+    }
+
+    public void unbindCluster(LaneOwnership lanes) {
+        if (cluster == lanes) {
+            cluster = null;
+        }
+    }
+
     /** Feature bundles' handlers for their stanza tags (presence, groups, ...). */
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     public void bindHandler(StanzaHandler handler, Map<String, Object> properties) {
@@ -225,7 +245,8 @@ public final class RouterComponent implements Router, Outbox {
         }
         switch (stanza.tag()) {
             case "message":
-                return intake.message(from, stanza);
+                LaneOwnership c = cluster;
+                return c == null ? intake.message(from, stanza) : crossNode.message(c, from, stanza);
             case "received":
                 return receipts.received(from, stanza);
             case "receipt":
@@ -266,6 +287,18 @@ public final class RouterComponent implements Router, Outbox {
             throw new IllegalStateException("this router is stopping");
         }
         return intake.notify(users, actor, type, attributes, TimeUnit.SECONDS.toMillis(drainSeconds));
+    }
+
+    /** A message another node's device sent, for a lane owned here; refused when the lane is not (or no longer) this node's. */
+    @Override
+    public boolean forwarded(Address from, Node stanza, Consumer<Node> answer) {
+        return !closed && crossNode.forwarded(cluster, from, stanza, answer);
+    }
+
+    /** A receipt for a device whose lane is this node's, from the node of the lane that confirmed the message. */
+    @Override
+    public CompletionStage<Void> queueReceipt(Address to, Address from, String id, String kind, String group) {
+        return crossNode.queueReceipt(closed, to, from, id, kind, group);
     }
 
     @Override

@@ -1,6 +1,9 @@
 package dev.switchboard.transport.internal;
 
 import dev.switchboard.api.auth.Authenticator;
+import dev.switchboard.api.cluster.LaneOwner;
+import dev.switchboard.api.cluster.LaneOwnership;
+import dev.switchboard.api.stanza.Address;
 import dev.switchboard.api.routing.Router;
 import dev.switchboard.api.stanza.Node;
 import java.util.Map;
@@ -82,9 +85,45 @@ final class LoginGate {
         return true;
     }
 
+    /**
+     * Where a device that just proved its credential may log in, in a cluster: here when its
+     * account's lane is (or, owned by no live node, now becomes) this node's; otherwise the answer
+     * that sends it to the owner, or tells it to try again. Blocking at most a round trip to the
+     * cluster's store: called on the login threads.
+     *
+     * @return null to log it in here, else the error stanza that ends the login
+     */
+    private Node placement(Address device) {
+        LaneOwnership owners = registry.lanes;
+        if (owners == null) {
+            return null;
+        }
+        LaneOwner owner = owners.owner(device.user());
+        if (owner == null || !owner.here()) {
+            owner = owners.claim(device.user());
+        }
+        if (owner == null) {
+            return Node.of("error", "code", "unavailable", "text", "the cluster cannot place this account now; try again");
+        }
+        if (owner.here()) {
+            return null;
+        }
+        return Node.of("error", "code", "see-other-host", "node", owner.node(), "host", owner.address(), "text",
+                "this account is served by node " + owner.node() + (owner.address() == null ? "" : " at " + owner.address()));
+    }
+
     void step(Connection c, Authenticator.LoginStep step) {
+        // in a cluster, the account's lane decides where its devices log in (before the lock: a round trip at most)
+        Node elsewhere = step.outcome() == Authenticator.LoginStep.Outcome.SUCCESS && c.oneShot == null
+                ? placement(step.address()) : null;
         synchronized (c) {
             if (c.closing) {
+                return;
+            }
+            if (elsewhere != null) {
+                c.loginState = Map.of();
+                dispatcher.discard(c);
+                registry.closeAfter(c, elsewhere, 0);
                 return;
             }
             switch (step.outcome()) {

@@ -1,5 +1,6 @@
 package dev.switchboard.transport.internal;
 
+import dev.switchboard.api.cluster.LaneOwnership;
 import dev.switchboard.api.cluster.RemoteSessions;
 import dev.switchboard.api.session.SessionDirectory;
 import dev.switchboard.api.session.SessionInfo;
@@ -41,7 +42,11 @@ public final class SessionRegistry implements SessionDirectory {
     private static final Logger LOG = LoggerFactory.getLogger(SessionRegistry.class);
     private final List<SessionListener> listeners = new CopyOnWriteArrayList<>();
     /** Other nodes' sessions (the cluster bundle), for devices not connected here; null when alone. */
-    private volatile RemoteSessions remote;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile RemoteSessions remote;
+    /** The cluster's lane owners: a device logs in on the node that owns its account's lane; null when alone. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile LaneOwnership lanes;
     /** How long a connection closed for an error keeps reading (and discarding) after the error is sent. */
     private static final long LINGER_MS = 1000;
 
@@ -64,18 +69,6 @@ public final class SessionRegistry implements SessionDirectory {
 
     void unbindListener(SessionListener listener) {
         listeners.remove(listener);
-    }
-
-    /** Devices logged in on other nodes, when this node is one of a cluster. */
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    void bindRemote(RemoteSessions sessions) {
-        remote = sessions;
-    }
-
-    void unbindRemote(RemoteSessions sessions) {
-        if (remote == sessions) {
-            remote = null;
-        }
     }
 
     void online(Address device) {

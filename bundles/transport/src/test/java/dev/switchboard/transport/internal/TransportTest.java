@@ -168,7 +168,7 @@ class TransportTest {
         Address laptop = new Address("1007", 0);  // logged in here
         others.there.add(phone);
         others.there.add(laptop); // a stale entry elsewhere: here wins
-        registry.bindRemote(others);
+        registry.remote = others;
         try (SwitchboardClient here = login("1007")) {
             assertTrue(registry.deliver(phone, Node.of("presence", "from", "1008")));
             assertTrue(registry.deliver(phone, 42, Node.of("message", "seq", "5")));
@@ -179,10 +179,57 @@ class TransportTest {
             assertFalse(registry.deliver(new Address("1009", 0), Node.of("presence")), "logged in nowhere");
             assertTrue(registry.close(phone, "bye"));
             assertEquals("close " + phone + " bye", others.handed.get(2));
-            registry.unbindRemote(others);
+            registry.remote = null;
             assertFalse(registry.deliver(phone, Node.of("presence")), "alone again: only what is here");
             assertEquals(java.util.List.of(laptop), registry.devicesOf("1007"));
             assertNotNull(here);
+        }
+    }
+
+    /** A cluster where one account's lane is another node's, one is unplaceable, and the rest are taken here. */
+    private static final class Lanes implements dev.switchboard.api.cluster.LaneOwnership {
+        @Override
+        public dev.switchboard.api.cluster.LaneOwner owner(String user) {
+            return switch (user) {
+                case "1010" -> new dev.switchboard.api.cluster.LaneOwner("n2", false, "127.0.0.1:5202");
+                case "1011" -> null;
+                default -> new dev.switchboard.api.cluster.LaneOwner("n1", true, null);
+            };
+        }
+
+        @Override
+        public dev.switchboard.api.cluster.LaneOwner claim(String user) {
+            return owner(user);
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<Node> forward(dev.switchboard.api.cluster.LaneOwner owner, Address from, Node stanza) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<Void> queueReceipt(dev.switchboard.api.cluster.LaneOwner owner, Address to,
+                                                                       Address from, String id, String kind, String group) {
+            throw new UnsupportedOperationException();
+        }
+    }
+
+    @Test
+    void inAClusterADeviceLogsInWhereItsAccountsLaneIsOrIsSentThere() throws Exception {
+        login("1010").close(); // the account exists (registered before the cluster was bound)
+        login("1011").close();
+        registry.lanes = new Lanes();
+        try {
+            ClientException moved = assertThrows(ClientException.class, () -> login("1010"));
+            assertEquals("see-other-host", moved.code());
+            assertTrue(moved.getMessage().contains("node n2 at 127.0.0.1:5202"), moved.getMessage());
+            ClientException unplaced = assertThrows(ClientException.class, () -> login("1011"));
+            assertEquals("unavailable", unplaced.code());
+            try (SwitchboardClient here = login("1012")) {
+                assertTrue(here.isOpen(), "an account whose lane is this node's logs in as always");
+            }
+        } finally {
+            registry.lanes = null;
         }
     }
 

@@ -1,0 +1,27 @@
+package dev.switchboard.api.cluster;
+
+import dev.switchboard.api.stanza.Address;
+import dev.switchboard.api.stanza.Node;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * Work another node hands to this one for lanes this node owns (provided by routing, called by
+ * the cluster bundle with what arrives from other nodes). Never reachable by clients.
+ */
+@ProviderType
+public interface PeerWork {
+
+    /**
+     * A stanza a device logged in on another node sent, for a lane owned here: routed as if the
+     * device were logged in here, except that the sender's answer (its ack, or an error) is given
+     * to {@code answer}, once, for the other node to hand to the connection it came from.
+     *
+     * @return whether it was taken (false: this router is stopping, or the lane is not this node's)
+     */
+    boolean forwarded(Address from, Node stanza, Consumer<Node> answer);
+
+    /** Queues a receipt for a device whose lane is owned here. @return completes once it is queued durably */
+    CompletionStage<Void> queueReceipt(Address to, Address from, String id, String kind, String group);
+}

@@ -1,0 +1,203 @@
+package dev.switchboard.routing.internal;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.switchboard.api.auth.AccountService;
+import dev.switchboard.api.cluster.LaneOwner;
+import dev.switchboard.api.cluster.LaneOwnership;
+import dev.switchboard.api.stanza.Address;
+import dev.switchboard.api.stanza.Node;
+import dev.switchboard.api.state.StateVault;
+import dev.switchboard.api.store.DeviceRecord;
+import dev.switchboard.offline.internal.MemoryMessageJournal;
+import dev.switchboard.offline.internal.OfflineConfiguration;
+import dev.switchboard.offline.internal.OfflineQueues;
+import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The real router and offline store on a node of a cluster (the cluster faked): a message goes to
+ * its recipient's lane wherever that is, and keeps its order while the lane is being taken.
+ */
+class CrossNodeTest {
+
+    private static final Address ALICE = new Address("1001", 0);
+    private static final Address BOB = new Address("2002", 0);
+    private static final LaneOwner HERE = new LaneOwner("n1", true, "127.0.0.1:5201");
+    private static final LaneOwner THERE = new LaneOwner("n2", false, "127.0.0.1:5202");
+
+    private final HandedStanzas handed = new HandedStanzas();
+    private final FakeCluster cluster = new FakeCluster();
+    private OfflineQueues offline;
+    private RouterComponent router;
+
+    /** Who owns which lane, what was forwarded, and a claim the test can hold up. */
+    private static final class FakeCluster implements LaneOwnership {
+        final Map<String, LaneOwner> owners = new ConcurrentHashMap<>();
+        final List<String> forwarded = new CopyOnWriteArrayList<>();
+        volatile LaneOwner claimGives = HERE;
+        volatile CountDownLatch claimHeld = new CountDownLatch(0);
+        /** What the owner answers a forwarded message: its ack, or null (refused). */
+        volatile boolean ownerTakes = true;
+        final List<String> receipts = new CopyOnWriteArrayList<>();
+
+        @Override
+        public LaneOwner owner(String user) {
+            return owners.get(user);
+        }
+
+        @Override
+        public LaneOwner claim(String user) {
+            try {
+                claimHeld.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            LaneOwner given = claimGives;
+            if (given != null) {
+                owners.putIfAbsent(user, given);
+            }
+            return owners.get(user);
+        }
+
+        @Override
+        public CompletionStage<Node> forward(LaneOwner owner, Address from, Node stanza) {
+            forwarded.add(owner.node() + " " + from + " " + stanza.attr("id"));
+            return CompletableFuture.completedFuture(ownerTakes ? MessageIntake.ack(stanza.attr("id"), null, null) : null);
+        }
+
+        @Override
+        public CompletionStage<Void> queueReceipt(LaneOwner owner, Address to, Address from, String id, String kind, String group) {
+            receipts.add(owner.node() + " " + to + " " + kind + " " + id);
+            return CompletableFuture.completedFuture(null);
+        }
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        StateVault vault = RoutingFakes.vault();
+        offline = new OfflineQueues(new MemoryMessageJournal(), vault, RoutingFakes.defaults(OfflineConfiguration.class));
+        router = new RouterComponent(new RoutingFakes.Directory() {
+            @Override
+            public boolean deliver(Address to, Node stanza) {
+                handed.add(to, stanza);
+                return true;
+            }
+        }, vault, RoutingFakes.defaults(RoutingConfiguration.class));
+        router.bindOffline(offline);
+        router.bindAccounts((AccountService) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {AccountService.class},
+                (p, m, a) -> {
+                    if (m.getName().equals("devices")) {
+                        return List.of(new DeviceRecord(new Address((String) a[0], 0), 0));
+                    }
+                    throw new IllegalStateException(m.getName() + " is not used here");
+                }));
+        router.bindCluster(cluster);
+        router.deviceOnline(ALICE);
+        router.deviceOnline(BOB);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        router.deactivateForTest();
+        offline.deactivateForTest();
+    }
+
+    private static Node message(String to, String id) {
+        return Node.withContent("message", id.getBytes(StandardCharsets.UTF_8), "to", to, "id", id);
+    }
+
+    @Test
+    void aMessageForALaneOwnedHereIsRoutedHere() throws Exception {
+        cluster.owners.put(BOB.user(), HERE);
+        assertTrue(router.route(ALICE, message("2002", "m1")));
+        assertEquals("m1", handed.take(1, BOB, n -> n.tag().equals("message")).get(0).attr("id"));
+        assertNull(handed.take(1, ALICE, n -> n.tag().equals("ack")).get(0).attr("error"));
+        assertEquals(List.of(), cluster.forwarded);
+    }
+
+    @Test
+    void aMessageForALaneOwnedElsewhereGoesThereAndItsAnswerToTheSenderHere() throws Exception {
+        cluster.owners.put(BOB.user(), THERE);
+        assertTrue(router.route(ALICE, message("2002", "m1")));
+        assertEquals(List.of("n2 1001/0 m1"), cluster.forwarded);
+        Node ack = handed.take(1, ALICE, n -> n.tag().equals("ack")).get(0);
+        assertEquals("m1", ack.attr("id"));
+        assertNull(ack.attr("error"));
+        assertEquals(0, offline.depth(BOB), "nothing queued here for a lane owned elsewhere");
+    }
+
+    @Test
+    void aMessageTheOwnerDoesNotTakeIsAnsweredUnavailableSoTheSenderResends() throws Exception {
+        cluster.owners.put(BOB.user(), THERE);
+        cluster.ownerTakes = false;
+        router.route(ALICE, message("2002", "m1"));
+        assertEquals("unavailable", handed.take(1, ALICE, n -> n.tag().equals("ack")).get(0).attr("error"));
+    }
+
+    @Test
+    void messagesWaitingForTheirRecipientsLaneToBeTakenKeepTheirOrder() throws Exception {
+        cluster.claimHeld = new CountDownLatch(1); // the claim's round trip takes a while
+        for (int i = 1; i <= 20; i++) {
+            assertTrue(router.route(ALICE, message("2002", "m" + i)));
+        }
+        cluster.claimHeld.countDown();
+        List<Node> got = handed.take(20, BOB, n -> n.tag().equals("message"));
+        for (int i = 0; i < 20; i++) {
+            assertEquals("m" + (i + 1), got.get(i).attr("id"), "in the order sent");
+        }
+        assertEquals(HERE, cluster.owners.get(BOB.user()));
+    }
+
+    @Test
+    void whileTheClusterCannotPlaceTheRecipientTheSenderIsToldToRetry() throws Exception {
+        cluster.claimGives = null;
+        router.route(ALICE, message("2002", "m1"));
+        assertEquals("unavailable", handed.take(1, ALICE, n -> n.tag().equals("ack")).get(0).attr("error"));
+    }
+
+    @Test
+    void aForwardedMessageIsTakenOnlyForALaneOwnedHereAndAnsweredToTheForwarder() throws Exception {
+        cluster.owners.put(BOB.user(), HERE);
+        List<Node> answers = new CopyOnWriteArrayList<>();
+        Address remoteSender = new Address("3003", 0);
+        assertTrue(router.forwarded(remoteSender, message("2002", "f1"), answers::add));
+        assertEquals("f1", handed.take(1, BOB, n -> n.tag().equals("message")).get(0).attr("id"));
+        cluster.owners.put("4004", THERE);
+        assertFalse(router.forwarded(remoteSender, message("4004", "f2"), answers::add), "not this node's lane");
+        assertFalse(router.forwarded(remoteSender, Node.of("received", "seq", "1"), answers::add), "only messages");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (answers.isEmpty() && System.nanoTime() < deadline) {
+            handed.awaitAny(50);
+        }
+        assertEquals(1, answers.size());
+        assertEquals("f1", answers.get(0).attr("id"));
+        assertNull(answers.get(0).attr("error"));
+    }
+
+    @Test
+    void theDeliveredReceiptOfASenderWhoseLaneIsElsewhereIsQueuedThere() throws Exception {
+        cluster.owners.put(BOB.user(), HERE);
+        cluster.owners.put(ALICE.user(), THERE);
+        Address remoteAlice = ALICE;
+        router.forwarded(remoteAlice, message("2002", "r1"), answer -> { });
+        Node m = handed.take(1, BOB, n -> n.tag().equals("message")).get(0);
+        router.route(BOB, Node.of("received", "seq", m.attr("seq")));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (cluster.receipts.isEmpty() && System.nanoTime() < deadline) {
+            handed.awaitAny(50);
+        }
+        assertEquals(List.of("n2 1001/0 delivered r1"), cluster.receipts);
+    }
+}
