@@ -24,4 +24,13 @@ public interface PeerWork {
 
     /** Queues a receipt for a device whose lane is owned here. @return completes once it is queued durably */
     CompletionStage<Void> queueReceipt(Address to, Address from, String id, String kind, String group);
+
+    /**
+     * This node has just taken the lane of a user another node served (or none did): its queues
+     * are read from the shared durable tier before any work for it runs here. Blocking.
+     *
+     * @return false when that could not be done (no offline store or accounts now): the lane is
+     *         given up again rather than served without what waits for it
+     */
+    boolean adopt(String user);
 }

@@ -66,6 +66,17 @@ public interface OfflineStore {
     /** How many messages wait, for every device together (a gauge for operators). */
     long waiting();
 
+    /**
+     * Takes over the queues of these devices from the durable tier (blocking: it reads it): for a
+     * node of a cluster that has just taken the lane of an account another node served. What this
+     * store held of them from earlier is replaced by what the durable tier holds now (what it queued
+     * itself since is kept), their senders' ids are remembered as accepted, and the next messages
+     * are numbered from a fresh block, above every number handed out before by any node sharing the
+     * tier. A store whose tier only it writes has nothing to take over. @since 1.4
+     */
+    default void adopt(List<Address> devices) throws dev.switchboard.api.store.StoreException {
+    }
+
     /** Whether a sender's message id was already accepted recently: a resend after a reconnect. */
     boolean isDuplicate(Address sender, String messageId);
 }

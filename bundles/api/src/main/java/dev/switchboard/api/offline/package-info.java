@@ -1,6 +1,6 @@
 /** Switchboard contracts: offline. */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 package dev.switchboard.api.offline;
 
 import org.osgi.annotation.bundle.Export;

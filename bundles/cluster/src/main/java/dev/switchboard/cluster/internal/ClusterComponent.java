@@ -66,8 +66,8 @@ public final class ClusterComponent implements ClusterDirectory, RemoteSessions,
         this.node = new ClusterNode(settings, sessions, () -> router, incarnation, System::nanoTime);
         LOG.info("Cluster node {} (run {}) on NATS {}: live nodes {}", settings.node(), incarnation,
                 settings.natsUrl(), node.membership.liveNodes());
-        LOG.warn("What this node acknowledges is kept in its own offline store: if it dies, those messages wait on its disk "
-                + "and its accounts move to other nodes without them (docs/CLUSTER.md, 'What is left')");
+        LOG.info("Messages this node acknowledges survive its death only if every node's offline store uses the SQL journal "
+                + "on one shared database (journal.target=(journal=sql), docs/CLUSTER.md)");
     }
 
     @Deactivate

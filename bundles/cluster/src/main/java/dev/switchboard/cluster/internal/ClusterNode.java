@@ -29,10 +29,13 @@ final class ClusterNode implements AutoCloseable {
     /** Joins the cluster; fails with what is wrong (NATS unreachable, buckets not made). */
     ClusterNode(ClusterSettings settings, SessionDirectory sessions, String incarnation, LongSupplier nanoClock)
             throws Exception {
-        this(settings, sessions, () -> null, incarnation, nanoClock);
+        this(settings, sessions, null, incarnation, nanoClock);
     }
 
-    /** @param work this node's router, as it is now (null while it is being replaced) */
+    /**
+     * @param work this node's router, as it is now (null while it is being replaced); null for a
+     *             node without one (tests), whose lanes have nothing to take over
+     */
     ClusterNode(ClusterSettings settings, SessionDirectory sessions, Supplier<PeerWork> work, String incarnation,
                 LongSupplier nanoClock) throws Exception {
         this.settings = settings;
@@ -59,9 +62,16 @@ final class ClusterNode implements AutoCloseable {
                     user -> worker.execute(() -> RemoteDelivery.here(() -> {
                         sessions.devicesOf(user).forEach(device -> sessions.close(device, "your account moved to another node; reconnect"));
                         return true;
-                    })));
+                    })),
+                    user -> {
+                        if (work == null) {
+                            return true;
+                        }
+                        PeerWork router = work.get();
+                        return router != null && router.adopt(user);
+                    });
             l.start();
-            f = new LaneForwarding(link.connection(), settings.bucketPrefix(), settings.node(), work,
+            f = new LaneForwarding(link.connection(), settings.bucketPrefix(), settings.node(), work == null ? () -> null : work,
                     Duration.ofMillis(settings.deadAfterMillis()));
             f.start();
         } catch (Exception e) {

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,11 +37,14 @@ final class LaneOwners implements AutoCloseable {
     private final Map<String, Owner> mirror = new ConcurrentHashMap<>();
     /** Told of a lane this node owned and another node has taken (this node was cut off meanwhile). */
     private final Consumer<String> lost;
+    /** Reads a just-taken lane's queues from the shared tier; false: it could not, and the lane is given up. */
+    private final Predicate<String> adopt;
     private BucketWatch watch;
 
-    LaneOwners(KeyValue bucket, Membership membership, Consumer<String> lost) {
+    LaneOwners(KeyValue bucket, Membership membership, Consumer<String> lost, Predicate<String> adopt) {
         this.bucket = bucket;
         this.lost = lost;
+        this.adopt = adopt;
         this.membership = membership;
         this.ownValue = (membership.node() + " " + membership.incarnation()).getBytes(StandardCharsets.UTF_8);
     }
@@ -110,9 +114,7 @@ final class LaneOwners implements AutoCloseable {
             try {
                 KeyValueEntry e = bucket.get(user);
                 if (e == null || e.getOperation() != KeyValueOperation.PUT) {
-                    long revision = bucket.create(user, ownValue);
-                    remember(user, new Owner(membership.node(), membership.incarnation(), revision));
-                    return membership.node();
+                    return taken(user, bucket.create(user, ownValue));
                 }
                 apply(e);
                 String[] value = new String(e.getValue(), StandardCharsets.UTF_8).split(" ");
@@ -123,10 +125,8 @@ final class LaneOwners implements AutoCloseable {
                 if (current != null && membership.isLive(current.node(), current.run())) {
                     return current.node();
                 }
-                long revision = bucket.update(user, ownValue, e.getRevision());
-                remember(user, new Owner(membership.node(), membership.incarnation(), revision));
-                LOG.info("Took over the lane of {} from dead node {}", user, current == null ? "?" : current.node());
-                return membership.node();
+                LOG.info("Taking over the lane of {} from dead node {}", user, current == null ? "?" : current.node());
+                return taken(user, bucket.update(user, ownValue, e.getRevision()));
             } catch (JetStreamApiException e) {
                 LOG.debug("lane of {} changed while taking it; reading it again", user);
             } catch (IOException e) {
@@ -135,6 +135,21 @@ final class LaneOwners implements AutoCloseable {
             }
         }
         return owner(user);
+    }
+
+    /**
+     * A lane just taken: what waits for it is read from the shared tier before anyone is told it is
+     * this node's; if that fails, the lane is given up again (at the revision taken) and nobody
+     * works on it here.
+     */
+    private String taken(String user, long revision) throws IOException, JetStreamApiException {
+        Owner mine = new Owner(membership.node(), membership.incarnation(), revision);
+        if (!adopt.test(user)) {
+            bucket.delete(user, revision);
+            return null;
+        }
+        remember(user, mine);
+        return membership.node();
     }
 
     /** Gives up every lane this node owns (a graceful stop): each only if still this node's. */

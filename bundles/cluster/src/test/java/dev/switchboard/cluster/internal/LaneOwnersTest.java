@@ -110,4 +110,33 @@ class LaneOwnersTest {
         await("b sees the lane free", () -> b.lanes.owner(USER) == null);
         assertEquals("b", b.lanes.claim(USER));
     }
+
+    @Test
+    void aLaneWhoseQueuesCannotBeTakenOverIsGivenUpNotServedEmpty() throws Exception {
+        dev.switchboard.api.cluster.PeerWork noStore = new dev.switchboard.api.cluster.PeerWork() {
+            @Override
+            public boolean forwarded(dev.switchboard.api.stanza.Address from, dev.switchboard.api.stanza.Node stanza,
+                                     java.util.function.Consumer<dev.switchboard.api.stanza.Node> answer) {
+                return false;
+            }
+
+            @Override
+            public java.util.concurrent.CompletionStage<Void> queueReceipt(dev.switchboard.api.stanza.Address to,
+                    dev.switchboard.api.stanza.Address from, String id, String kind, String group) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public boolean adopt(String user) {
+                return false; // e.g. the offline store is being replaced
+            }
+        };
+        ClusterNode a = new ClusterNode(new ClusterSettings("a", NatsServer.URL, prefix, "", HEARTBEAT_MS, DEAD_AFTER_MS),
+                new FakeSessions(), () -> noStore, "run1", System::nanoTime);
+        nodes.add(a);
+        ClusterNode b = start("b", new AtomicLong());
+        assertNull(a.lanes.claim(USER), "not taken: its queues could not be read");
+        assertFalse(a.lanes.ownedHere(USER));
+        assertEquals("b", b.lanes.claim(USER), "and free for another node at once");
+    }
 }

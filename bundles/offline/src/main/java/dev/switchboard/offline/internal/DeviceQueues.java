@@ -105,6 +105,27 @@ final class DeviceQueues {
         }
     }
 
+    /**
+     * Drops what this store read of a device's queue from the durable tier (at start, or at an
+     * earlier takeover), keeping what it queued itself since: a cluster's new lane owner replaces
+     * the rest with what the tier holds now.
+     */
+    void dropRead(Address device) {
+        Queue q = queues.get(device);
+        if (q == null) {
+            return;
+        }
+        synchronized (q) {
+            for (Iterator<Waiting> it = q.entries.iterator(); it.hasNext(); ) {
+                Waiting w = it.next();
+                if (w.batch == null) {
+                    it.remove();
+                    dropped(device, q, w);
+                }
+            }
+        }
+    }
+
     /** Removes every message up to and including a seq, in order. */
     List<Waiting> removeUpTo(Address device, long seq) {
         Queue q = queues.get(device);

@@ -39,6 +39,8 @@ import org.slf4j.LoggerFactory;
 @Designate(ocd = OfflineConfiguration.class)
 public final class OfflineQueues implements OfflineStore {
 
+    /** Messages read per query when a cluster's node takes over a device's queue. */
+    private static final int ADOPT_PAGE = 1000;
     private static final Logger LOG = LoggerFactory.getLogger(OfflineQueues.class);
     private static final String VAULT_KEY = "dev.switchboard.offline";
     private static final int STATE_SHAPE = 1;
@@ -183,6 +185,45 @@ public final class OfflineQueues implements OfflineStore {
         }
         writes.added();
         return batch.done;
+    }
+
+    @Override
+    public void adopt(List<Address> devices) throws StoreException {
+        // read outside the lock, a page at a time, keeping only where each message is (its body is
+        // read back from the tier when its device asks, as after a restart)
+        Map<Address, List<Waiting>> held = new HashMap<>();
+        int count = 0;
+        for (Address d : devices) {
+            List<Waiting> entries = new ArrayList<>();
+            long after = 0;
+            List<QueuedMessage> page;
+            do {
+                page = journal.load(d, after, ADOPT_PAGE);
+                for (QueuedMessage m : page) {
+                    Waiting w = new Waiting(m, null, 0, Waiting.WRITTEN);
+                    w.letGo();
+                    entries.add(w);
+                    if (RecentIds.counts(m)) {
+                        recentIds.rememberIfAbsent(m.from(), m.id(), Math.min(System.currentTimeMillis(), m.acceptedAtMs()));
+                    }
+                    after = m.seq();
+                }
+            } while (page.size() == ADOPT_PAGE);
+            held.put(d, entries);
+            count += entries.size();
+        }
+        synchronized (this) { // as enqueue numbers and queues under it: no copy lands between the two steps
+            for (Map.Entry<Address, List<Waiting>> e : held.entrySet()) {
+                queues.dropRead(e.getKey());
+                for (Waiting w : e.getValue()) {
+                    if (!queues.contains(e.getKey(), w.seq)) {
+                        queues.add(e.getKey(), w);
+                    }
+                }
+            }
+            sequence.fresh();
+        }
+        LOG.info("Took over the queues of {} ({} messages waiting), numbering from {}", devices, count, sequence.last() + 1);
     }
 
     /** Why a device cannot take its copies, or null. */

@@ -65,6 +65,18 @@ final class SequenceBlocks {
         return ++last;
     }
 
+    /**
+     * Moves to a fresh block at once, above every block reserved before by anyone sharing the
+     * journal: a cluster's node that takes over an account's lane numbers its messages above
+     * everything the previous owner may have handed out.
+     */
+    synchronized void fresh() throws StoreException {
+        long first = journal.reserveSequences(Math.max(last, spareEnd), blockSize);
+        last = first - 1;
+        blockEnd = first + blockSize - 1;
+        spareFirst = 0;
+    }
+
     /** The highest number handed out so far. */
     synchronized long last() {
         return last;

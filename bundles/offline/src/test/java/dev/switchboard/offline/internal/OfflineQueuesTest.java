@@ -60,6 +60,42 @@ class OfflineQueuesTest {
     }
 
     @Test
+    void aNodeTakingOverAQueueServesWhatTheTierHoldsNowAndNumbersAboveEveryNodeBefore() throws Exception {
+        queues = open(Map.of()); // node A, on the tier both share
+        List<QueuedMessage> first = enqueue(msg("a", 1), msg("b", 1));
+        OfflineQueues b = new OfflineQueues(journal, new StateVault() { // node B starts: it reads what waits
+            @Override
+            public void put(String key, int shapeVersion, Map<String, Object> data) {
+            }
+
+            @Override
+            public Optional<Snapshot> take(String key) {
+                return Optional.empty();
+            }
+        }, (OfflineConfiguration) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {OfflineConfiguration.class},
+                (p, m, a) -> m.getName().equals("annotationType") ? OfflineConfiguration.class : m.getDefaultValue()));
+        try {
+            assertEquals("a", queues.acknowledge(bob, first.get(0).seq()).id()); // A delivers a after B read it
+            List<QueuedMessage> later = enqueue(msg("x", 1)); // and numbers one more, above B's first block
+            b.adopt(List.of(bob)); // A dies; B takes bob's lane
+            assertEquals(List.of("b", "x"), b.pending(bob, 0, 10).stream().map(QueuedMessage::id).toList(),
+                    "what the tier holds now: not the copy A delivered meanwhile");
+            assertTrue(b.isDuplicate(alice, "b"), "a resend of what A acknowledged is no new message");
+            QueuedMessage c = b.enqueue(List.of(msg("c", 1))).toCompletableFuture().get(5, TimeUnit.SECONDS).get(0);
+            assertTrue(c.seq() > later.get(0).seq(), "numbered above everything A handed out: " + c.seq());
+            assertEquals(List.of("b", "x", "c"), b.pending(bob, 0, 10).stream().map(QueuedMessage::id).toList());
+            b.acknowledge(bob, first.get(1).seq()); // B's confirmation deletes A's copy from the shared tier (written behind)
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (journal.index().size() > 2 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertEquals(List.of("x", "c"), journal.index().stream().map(QueuedMessage::id).toList());
+        } finally {
+            b.deactivate();
+        }
+    }
+
+    @Test
     void queuedMessagesAreDurableOrderedAndDeletedWhenConfirmed() throws Exception {
         queues = open(Map.of());
         List<QueuedMessage> first = enqueue(msg("a", 1), msg("b", 1));

@@ -302,6 +302,19 @@ public final class RouterComponent implements Router, Outbox, PeerWork {
     }
 
     @Override
+    public boolean adopt(String user) {
+        return !closed && offline.with(store -> accounts.with(accountService -> {
+            try {
+                store.adopt(accountService.devices(user).stream().map(d -> d.address()).toList());
+                return true;
+            } catch (Exception e) {
+                LOG.warn("Could not take over the queues of {}: {}", user, e.toString());
+                return false;
+            }
+        }, false), false);
+    }
+
+    @Override
     public long routedCount() {
         return routed.get();
     }
