@@ -27,7 +27,8 @@ import org.junit.Test;
  * Issue #18 on two exported runtimes sharing the real NATS and one MariaDB database (accounts, and
  * the offline store's SQL journal), set up as an operator would: each account's devices log in on
  * the node that owns its lane (others answer see-other-host); a message to an account on the other
- * node is acknowledged, delivered and answered with its delivered receipt across nodes; an operator's
+ * node is acknowledged, delivered and answered with its delivered receipt across nodes, and so is a
+ * group message (each member's copy queued on its own lane's node); an operator's
  * kick on one node closes a session held by the other; and what the node owning an away recipient's
  * lane acknowledged is delivered, once each and in order, by the other node after the first is
  * killed with -9, when the recipient logs in there; the dead node rejoins when it restarts. Needs
@@ -156,6 +157,18 @@ public class ClusterIT {
             Node reply = next(alice, "message");
             assertEquals("and back", new String(reply.content(), StandardCharsets.UTF_8));
             alice.confirm(reply);
+
+            // a group of the two: its copies go to each member's lane, wherever that is
+            String group = alice.createGroup("across", List.of(BOB));
+            Node g = alice.send(group, "g1", "to the group".getBytes(StandardCharsets.UTF_8)).get(30, TimeUnit.SECONDS);
+            assertNull(g.toString(), g.attr("error"));
+            Node inGroup = next(bob, "message");
+            assertEquals("to the group", new String(inGroup.content(), StandardCharsets.UTF_8));
+            assertEquals(group, inGroup.attr("group"));
+            bob.confirm(inGroup);
+            Node groupReceipt = next(alice, "receipt");
+            assertEquals("g1", groupReceipt.attr("id"));
+            alice.confirm(groupReceipt);
 
             // an operator on two closes a session held by one: through NATS, to one's transport
             assertTrue(shell(two, "sb:kick " + ALICE + "/0").contains("closed 1 session"));

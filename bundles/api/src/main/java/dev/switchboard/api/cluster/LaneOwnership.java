@@ -2,6 +2,8 @@ package dev.switchboard.api.cluster;
 
 import dev.switchboard.api.stanza.Address;
 import dev.switchboard.api.stanza.Node;
+import dev.switchboard.api.store.QueuedMessage;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -36,9 +38,11 @@ public interface LaneOwnership {
     CompletionStage<Node> forward(LaneOwner owner, Address from, Node stanza);
 
     /**
-     * Queues a receipt on the lane of the device it is for, owned by another node.
+     * Queues copies (messages, receipts, notifications, numbered there) on the lane of the account
+     * they are for, owned by another node, which hands them to its devices.
      *
-     * @return completes once that node has queued it durably, or fails
+     * @return completes once they are safe there (durable, or confirmed by their devices), or fails
+     *         (that node refused them, or could not be reached in time): nothing of them is then queued
      */
-    CompletionStage<Void> queueReceipt(LaneOwner owner, Address to, Address from, String id, String kind, String group);
+    CompletionStage<Void> queue(LaneOwner owner, List<QueuedMessage> copies);
 }

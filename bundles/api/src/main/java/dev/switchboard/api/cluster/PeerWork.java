@@ -2,6 +2,8 @@ package dev.switchboard.api.cluster;
 
 import dev.switchboard.api.stanza.Address;
 import dev.switchboard.api.stanza.Node;
+import dev.switchboard.api.store.QueuedMessage;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 import org.osgi.annotation.versioning.ProviderType;
@@ -22,8 +24,11 @@ public interface PeerWork {
      */
     boolean forwarded(Address from, Node stanza, Consumer<Node> answer);
 
-    /** Queues a receipt for a device whose lane is owned here. @return completes once it is queued durably */
-    CompletionStage<Void> queueReceipt(Address to, Address from, String id, String kind, String group);
+    /**
+     * Queues copies another node made for accounts whose lanes are owned here (a group message's,
+     * a receipt, a notification). @return completes once they are safe (durable, or confirmed)
+     */
+    CompletionStage<Void> queue(List<QueuedMessage> copies);
 
     /**
      * This node has just taken the lane of a user another node served (or none did): its queues

@@ -10,6 +10,7 @@ import dev.switchboard.api.session.SessionDirectory;
 import dev.switchboard.api.session.SessionListener;
 import dev.switchboard.api.stanza.Address;
 import dev.switchboard.api.stanza.Node;
+import dev.switchboard.api.store.QueuedMessage;
 import dev.switchboard.api.state.StateVault;
 import java.util.List;
 import java.util.Map;
@@ -149,7 +150,7 @@ public final class ClusterComponent implements ClusterDirectory, RemoteSessions,
     }
 
     @Override
-    public CompletionStage<Void> queueReceipt(LaneOwner owner, Address to, Address from, String id, String kind, String group) {
-        return node.forwarding.queueReceipt(owner.node(), to, from, id, kind, group);
+    public CompletionStage<Void> queue(LaneOwner owner, List<QueuedMessage> copies) {
+        return node.forwarding.queue(owner.node(), copies);
     }
 }

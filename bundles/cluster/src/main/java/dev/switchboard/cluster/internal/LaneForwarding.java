@@ -3,11 +3,13 @@ package dev.switchboard.cluster.internal;
 import dev.switchboard.api.cluster.PeerWork;
 import dev.switchboard.api.stanza.Address;
 import dev.switchboard.api.stanza.Node;
+import dev.switchboard.api.store.QueuedMessage;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.Message;
 import io.nats.client.impl.Headers;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
@@ -16,7 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Work for a lane another node owns, as requests on that node's subject {@code <prefix>.lane.<node>}:
- * a message a device of this node sent, or a receipt for a device of that node. Requests from one
+ * a message a device of this node sent, or copies to queue for that node's accounts (a group
+ * message's, a receipt, a notification). Requests from one
  * node to another arrive in the order they were sent and are handled one at a time, so what one
  * sender sends one recipient keeps its order. The answer says whether the owner took it; no answer
  * within the timeout counts as "not taken", and the sender is told to resend.
@@ -66,15 +69,12 @@ final class LaneForwarding implements AutoCloseable {
         });
     }
 
-    CompletionStage<Void> queueReceipt(String owner, Address to, Address from, String id, String kind, String group) {
-        Headers h = new Headers().put("sb-op", "receipt").put("sb-to", to.toString()).put("sb-from", from.toString())
-                .put("sb-id", id).put("sb-kind", kind);
-        if (group != null) {
-            h.put("sb-group", group);
-        }
-        return send(owner, h, new byte[0]).thenApply(reply -> {
+    /** @return completes once the owner has them safe, or fails */
+    CompletionStage<Void> queue(String owner, List<QueuedMessage> copies) {
+        Headers h = new Headers().put("sb-op", "queue");
+        return send(owner, h, CopyBytes.encode(copies)).thenApply(reply -> {
             if (!(reply.length == 1 && reply[0] == '1')) {
-                throw new IllegalStateException("node " + owner + " did not queue the receipt");
+                throw new IllegalStateException("node " + owner + " did not queue the copies");
             }
             return null;
         });
@@ -96,16 +96,15 @@ final class LaneForwarding implements AutoCloseable {
         }
         try {
             Headers h = m.getHeaders();
-            Address from = Address.parse(h.getFirst("sb-from"));
             switch (String.valueOf(h.getFirst("sb-op"))) {
                 case "message" -> {
                     // the answer comes later (once the copies are safe), once: it is the reply
+                    Address from = Address.parse(h.getFirst("sb-from"));
                     if (!w.forwarded(from, NodeBytes.decode(m.getData()), answer -> answer(m, answer))) {
                         reply(m, false);
                     }
                 }
-                case "receipt" -> w.queueReceipt(Address.parse(h.getFirst("sb-to")), from, h.getFirst("sb-id"),
-                        h.getFirst("sb-kind"), h.getFirst("sb-group")).whenComplete((v, e) -> reply(m, e == null));
+                case "queue" -> w.queue(CopyBytes.decode(m.getData())).whenComplete((v, e) -> reply(m, e == null));
                 default -> reply(m, false);
             }
         } catch (Exception e) {

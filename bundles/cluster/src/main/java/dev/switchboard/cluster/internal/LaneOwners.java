@@ -35,6 +35,13 @@ final class LaneOwners implements AutoCloseable {
     private final Membership membership;
     private final byte[] ownValue;
     private final Map<String, Owner> mirror = new ConcurrentHashMap<>();
+    /**
+     * Lanes this node is taking now: its own entry for them, echoed by the watch, is not believed
+     * until their queues are read (else work could land on the lane before what waits for it).
+     */
+    private final Map<String, Boolean> taking = new ConcurrentHashMap<>();
+    /** The revision at which this node gave a lane up again, so a late echo of it is not believed. */
+    private final Map<String, Long> givenUp = new ConcurrentHashMap<>();
     /** Told of a lane this node owned and another node has taken (this node was cut off meanwhile). */
     private final Consumer<String> lost;
     /** Reads a just-taken lane's queues from the shared tier; false: it could not, and the lane is given up. */
@@ -64,6 +71,9 @@ final class LaneOwners implements AutoCloseable {
             return;
         }
         Owner now = new Owner(value[0], value[1], e.getRevision());
+        if (own(now) && (taking.containsKey(e.getKey()) || e.getRevision() <= givenUp.getOrDefault(e.getKey(), 0L))) {
+            return; // this node's own claim, believed once its queues are read (taken() remembers it)
+        }
         Owner before = mirror.get(e.getKey());
         remember(e.getKey(), now);
         if (before != null && own(before) && !own(now) && now.revision() > before.revision()) {
@@ -106,21 +116,33 @@ final class LaneOwners implements AutoCloseable {
      * @return the owner afterwards: this node, another live node, or null when it could not be
      *         settled (NATS away, or this node cut off): the caller answers "try again"
      */
-    String claim(String user) {
+    synchronized String claim(String user) { // one at a time: a lane is believed taken only once its queues are read
         if (!membership.healthy()) {
             return null;
         }
+        taking.put(user, Boolean.TRUE);
+        try {
+            return claimNow(user);
+        } finally {
+            taking.remove(user);
+        }
+    }
+
+    private String claimNow(String user) {
         for (int attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
             try {
                 KeyValueEntry e = bucket.get(user);
                 if (e == null || e.getOperation() != KeyValueOperation.PUT) {
                     return taken(user, bucket.create(user, ownValue));
                 }
-                apply(e);
                 String[] value = new String(e.getValue(), StandardCharsets.UTF_8).split(" ");
                 Owner current = value.length == 2 ? new Owner(value[0], value[1], e.getRevision()) : null;
                 if (current != null && own(current)) {
+                    remember(user, current);
                     return membership.node();
+                }
+                if (current != null) {
+                    remember(user, current);
                 }
                 if (current != null && membership.isLive(current.node(), current.run())) {
                     return current.node();
@@ -145,6 +167,7 @@ final class LaneOwners implements AutoCloseable {
     private String taken(String user, long revision) throws IOException, JetStreamApiException {
         Owner mine = new Owner(membership.node(), membership.incarnation(), revision);
         if (!adopt.test(user)) {
+            givenUp.put(user, revision);
             bucket.delete(user, revision);
             return null;
         }

@@ -116,7 +116,7 @@ class ClusterNodeTest {
         aSessions.online.add(alicePhone);
         a.devices.online(alice);
         a.devices.online(alicePhone);
-        await("b locates alice on a", () -> b.devices.locate(alice) != null);
+        await("b locates both on a", () -> b.devices.locate(alice) != null && b.devices.locate(alicePhone) != null);
         bSessions.online.add(alice);
         b.devices.online(alice); // the same device logs in on b
         await("a closes alice's session", () -> !aSessions.closed.isEmpty());

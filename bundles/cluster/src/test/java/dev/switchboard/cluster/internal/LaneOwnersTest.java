@@ -121,8 +121,7 @@ class LaneOwnersTest {
             }
 
             @Override
-            public java.util.concurrent.CompletionStage<Void> queueReceipt(dev.switchboard.api.stanza.Address to,
-                    dev.switchboard.api.stanza.Address from, String id, String kind, String group) {
+            public java.util.concurrent.CompletionStage<Void> queue(java.util.List<dev.switchboard.api.store.QueuedMessage> copies) {
                 throw new UnsupportedOperationException();
             }
 

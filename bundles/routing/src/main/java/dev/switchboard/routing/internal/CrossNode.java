@@ -1,5 +1,6 @@
 package dev.switchboard.routing.internal;
 
+import dev.switchboard.api.auth.AccountService;
 import dev.switchboard.api.cluster.LaneOwner;
 import dev.switchboard.api.cluster.LaneOwnership;
 import dev.switchboard.api.groups.GroupDirectory;
@@ -7,13 +8,13 @@ import dev.switchboard.api.offline.OfflineStore;
 import dev.switchboard.api.session.SessionDirectory;
 import dev.switchboard.api.stanza.Address;
 import dev.switchboard.api.stanza.Node;
-import java.util.ArrayDeque;
-import java.util.HashMap;
+import dev.switchboard.api.store.QueuedMessage;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.BiPredicate;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -37,22 +38,18 @@ final class CrossNode implements AutoCloseable {
     private final MessageIntake intake;
     private final Lanes lanes;
     private final ServiceGate<OfflineStore> offline;
-    private final Receipts receipts;
-    private final ExecutorService claims = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "sb-route-claims");
-        t.setDaemon(true);
-        return t;
-    });
-    /** Recipients whose lane is being taken, with the messages waiting for it, in arrival order. */
-    private final Map<String, ArrayDeque<Runnable>> waiting = new HashMap<>();
+    private final LanePlacement placement;
+    private final LaneQueueing queueing;
 
-    CrossNode(SessionDirectory directory, MessageIntake intake, Lanes lanes, ServiceGate<OfflineStore> offline, Receipts receipts) {
+    CrossNode(SessionDirectory directory, MessageIntake intake, Lanes lanes, ServiceGate<OfflineStore> offline,
+              LanePlacement placement, LaneQueueing queueing) {
         this.directory = directory;
         this.intake = intake;
         this.here = intake::message;
         this.lanes = lanes;
         this.offline = offline;
-        this.receipts = receipts;
+        this.placement = placement;
+        this.queueing = queueing;
     }
 
     /** The user a direct message's lane belongs to, or null for what is routed where it arrives. */
@@ -74,61 +71,26 @@ final class CrossNode implements AutoCloseable {
     boolean message(LaneOwnership cluster, Address from, Node stanza) {
         String user = laneUser(stanza);
         if (user == null) {
-            return here.test(from, stanza);
+            return here.test(from, stanza); // a group message: its copies go to each member's lane
         }
-        synchronized (waiting) {
-            ArrayDeque<Runnable> queue = waiting.get(user);
-            if (queue != null) {
-                queue.add(() -> later(cluster, user, from, stanza));
-                return true;
-            }
-            LaneOwner owner = cluster.owner(user);
-            if (owner != null && owner.here()) {
-                return here.test(from, stanza); // as on one node: false, and the transport offers it again
-            }
-            if (owner != null) {
+        LaneOwner known = cluster.owner(user);
+        if (known != null && known.here()) {
+            return here.test(from, stanza); // as on one node: false, and the transport offers it again
+        }
+        placement.whenPlaced(cluster, user, owner -> {
+            if (owner == null) {
+                unavailable(from, stanza, "the cluster cannot place the recipient now; retry");
+            } else if (owner.here()) {
+                if (!here.test(from, stanza)) {
+                    unavailable(from, stanza, "service unavailable, retry");
+                }
+            } else {
                 forward(cluster, owner, from, stanza);
-                return true;
             }
-            queue = new ArrayDeque<>();
-            queue.add(() -> later(cluster, user, from, stanza));
-            waiting.put(user, queue);
-        }
-        claims.execute(() -> claimThenRun(cluster, user));
+        });
         return true;
     }
 
-    private void claimThenRun(LaneOwnership cluster, String user) {
-        cluster.claim(user); // the owner, whoever it is now, is in the cluster's memory afterwards
-        while (true) {
-            Runnable next;
-            synchronized (waiting) {
-                ArrayDeque<Runnable> queue = waiting.get(user);
-                next = queue.poll();
-                if (next == null) {
-                    waiting.remove(user);
-                    return;
-                }
-            }
-            next.run();
-        }
-    }
-
-    /** A message that waited for its recipient's lane to be taken. */
-    private void later(LaneOwnership cluster, String user, Address from, Node stanza) {
-        LaneOwner owner = cluster.owner(user);
-        if (owner == null) {
-            unavailable(from, stanza, "the cluster cannot place the recipient now; retry");
-        } else if (owner.here()) {
-            if (!here.test(from, stanza)) {
-                unavailable(from, stanza, "service unavailable, retry");
-            }
-        } else {
-            forward(cluster, owner, from, stanza);
-        }
-    }
-
-    /** The owner answers the sender through this node, which holds the connection it came from (a one-shot's too). */
     private void forward(LaneOwnership cluster, LaneOwner owner, Address from, Node stanza) {
         cluster.forward(owner, from, stanza).whenComplete((answer, failure) -> {
             if (failure == null && answer != null) {
@@ -154,31 +116,56 @@ final class CrossNode implements AutoCloseable {
         return owner != null && owner.here() && intake.message(from, stanza, answer);
     }
 
-    /** A receipt another node queues for a device whose lane is this node's, on that device's lane. */
-    CompletionStage<Void> queueReceipt(boolean closed, Address to, Address from, String id, String kind, String group) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        boolean taken = !closed && lanes.submit(to.user(), () -> {
-            CompletionStage<?> queued = offline.with(store -> receipts.queueHere(store, to, from, id, kind, group), null);
-            if (queued == null) {
-                done.completeExceptionally(new IllegalStateException("no offline store"));
-            } else {
-                queued.whenComplete((v, e) -> {
-                    if (e == null) {
-                        done.complete(null);
-                    } else {
-                        done.completeExceptionally(e);
-                    }
-                });
-            }
-        });
-        if (!taken) {
-            done.completeExceptionally(new IllegalStateException("this router is stopping"));
+    /**
+     * Copies another node made for accounts whose lanes this node owns, queued on each account's
+     * lane here. @return completes once all are safe; fails if any account's lane is not this node's
+     */
+    CompletionStage<Void> queue(LaneOwnership cluster, boolean closed, List<QueuedMessage> copies) {
+        Map<String, List<QueuedMessage>> byUser = new LinkedHashMap<>();
+        for (QueuedMessage m : copies) {
+            byUser.computeIfAbsent(m.to().user(), u -> new ArrayList<>(2)).add(m);
         }
-        return done;
+        List<CompletableFuture<?>> parts = new ArrayList<>(byUser.size());
+        for (Map.Entry<String, List<QueuedMessage>> e : byUser.entrySet()) {
+            CompletableFuture<Object> done = new CompletableFuture<>();
+            LaneOwner owner = cluster == null ? null : cluster.owner(e.getKey());
+            boolean taken = !closed && owner != null && owner.here() && lanes.submit(e.getKey(), () -> {
+                CompletionStage<?> queued = offline.with(store -> queueing.here(store, e.getValue()), null);
+                if (queued == null) {
+                    done.completeExceptionally(new IllegalStateException("no offline store"));
+                } else {
+                    queued.whenComplete((v, failure) -> {
+                        if (failure == null) {
+                            done.complete(v);
+                        } else {
+                            done.completeExceptionally(failure);
+                        }
+                    });
+                }
+            });
+            if (!taken) {
+                done.completeExceptionally(new IllegalStateException("the lane of " + e.getKey() + " is not this node's now"));
+            }
+            parts.add(done);
+        }
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
+    }
+
+    /** The queues of a user whose lane this node has just taken, read from the shared journal. @return whether they were */
+    boolean adopt(ServiceGate<AccountService> accounts, String user) {
+        return offline.with(store -> accounts.with(accountService -> {
+            try {
+                store.adopt(accountService.devices(user).stream().map(d -> d.address()).toList());
+                return true;
+            } catch (Exception e) {
+                LOG.warn("Could not take over the queues of {}: {}", user, e.toString());
+                return false;
+            }
+        }, false), false);
     }
 
     @Override
     public void close() {
-        claims.shutdown();
+        placement.close();
     }
 }

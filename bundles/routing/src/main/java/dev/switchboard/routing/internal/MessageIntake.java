@@ -2,6 +2,7 @@ package dev.switchboard.routing.internal;
 
 import dev.switchboard.api.auth.AccountException;
 import dev.switchboard.api.auth.AccountService;
+import dev.switchboard.api.cluster.LaneOwnership;
 import dev.switchboard.api.groups.GroupDirectory;
 import dev.switchboard.api.keys.KeyDirectory;
 import dev.switchboard.api.media.MediaRegistry;
@@ -22,6 +23,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -33,7 +35,6 @@ final class MessageIntake {
 
     private final SessionDirectory directory;
     private final Lanes lanes;
-    private final DeliveryPump pump;
     private final ServiceGate<OfflineStore> offline;
     private final ServiceGate<AccountService> accounts;
     private final ServiceGate<GroupDirectory> groups;
@@ -44,13 +45,17 @@ final class MessageIntake {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Object idle = new Object();
     private final Carbons carbons;
+    private final LaneQueueing queueing;
+    /** The cluster's lane owners; null when the node runs alone. */
+    private final Supplier<LaneOwnership> cluster;
 
-    MessageIntake(SessionDirectory directory, Lanes lanes, DeliveryPump pump, ServiceGate<OfflineStore> offline,
+    MessageIntake(SessionDirectory directory, Lanes lanes, ServiceGate<OfflineStore> offline,
                   ServiceGate<AccountService> accounts, ServiceGate<GroupDirectory> groups, ServiceGate<MediaRegistry> media,
-                  ServiceGate<KeyDirectory> keys, AtomicLong routed) {
+                  ServiceGate<KeyDirectory> keys, AtomicLong routed, LaneQueueing queueing, Supplier<LaneOwnership> cluster) {
+        this.queueing = queueing;
+        this.cluster = cluster;
         this.directory = directory;
         this.lanes = lanes;
-        this.pump = pump;
         this.offline = offline;
         this.accounts = accounts;
         this.groups = groups;
@@ -198,12 +203,8 @@ final class MessageIntake {
     private CompletionStage<List<QueuedMessage>> enqueue(OfflineStore store, List<QueuedMessage> copies, Address from, String id,
                                                          Runnable accepted, Consumer<Node> reply) {
         inFlight.incrementAndGet();
-        var stage = store.enqueue(copies);
-        // Hand the copies out now (here, when the recipient's lane is idle): the sender's ack may
-        // wait for the devices' confirmations.
-        for (QueuedMessage m : copies) {
-            lanes.run(m.to().user(), () -> pump.pump(m.to()));
-        }
+        LaneOwnership c = cluster.get();
+        var stage = c == null ? queueing.here(store, copies) : queueing.onLanes(c, store, copies);
         return stage.whenComplete((queued, failure) -> {
             try {
                 if (failure != null) {

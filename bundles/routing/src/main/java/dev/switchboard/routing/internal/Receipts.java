@@ -1,9 +1,6 @@
 package dev.switchboard.routing.internal;
 
-import dev.switchboard.api.cluster.LaneOwner;
-import dev.switchboard.api.cluster.LaneOwnership;
-import java.util.concurrent.CompletableFuture;
-import java.util.function.Supplier;
+
 import dev.switchboard.api.groups.GroupDirectory;
 import dev.switchboard.api.offline.OfflineStore;
 import dev.switchboard.api.session.SessionDirectory;
@@ -28,12 +25,7 @@ final class Receipts {
     /** What each device confirmed: read receipts are relayed only for those. */
     final DeliveredIds delivered = new DeliveredIds(200_000);
 
-    /** The cluster's lane owners, null when alone: a receipt is queued on the lane of the device it is for. */
-    private final Supplier<LaneOwnership> cluster;
-
-    Receipts(SessionDirectory directory, Lanes lanes, DeliveryPump pump, ServiceGate<OfflineStore> offline, MessageIntake intake,
-             Supplier<LaneOwnership> cluster) {
-        this.cluster = cluster;
+    Receipts(SessionDirectory directory, Lanes lanes, DeliveryPump pump, ServiceGate<OfflineStore> offline, MessageIntake intake) {
         this.directory = directory;
         this.lanes = lanes;
         this.pump = pump;
@@ -135,26 +127,8 @@ final class Receipts {
         return queued;
     }
 
-    /** Queues a receipt on its device's lane: here, or (in a cluster) on the node that owns it. */
+    /** Queues a receipt on its device's lane (in a cluster, on the node that owns it). */
     private CompletionStage<?> queue(OfflineStore store, Address to, Address from, String id, String kind, String group) {
-        LaneOwnership c = cluster.get();
-        if (c != null) {
-            LaneOwner owner = c.owner(to.user());
-            if (owner == null) {
-                owner = c.claim(to.user()); // rare: the sender's lane has no live owner (a KV round trip, on this lane)
-            }
-            if (owner == null) {
-                return CompletableFuture.failedFuture(new IllegalStateException("the cluster cannot place " + to.user() + " now"));
-            }
-            if (!owner.here()) {
-                return c.queueReceipt(owner, to, from, id, kind, group);
-            }
-        }
-        return queueHere(store, to, from, id, kind, group);
-    }
-
-    /** Queues a receipt for a device whose lane is this node's. */
-    CompletionStage<?> queueHere(OfflineStore store, Address to, Address from, String id, String kind, String group) {
         return intake.enqueue(store, List.of(new QueuedMessage(0, to, from, id, kind, System.currentTimeMillis(), null, group)), null, id);
     }
 }

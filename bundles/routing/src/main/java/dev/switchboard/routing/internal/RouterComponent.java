@@ -15,8 +15,10 @@ import dev.switchboard.api.session.SessionInfo;
 import dev.switchboard.api.stanza.Address;
 import dev.switchboard.api.stanza.Node;
 import dev.switchboard.api.state.StateVault;
+import dev.switchboard.api.store.QueuedMessage;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -82,9 +84,11 @@ public final class RouterComponent implements Router, Outbox, PeerWork {
         this.lanes = new Lanes(config.lanes() == 0 ? Runtime.getRuntime().availableProcessors() : config.lanes(),
                 directory::batch);
         this.pump = new DeliveryPump(directory, offline);
-        this.intake = new MessageIntake(directory, lanes, pump, offline, accounts, groups, media, keys, routed);
-        this.receipts = new Receipts(directory, lanes, pump, offline, intake, () -> cluster);
-        this.crossNode = new CrossNode(directory, intake, lanes, offline, receipts);
+        LanePlacement placement = new LanePlacement();
+        LaneQueueing queueing = new LaneQueueing(lanes, pump, placement);
+        this.intake = new MessageIntake(directory, lanes, offline, accounts, groups, media, keys, routed, queueing, () -> cluster);
+        this.receipts = new Receipts(directory, lanes, pump, offline, intake);
+        this.crossNode = new CrossNode(directory, intake, lanes, offline, placement, queueing);
 
         vault.take(VAULT_KEY).ifPresent(s -> upgrade(s.shapeVersion(), s.data()));
         // Devices that logged in while no router ran, or whose queue grew during a swap.
@@ -295,23 +299,16 @@ public final class RouterComponent implements Router, Outbox, PeerWork {
         return !closed && crossNode.forwarded(cluster, from, stanza, answer);
     }
 
-    /** A receipt for a device whose lane is this node's, from the node of the lane that confirmed the message. */
+    /** Copies another node made for accounts whose lanes are this node's (a group message's, a receipt, a notification). */
     @Override
-    public CompletionStage<Void> queueReceipt(Address to, Address from, String id, String kind, String group) {
-        return crossNode.queueReceipt(closed, to, from, id, kind, group);
+    public CompletionStage<Void> queue(List<QueuedMessage> copies) {
+        return crossNode.queue(cluster, closed, copies);
     }
 
+    /** This node has just taken the lane of a user: its queues are read from the shared journal first. */
     @Override
     public boolean adopt(String user) {
-        return !closed && offline.with(store -> accounts.with(accountService -> {
-            try {
-                store.adopt(accountService.devices(user).stream().map(d -> d.address()).toList());
-                return true;
-            } catch (Exception e) {
-                LOG.warn("Could not take over the queues of {}: {}", user, e.toString());
-                return false;
-            }
-        }, false), false);
+        return !closed && crossNode.adopt(accounts, user);
     }
 
     @Override

@@ -50,6 +50,7 @@ class CrossNodeTest {
         volatile CountDownLatch claimHeld = new CountDownLatch(0);
         /** What the owner answers a forwarded message: its ack, or null (refused). */
         volatile boolean ownerTakes = true;
+        /** What was queued on other nodes' lanes: node, device, kind, id. */
         final List<String> receipts = new CopyOnWriteArrayList<>();
 
         @Override
@@ -78,8 +79,8 @@ class CrossNodeTest {
         }
 
         @Override
-        public CompletionStage<Void> queueReceipt(LaneOwner owner, Address to, Address from, String id, String kind, String group) {
-            receipts.add(owner.node() + " " + to + " " + kind + " " + id);
+        public CompletionStage<Void> queue(LaneOwner owner, List<dev.switchboard.api.store.QueuedMessage> copies) {
+            copies.forEach(m -> receipts.add(owner.node() + " " + m.to() + " " + m.kind() + " " + m.id()));
             return CompletableFuture.completedFuture(null);
         }
     }
@@ -199,5 +200,39 @@ class CrossNodeTest {
             handed.awaitAny(50);
         }
         assertEquals(List.of("n2 1001/0 delivered r1"), cluster.receipts);
+    }
+
+    @Test
+    void aGroupMessagesCopiesGoToEachMembersLaneWhereverItIs() throws Exception {
+        router.bindGroups((dev.switchboard.api.groups.GroupDirectory) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {dev.switchboard.api.groups.GroupDirectory.class}, (p, m, a) -> {
+                    if (m.getName().equals("members")) {
+                        return java.util.Optional.of(List.of("1001", "2002", "3003"));
+                    }
+                    throw new IllegalStateException(m.getName() + " is not used here");
+                }));
+        cluster.owners.put(BOB.user(), HERE);
+        cluster.owners.put("3003", THERE);
+        assertTrue(router.route(ALICE, message("g7", "g1")));
+        assertEquals("g1", handed.take(1, BOB, n -> n.tag().equals("message")).get(0).attr("id"), "bob's lane is here");
+        Node ack = handed.take(1, ALICE, n -> n.tag().equals("ack")).get(0);
+        assertNull(ack.attr("error"), "acknowledged once every member's part is safe");
+        assertEquals(List.of("n2 3003/0 message g1"), cluster.receipts, "carol's copy went to her lane's node");
+        assertEquals(0, offline.depth(new Address("3003", 0)), "nothing queued here for a lane owned elsewhere");
+    }
+
+    @Test
+    void copiesAnotherNodeMadeAreQueuedHereOnlyForLanesOwnedHere() throws Exception {
+        cluster.owners.put(BOB.user(), HERE);
+        cluster.owners.put("4004", THERE);
+        var copy = new dev.switchboard.api.store.QueuedMessage(0, BOB, new Address("3003", 0), "q1", "message",
+                System.currentTimeMillis(), "hi".getBytes(StandardCharsets.UTF_8), "g7");
+        router.queue(List.of(copy)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertEquals("q1", handed.take(1, BOB, n -> n.tag().equals("message")).get(0).attr("id"));
+        var elsewhere = new dev.switchboard.api.store.QueuedMessage(0, new Address("4004", 0), new Address("3003", 0), "q2",
+                "message", System.currentTimeMillis(), null, "g7");
+        assertThrows(java.util.concurrent.ExecutionException.class,
+                () -> router.queue(List.of(elsewhere)).toCompletableFuture().get(10, TimeUnit.SECONDS),
+                "not this node's lane: refused, so the other node's sender resends");
     }
 }

@@ -208,8 +208,8 @@ class TransportTest {
         }
 
         @Override
-        public java.util.concurrent.CompletionStage<Void> queueReceipt(dev.switchboard.api.cluster.LaneOwner owner, Address to,
-                                                                       Address from, String id, String kind, String group) {
+        public java.util.concurrent.CompletionStage<Void> queue(dev.switchboard.api.cluster.LaneOwner owner,
+                                                                java.util.List<dev.switchboard.api.store.QueuedMessage> copies) {
             throw new UnsupportedOperationException();
         }
     }
