@@ -2,6 +2,7 @@ package dev.switchboard.cli;
 
 import dev.switchboard.api.stanza.Node;
 import dev.switchboard.client.ClientException;
+import dev.switchboard.client.MovedException;
 import dev.switchboard.client.KnownServers;
 import dev.switchboard.client.ServerTrust;
 import dev.switchboard.client.SwitchboardClient;
@@ -93,6 +94,19 @@ public final class Cli implements Callable<Integer> {
     }
 
     private SwitchboardClient connect(boolean receive) throws IOException, ClientException {
+        try {
+            return connectOnce(receive);
+        } catch (MovedException moved) {
+            // a cluster serves the account on another node: use it from now on, and say so
+            Credentials c = Credentials.load(configDir());
+            new Credentials(moved.host(), moved.port(), c.user(), c.device(), c.token()).save(configDir());
+            System.err.println("(" + moved.getMessage().replaceFirst("^see-other-host: ", "") + ": using "
+                    + moved.host() + ":" + moved.port() + " from now on)");
+            return connectOnce(receive);
+        }
+    }
+
+    private SwitchboardClient connectOnce(boolean receive) throws IOException, ClientException {
         Credentials c = Credentials.load(configDir());
         SwitchboardClient client = open(c.host(), c.port());
         if (!receive) {

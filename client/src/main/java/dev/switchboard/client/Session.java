@@ -163,9 +163,32 @@ public final class Session implements AutoCloseable {
         return new Builder(host, port);
     }
 
-    /** Connects and logs in once: with the token when there is one, else (or if it is refused) the password. */
+    /** Where the account is served: the configured server, or the node a cluster sent this session to. */
+    private volatile java.net.InetSocketAddress server;
+    /** Redirects followed in a row at most, so two nodes that disagree cannot bounce a session forever. */
+    private static final int MAX_MOVES = 3;
+
+    /** Logs in where the account is served, following a cluster's see-other-host to the node it names. */
     private SwitchboardClient login() throws ClientException, IOException {
-        SwitchboardClient c = SwitchboardClient.connect(new java.net.InetSocketAddress(config.host, config.port), null, config.trust);
+        for (int moves = 0; ; moves++) {
+            try {
+                return loginOnce();
+            } catch (MovedException moved) {
+                if (moves >= MAX_MOVES) {
+                    throw moved;
+                }
+                server = new java.net.InetSocketAddress(moved.host(), moved.port());
+            }
+        }
+    }
+
+    /** Connects and logs in once: with the token when there is one, else (or if it is refused) the password. */
+    private SwitchboardClient loginOnce() throws ClientException, IOException {
+        if (server == null) {
+            server = new java.net.InetSocketAddress(config.host, config.port);
+        }
+        java.net.InetSocketAddress at = server;
+        SwitchboardClient c = SwitchboardClient.connect(at, null, config.trust);
         try {
             c.handToApp(seen);
             if (token != null) {
@@ -177,7 +200,7 @@ public final class Session implements AutoCloseable {
                         throw refused;
                     }
                     c.close();
-                    c = SwitchboardClient.connect(new java.net.InetSocketAddress(config.host, config.port), null, config.trust);
+                    c = SwitchboardClient.connect(at, null, config.trust);
                     c.handToApp(seen);
                 }
             }

@@ -519,6 +519,16 @@ public final class SwitchboardClient implements AutoCloseable {
 
     private static ClientException refusal(Node answer) {
         String code = answer.attr("code");
+        if ("see-other-host".equals(code) && answer.attr("host") != null) {
+            String host = answer.attr("host");
+            int colon = host.lastIndexOf(':');
+            try {
+                return new MovedException(host.substring(0, colon), Integer.parseInt(host.substring(colon + 1)),
+                        String.valueOf(answer.attr("text")));
+            } catch (RuntimeException malformed) {
+                // not host:port: reported as the plain refusal below
+            }
+        }
         return code == null ? new ClientException("closed", "the connection closed before the server answered")
                 : new ClientException(code, String.valueOf(answer.attr("text")));
     }

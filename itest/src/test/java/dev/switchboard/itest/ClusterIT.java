@@ -4,6 +4,7 @@ import static org.junit.Assert.*;
 
 import dev.switchboard.api.stanza.Node;
 import dev.switchboard.client.ClientException;
+import dev.switchboard.client.Session;
 import dev.switchboard.client.SwitchboardClient;
 import io.nats.client.Connection;
 import io.nats.client.KeyValueManagement;
@@ -31,7 +32,8 @@ import org.junit.Test;
  * group message (each member's copy queued on its own lane's node); an operator's
  * kick on one node closes a session held by the other; and what the node owning an away recipient's
  * lane acknowledged is delivered, once each and in order, by the other node after the first is
- * killed with -9, when the recipient logs in there; the dead node rejoins when it restarts. Needs
+ * killed with -9, when the recipient logs in there; the dead node rejoins when it restarts, and the
+ * SDK's session pointed at the wrong node follows see-other-host. Needs
  * NATS with JetStream (SB_NATS_URL) and MariaDB (SB_MARIADB_*): under CI=true their absence fails.
  */
 public class ClusterIT {
@@ -211,6 +213,12 @@ public class ClusterIT {
             SwitchboardTestSupport.await("one to rejoin", wait, () -> shell(two, "sb:cluster").contains("live nodes one two"));
             SwitchboardTestSupport.await("one to locate alice on two", wait,
                     () -> shell(one, "sb:cluster " + ALICE).contains(ALICE + "/0 on two"));
+        }
+        // the SDK's session, pointed at one, follows see-other-host to two, which serves alice now
+        try (Session followed = Session.builder("127.0.0.1", one.port).user(ALICE).password(PASSWORD).open()) {
+            SwitchboardTestSupport.await("alice's session to be on two", wait,
+                    () -> shell(two, "sb:sessions").contains(ALICE + "/0"));
+            assertNotNull(followed);
         }
     }
 }

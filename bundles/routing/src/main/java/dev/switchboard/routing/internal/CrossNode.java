@@ -23,10 +23,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Routing's part of a cluster. Where a direct message's lane runs: here (routed as on one
  * node), on another node (the stanza is handed to it; its answer comes back with the hand-over),
- * or on no live node yet (the lane is taken for this node first, off the I/O thread,
- * and what follows for the same recipient waits behind it, so nothing overtakes anything). A
- * group message is fanned out where it was sent (docs/CLUSTER.md says what remains). And the
- * work other nodes hand to lanes this node owns: their devices' messages, receipts for its devices.
+ * or on no live node yet (the lane is taken for this node first, off the I/O thread, and what
+ * follows for the same recipient waits behind it, so nothing overtakes anything). A group message
+ * is fanned out where it was sent, its copies queued on each member's lane ({@link LaneQueueing}).
+ * And the work other nodes hand to lanes this node owns: their devices' messages, copies for its
+ * accounts, the takeover of a lane's queues.
  */
 final class CrossNode implements AutoCloseable {
 
