@@ -42,15 +42,18 @@ public class ClusterIT {
     private static final String MARIADB = System.getenv().getOrDefault("SB_MARIADB_SERVER", "127.0.0.1:3306");
     private static final String DB_USER = System.getenv().getOrDefault("SB_MARIADB_USER", "root");
     private static final String DB_PASSWORD = System.getenv().getOrDefault("SB_MARIADB_PASSWORD", "");
-    private static final String DATABASE = "sb_cluster_it";
     private static final String ALICE = "15550001901";
     private static final String BOB = "15550001902";
     private static final String PASSWORD = "failover-password";
     private static final int MESSAGES = 20;
 
     private final String prefix = "if" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    /** A database of this run's own: two runs at once (two checkouts) must not share one. */
+    private final String database = "sb_cluster_it_" + prefix;
     private RuntimeProcess one;
     private RuntimeProcess two;
+    /** Whether NATS and MariaDB answered: else there is nothing of theirs to clean up. */
+    private boolean servicesUp;
 
     @Before
     public void servicesAreThere() throws Exception {
@@ -58,8 +61,8 @@ public class ClusterIT {
              java.sql.Connection db = DriverManager.getConnection("jdbc:mariadb://" + MARIADB + "/", DB_USER, DB_PASSWORD);
              Statement s = db.createStatement()) {
             c.jetStreamManagement().getAccountStatistics();
-            s.execute("DROP DATABASE IF EXISTS " + DATABASE); // what an earlier run left
-            s.execute("CREATE DATABASE " + DATABASE);
+            s.execute("CREATE DATABASE " + database);
+            servicesUp = true;
         } catch (Exception e) {
             String message = "NATS (" + NATS + ") or MariaDB (" + MARIADB + ") is unreachable (" + e + ")";
             assertFalse(message + ": under CI the cluster tests must run", "true".equalsIgnoreCase(System.getenv("CI")));
@@ -75,6 +78,9 @@ public class ClusterIT {
                 p.close();
             }
         }
+        if (!servicesUp) {
+            return;
+        }
         try (Connection c = Nats.connect(new Options.Builder().server(NATS).connectionTimeout(Duration.ofSeconds(2)).build())) {
             KeyValueManagement kvm = c.keyValueManagement();
             for (String bucket : kvm.getBucketNames()) {
@@ -85,7 +91,7 @@ public class ClusterIT {
         }
         try (java.sql.Connection db = DriverManager.getConnection("jdbc:mariadb://" + MARIADB + "/", DB_USER, DB_PASSWORD);
              Statement s = db.createStatement()) {
-            s.execute("DROP DATABASE IF EXISTS " + DATABASE);
+            s.execute("DROP DATABASE IF EXISTS " + database);
         }
     }
 
@@ -93,11 +99,13 @@ public class ClusterIT {
     private RuntimeProcess node(String name) throws Exception {
         RuntimeProcess p = new RuntimeProcess("ClusterIT-" + name);
         p.close();
-        Files.writeString(p.home.resolve("etc/dev.switchboard.store.sql.cfg"), "url=jdbc:mariadb://" + MARIADB + "/" + DATABASE
+        Files.writeString(p.home.resolve("etc/dev.switchboard.store.sql.cfg"), "url=jdbc:mariadb://" + MARIADB + "/" + database
                 + "\nuser=" + DB_USER + "\npassword=" + DB_PASSWORD + "\n");
         Files.writeString(p.home.resolve("etc/dev.switchboard.offline.cfg"), "journal.target=(journal=sql)\n");
+        // a node under load (this suite's, on two cores) may beat late: three seconds before it is
+        // taken for dead (and gives up its lanes itself), so that a late beat does not refuse a message
         Files.writeString(p.home.resolve("etc/dev.switchboard.cluster.cfg"), "node=" + name + "\nbucketPrefix=" + prefix
-                + "\nnatsUrl=" + NATS + "\naddress=127.0.0.1:" + p.port + "\nheartbeatMillis=200\ndeadAfterMillis=1000\n");
+                + "\nnatsUrl=" + NATS + "\naddress=127.0.0.1:" + p.port + "\nheartbeatMillis=200\ndeadAfterMillis=3000\n");
         p.start();
         return p;
     }

@@ -122,8 +122,12 @@ final class CrossNode implements AutoCloseable {
      * lane here. @return completes once all are safe; fails if any account's lane is not this node's
      */
     CompletionStage<Void> queue(LaneOwnership cluster, boolean closed, List<QueuedMessage> copies) {
+        // a resend of a message whose part this node queued before (another node's part had failed):
+        // taken, not queued twice; asked once for the whole batch, before any part of it is queued
+        List<QueuedMessage> fresh = offline.with(store -> copies.stream()
+                .filter(m -> !(m.isMessage() && store.isDuplicate(m.from(), m.id()))).toList(), copies);
         Map<String, List<QueuedMessage>> byUser = new LinkedHashMap<>();
-        for (QueuedMessage m : copies) {
+        for (QueuedMessage m : fresh) {
             byUser.computeIfAbsent(m.to().user(), u -> new ArrayList<>(2)).add(m);
         }
         List<CompletableFuture<?>> parts = new ArrayList<>(byUser.size());

@@ -40,46 +40,55 @@ final class LaneQueueing {
     }
 
     /**
-     * Queues each account's copies on its lane, wherever that is. @return completes once all are
-     * safe, with those queued here; fails if any part failed (the sender resends: the parts that
-     * were queued recognise the resend by its id)
+     * Queues each account's copies on its lane, wherever that is: first on the other nodes (each
+     * node once, with all its accounts' copies), then, once they all have theirs, here. So a part
+     * that fails leaves nothing queued here, the sender is told to resend, and the nodes that had
+     * their part recognise the resend by its id ({@link CrossNode#queue}) instead of queueing it twice.
+     *
+     * @return completes once all are safe, with those queued here; fails if any part failed
      */
     CompletionStage<List<QueuedMessage>> onLanes(LaneOwnership cluster, OfflineStore store, List<QueuedMessage> copies) {
         Map<String, List<QueuedMessage>> byUser = new LinkedHashMap<>();
         for (QueuedMessage m : copies) {
             byUser.computeIfAbsent(m.to().user(), u -> new ArrayList<>(2)).add(m);
         }
-        List<QueuedMessage> local = new ArrayList<>(copies.size());
-        List<CompletableFuture<?>> elsewhere = new ArrayList<>();
-        for (Map.Entry<String, List<QueuedMessage>> e : byUser.entrySet()) {
-            LaneOwner owner = cluster.owner(e.getKey());
-            if (owner != null && owner.here()) {
-                local.addAll(e.getValue());
-            } else if (owner != null) {
-                elsewhere.add(cluster.queue(owner, e.getValue()).toCompletableFuture());
+        Map<String, CompletableFuture<LaneOwner>> owners = new LinkedHashMap<>();
+        for (String user : byUser.keySet()) {
+            LaneOwner known = cluster.owner(user);
+            CompletableFuture<LaneOwner> owner = new CompletableFuture<>();
+            if (known != null) {
+                owner.complete(known);
             } else {
-                CompletableFuture<Object> placed = new CompletableFuture<>();
-                placement.whenPlaced(cluster, e.getKey(), taken -> {
-                    CompletionStage<?> queued = taken == null
-                            ? CompletableFuture.failedFuture(new IllegalStateException("the cluster cannot place " + e.getKey() + " now"))
-                            : taken.here() ? here(store, e.getValue()) : cluster.queue(taken, e.getValue());
-                    queued.whenComplete((v, failure) -> {
-                        if (failure == null) {
-                            placed.complete(v);
-                        } else {
-                            placed.completeExceptionally(failure);
-                        }
-                    });
+                placement.whenPlaced(cluster, user, taken -> {
+                    if (taken == null) {
+                        owner.completeExceptionally(new IllegalStateException("the cluster cannot place " + user + " now"));
+                    } else {
+                        owner.complete(taken);
+                    }
                 });
-                elsewhere.add(placed);
             }
+            owners.put(user, owner);
         }
-        CompletableFuture<List<QueuedMessage>> mine = local.isEmpty()
-                ? CompletableFuture.completedFuture(List.of()) : here(store, local).toCompletableFuture();
-        if (elsewhere.isEmpty()) {
-            return mine;
-        }
-        elsewhere.add(mine);
-        return CompletableFuture.allOf(elsewhere.toArray(CompletableFuture[]::new)).thenCompose(v -> mine);
+        return CompletableFuture.allOf(owners.values().toArray(CompletableFuture[]::new)).thenCompose(placed -> {
+            List<QueuedMessage> local = new ArrayList<>(copies.size());
+            Map<String, LaneOwner> nodes = new LinkedHashMap<>();
+            Map<String, List<QueuedMessage>> remote = new LinkedHashMap<>();
+            byUser.forEach((user, part) -> {
+                LaneOwner owner = owners.get(user).join();
+                if (owner.here()) {
+                    local.addAll(part);
+                } else {
+                    nodes.putIfAbsent(owner.node(), owner);
+                    remote.computeIfAbsent(owner.node(), n -> new ArrayList<>()).addAll(part);
+                }
+            });
+            if (remote.isEmpty()) {
+                return here(store, local);
+            }
+            List<CompletableFuture<?>> parts = new ArrayList<>(remote.size());
+            remote.forEach((node, part) -> parts.add(cluster.queue(nodes.get(node), part).toCompletableFuture()));
+            return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
+                    .thenCompose(v -> local.isEmpty() ? CompletableFuture.completedFuture(List.<QueuedMessage>of()) : here(store, local));
+        });
     }
 }

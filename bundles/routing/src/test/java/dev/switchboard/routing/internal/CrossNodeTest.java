@@ -78,8 +78,14 @@ class CrossNodeTest {
             return CompletableFuture.completedFuture(ownerTakes ? MessageIntake.ack(stanza.attr("id"), null, null) : null);
         }
 
+        /** How many of the next hand-overs of copies fail (the other node unreachable). */
+        final java.util.concurrent.atomic.AtomicInteger queueFailures = new java.util.concurrent.atomic.AtomicInteger();
+
         @Override
         public CompletionStage<Void> queue(LaneOwner owner, List<dev.switchboard.api.store.QueuedMessage> copies) {
+            if (queueFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                return CompletableFuture.failedFuture(new IllegalStateException("no answer from " + owner.node()));
+            }
             copies.forEach(m -> receipts.add(owner.node() + " " + m.to() + " " + m.kind() + " " + m.id()));
             return CompletableFuture.completedFuture(null);
         }
@@ -234,5 +240,44 @@ class CrossNodeTest {
         assertThrows(java.util.concurrent.ExecutionException.class,
                 () -> router.queue(List.of(elsewhere)).toCompletableFuture().get(10, TimeUnit.SECONDS),
                 "not this node's lane: refused, so the other node's sender resends");
+    }
+
+    @Test
+    void whenAnotherNodesPartOfAGroupMessageFailsNothingIsQueuedHereAndTheResendArrivesOnce() throws Exception {
+        router.bindGroups((dev.switchboard.api.groups.GroupDirectory) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {dev.switchboard.api.groups.GroupDirectory.class}, (p, m, a) -> {
+                    if (m.getName().equals("members")) {
+                        return java.util.Optional.of(List.of("1001", "2002", "3003"));
+                    }
+                    throw new IllegalStateException(m.getName() + " is not used here");
+                }));
+        cluster.owners.put(BOB.user(), HERE);
+        cluster.owners.put("3003", THERE);
+        cluster.queueFailures.set(1);
+        router.route(ALICE, message("g7", "g2"));
+        assertEquals("unavailable", handed.take(1, ALICE, n -> n.tag().equals("ack")).get(0).attr("error"));
+        assertEquals(0, offline.depth(BOB), "nothing queued here while carol's node had not taken its part");
+        router.route(ALICE, message("g7", "g2")); // the sender resends, as told
+        assertNull(handed.take(1, ALICE, n -> n.tag().equals("ack")).get(0).attr("error"));
+        assertEquals("g2", handed.take(1, BOB, n -> n.tag().equals("message")).get(0).attr("id"));
+        assertEquals(1, offline.depth(BOB), "once");
+        assertEquals(List.of("n2 3003/0 message g2"), cluster.receipts);
+    }
+
+    @Test
+    void copiesOfAMessageThisNodeQueuedBeforeAreTakenAgainWithoutASecondCopy() throws Exception {
+        cluster.owners.put(BOB.user(), HERE);
+        cluster.owners.put("5005", HERE);
+        Address carol = new Address("3003", 0);
+        var forBob = new dev.switchboard.api.store.QueuedMessage(0, BOB, carol, "q9", "message", System.currentTimeMillis(),
+                "hi".getBytes(StandardCharsets.UTF_8), "g7");
+        var forEve = new dev.switchboard.api.store.QueuedMessage(0, new Address("5005", 0), carol, "q9", "message",
+                System.currentTimeMillis(), "hi".getBytes(StandardCharsets.UTF_8), "g7");
+        router.queue(List.of(forBob, forEve)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertEquals(1, offline.depth(BOB));
+        assertEquals(1, offline.depth(new Address("5005", 0)), "both accounts of one batch queued, not one taken for the other's repeat");
+        router.queue(List.of(forBob, forEve)).toCompletableFuture().get(10, TimeUnit.SECONDS); // the resend's part
+        assertEquals(1, offline.depth(BOB), "not twice");
+        assertEquals(1, offline.depth(new Address("5005", 0)), "not twice");
     }
 }
