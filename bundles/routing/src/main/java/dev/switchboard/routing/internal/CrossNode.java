@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.BiPredicate;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,8 +33,6 @@ final class CrossNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CrossNode.class);
 
     private final SessionDirectory directory;
-    /** Routes a message here: MessageIntake.message, answering the sender's session. */
-    private final BiPredicate<Address, Node> here;
     private final MessageIntake intake;
     private final Lanes lanes;
     private final ServiceGate<OfflineStore> offline;
@@ -46,7 +43,6 @@ final class CrossNode implements AutoCloseable {
               LanePlacement placement, LaneQueueing queueing) {
         this.directory = directory;
         this.intake = intake;
-        this.here = intake::message;
         this.lanes = lanes;
         this.offline = offline;
         this.placement = placement;
@@ -72,17 +68,17 @@ final class CrossNode implements AutoCloseable {
     boolean message(LaneOwnership cluster, Address from, Node stanza) {
         String user = laneUser(stanza);
         if (user == null) {
-            return here.test(from, stanza); // a group message: its copies go to each member's lane
+            return intake.message(from, stanza); // a group message: its copies go to each member's lane
         }
         LaneOwner known = cluster.owner(user);
         if (known != null && known.here()) {
-            return here.test(from, stanza); // as on one node: false, and the transport offers it again
+            return intake.message(from, stanza); // as on one node: false, and the transport offers it again
         }
         placement.whenPlaced(cluster, user, owner -> {
             if (owner == null) {
                 unavailable(from, stanza, "the cluster cannot place the recipient now; retry");
             } else if (owner.here()) {
-                if (!here.test(from, stanza)) {
+                if (!intake.message(from, stanza)) {
                     unavailable(from, stanza, "service unavailable, retry");
                 }
             } else {

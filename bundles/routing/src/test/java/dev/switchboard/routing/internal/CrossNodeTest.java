@@ -208,8 +208,8 @@ class CrossNodeTest {
         assertEquals(List.of("n2 1001/0 delivered r1"), cluster.receipts);
     }
 
-    @Test
-    void aGroupMessagesCopiesGoToEachMembersLaneWhereverItIs() throws Exception {
+    /** Group g7: alice, bob and carol (3003). */
+    private void bindGroupOfThree() {
         router.bindGroups((dev.switchboard.api.groups.GroupDirectory) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {dev.switchboard.api.groups.GroupDirectory.class}, (p, m, a) -> {
                     if (m.getName().equals("members")) {
@@ -217,6 +217,11 @@ class CrossNodeTest {
                     }
                     throw new IllegalStateException(m.getName() + " is not used here");
                 }));
+    }
+
+    @Test
+    void aGroupMessagesCopiesGoToEachMembersLaneWhereverItIs() throws Exception {
+        bindGroupOfThree();
         cluster.owners.put(BOB.user(), HERE);
         cluster.owners.put("3003", THERE);
         assertTrue(router.route(ALICE, message("g7", "g1")));
@@ -244,13 +249,7 @@ class CrossNodeTest {
 
     @Test
     void whenAnotherNodesPartOfAGroupMessageFailsNothingIsQueuedHereAndTheResendArrivesOnce() throws Exception {
-        router.bindGroups((dev.switchboard.api.groups.GroupDirectory) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {dev.switchboard.api.groups.GroupDirectory.class}, (p, m, a) -> {
-                    if (m.getName().equals("members")) {
-                        return java.util.Optional.of(List.of("1001", "2002", "3003"));
-                    }
-                    throw new IllegalStateException(m.getName() + " is not used here");
-                }));
+        bindGroupOfThree();
         cluster.owners.put(BOB.user(), HERE);
         cluster.owners.put("3003", THERE);
         cluster.queueFailures.set(1);
